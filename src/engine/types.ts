@@ -1,0 +1,100 @@
+/**
+ * The contract between the engine and connectors. Connectors import these types and nothing else from
+ * the engine; the engine imports no connector (the CLI builds the registry and hands it over).
+ */
+import type { Logger } from 'pino';
+
+export type { Logger };
+
+/** A JSON Schema (draft 2020-12 subset that ajv understands). */
+export type JsonSchema = Record<string, unknown>;
+
+/** Read and write access to the package's id mappings (e.g. GoCo location id -> WIW location id). */
+export interface Mappings {
+  get(name: string, key: string): string | undefined;
+  set(name: string, key: string, value: string): void;
+  delete(name: string, key: string): void;
+  all(name: string): Record<string, string>;
+}
+
+/** What a connector's `connect` receives besides its settings. */
+export interface ConnectContext {
+  logger: Logger;
+}
+
+/** What every action and trigger call receives besides its input. */
+export interface ActionContext<C = unknown> {
+  /** The value the connector's `connect` returned for this connection (client, queue, session). */
+  connection: C;
+  /** Child logger bound to the job, step and connector. */
+  logger: Logger;
+  /** Aborted when the job is cancelled; long actions should stop at a safe point. */
+  signal: AbortSignal;
+  /** True in `recipes test --dry-run`: actions flagged `writes` are not called at all. */
+  dryRun: boolean;
+  mappings: Mappings;
+  /** Reports progress of a long action (rows fetched, items matched); drives progress bars. */
+  progress(done: number, total?: number): void;
+  jobId: string;
+}
+
+export interface ActionDef<I = any, O = any, C = any> {
+  title: string;
+  description: string;
+  /** The only description of the action's input: validated at load (literals) and before each call. */
+  input: JsonSchema;
+  output: JsonSchema;
+  /**
+   * True when the action changes the remote system. In a dry run the engine does not call it and records
+   * the planned input instead; `plan` may return a stand-in output so later steps can still be planned.
+   */
+  writes?: boolean;
+  plan?(input: I): O;
+  run(input: I, ctx: ActionContext<C>): Promise<O>;
+}
+
+/** One event found by a poll trigger, with the cursor that marks it processed. */
+export interface TriggerEvent<E = unknown> {
+  /** A stable id for the event (used in job records and to tell repeats apart). */
+  id: string;
+  data: E;
+  /** The cursor to store once a job for this event has finished. */
+  cursor: unknown;
+}
+
+export interface PollTriggerDef<I = any, E = any, C = any> {
+  title: string;
+  description: string;
+  input: JsonSchema;
+  /** Schema of one event's `data`; steps address it as `trigger`. */
+  output: JsonSchema;
+  /**
+   * Returns events after `cursor` (undefined = from the beginning, as the trigger defines it), oldest
+   * first, at most `limit`. Must not skip or repeat across calls when given each event's cursor back.
+   */
+  poll(input: I, cursor: unknown, limit: number, ctx: ActionContext<C>): Promise<TriggerEvent<E>[]>;
+}
+
+export interface ConnectionTestResult {
+  /** A sentence for the admin, e.g. "Connected to workplace Uptown Cafe (account 12345)". */
+  message: string;
+}
+
+export interface ConnectorDef<S = any, C = any> {
+  /** The name recipes use: `action: <name>.<action>`. */
+  name: string;
+  title: string;
+  description: string;
+  /** Schema of a connection's `settings` for this connector. Secret fields carry `"x-secret": true`. */
+  settings: JsonSchema;
+  /** Builds the connection handle (HTTP client, queue). Must not touch the network. */
+  connect(settings: S, ctx: ConnectContext): C;
+  /** Checks the connection for real; throws a RecipeError with a plain reason when it cannot connect. */
+  test?(connection: C, ctx: ActionContext<C>): Promise<ConnectionTestResult>;
+  /** Drains queues and closes sockets. */
+  close?(connection: C): Promise<void>;
+  actions: Record<string, ActionDef<any, any, C>>;
+  triggers?: Record<string, PollTriggerDef<any, any, C>>;
+}
+
+export type ConnectorRegistry = readonly ConnectorDef[];
