@@ -67,7 +67,8 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
     return out;
   }
   if (error instanceof Error) {
-    const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'INTERNAL';
+    const raw = (error as Error & { code?: unknown }).code;
+    const code = typeof raw === 'string' ? raw : 'INTERNAL';
     const out: SerializedError = { code, kind: code === 'INTERNAL' ? 'bug' : 'operational', message: error.message };
     if (error.cause !== undefined && depth < 3) out.cause = serializeError(error.cause, depth + 1);
     return out;
