@@ -1,0 +1,11 @@
+export { Store, type StoreOptions } from './store.js';
+export { StoreErrorCode } from './store-errors.js';
+export type { PropertyInfo, PropertyValue } from './properties.js';
+export type { RecipeState } from './recipes.js';
+export type { FinishedJobStatus, JobQuery, JobRecord, JobResult, JobStatus, NewJob } from './jobs.js';
+export { INTERRUPTED_ERROR } from './jobs.js';
+export type { StepRecord, StepStatus } from './steps.js';
+export type { ServeLock } from './serve-lock.js';
+export { SECRET_KEY_ENV, SECRET_KEY_FILE } from './secrets.js';
+export { STATE_FILE } from './open-db.js';
+export { LATEST_VERSION } from './migrations.js';

@@ -1,0 +1,208 @@
+/** Job records: one trigger event run through a recipe. Steps live in steps.ts. */
+import type Database from 'better-sqlite3';
+import { RecipeError } from '../errors.js';
+import { errorToJson, fromJson, isProcessAlive, nowIso, toJson } from './json.js';
+import { StoreErrorCode, jobNotFound } from './store-errors.js';
+
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
+export type FinishedJobStatus = Exclude<JobStatus, 'running'>;
+
+export interface NewJob {
+  pkg: string;
+  recipe: string;
+  test: boolean;
+  dryRun: boolean;
+  /** The trigger event's data, kept so the job can be rerun. */
+  trigger: unknown;
+  eventId?: string;
+  rerunOf?: number;
+}
+
+export interface JobResult {
+  status: FinishedJobStatus;
+  /** An Error is stored in its serialized shape (code, kind, message, cause). */
+  error?: unknown;
+  summary?: unknown;
+}
+
+export interface JobRecord {
+  id: number;
+  pkg: string;
+  recipe: string;
+  status: JobStatus;
+  test: boolean;
+  dryRun: boolean;
+  trigger: unknown;
+  eventId: string | null;
+  rerunOf: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  error: unknown;
+  summary: unknown;
+}
+
+export interface JobQuery {
+  pkg: string;
+  recipe?: string;
+  status?: JobStatus;
+  /** @default 50 */
+  limit?: number;
+}
+
+export const INTERRUPTED_ERROR = Object.freeze({
+  code: 'JOB_INTERRUPTED',
+  kind: 'operational',
+  message: 'The process stopped while this job ran.',
+});
+
+interface JobRow {
+  id: number;
+  pkg: string;
+  recipe: string;
+  status: JobStatus;
+  test: 0 | 1;
+  dry_run: 0 | 1;
+  trigger: string | null;
+  event_id: string | null;
+  rerun_of: number | null;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  error: string | null;
+  summary: string | null;
+}
+
+const COLUMNS = `id, pkg, recipe, status, test, dry_run, trigger, event_id, rerun_of, started_at, finished_at, duration_ms, error, summary`;
+
+interface FinishParams {
+  id: number;
+  status: JobStatus;
+  now: string;
+  duration: number;
+  error: string | null;
+  summary: string | null;
+}
+
+export class Jobs {
+  private readonly insert: Database.Statement<unknown[]>;
+  private readonly finish: Database.Statement<[FinishParams]>;
+  private readonly select: Database.Statement<[number], JobRow>;
+  private readonly query: Database.Statement<[{ pkg: string; recipe: string | null; status: string | null; limit: number }], JobRow>;
+  private readonly lastStmt: Database.Statement<[string, string], JobRow>;
+  private readonly lastOk: Database.Statement<[string, string], JobRow>;
+  private readonly running: Database.Statement<[], { id: number; pid: number | null; started_at: string }>;
+  private readonly interruptTx: (isOwnerAlive: (pid: number) => boolean) => number;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO jobs (pkg, recipe, status, test, dry_run, trigger, event_id, rerun_of, pid, started_at)
+       VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.finish = db.prepare(
+      `UPDATE jobs SET status = @status, finished_at = @now, duration_ms = @duration, error = @error, summary = @summary
+       WHERE id = @id AND status = 'running'`,
+    );
+    this.select = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
+    this.query = db.prepare(
+      `SELECT ${COLUMNS} FROM jobs WHERE pkg = @pkg AND (@recipe IS NULL OR recipe = @recipe)
+       AND (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit`,
+    );
+    this.lastStmt = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE pkg = ? AND recipe = ? ORDER BY id DESC LIMIT 1`);
+    this.lastOk = db.prepare(
+      `SELECT ${COLUMNS} FROM jobs WHERE pkg = ? AND recipe = ? AND status = 'succeeded' AND dry_run = 0
+       ORDER BY id DESC LIMIT 1`,
+    );
+    this.running = db.prepare(`SELECT id, pid, started_at FROM jobs WHERE status = 'running'`);
+    this.interruptTx = db.transaction((isOwnerAlive: (pid: number) => boolean) => {
+      let count = 0;
+      const now = nowIso();
+      for (const job of this.running.all()) {
+        if (job.pid !== null && isOwnerAlive(job.pid)) continue;
+        const duration = Math.max(0, Date.parse(now) - Date.parse(job.started_at));
+        this.finish.run({ id: job.id, status: 'failed', now, duration, error: toJson(INTERRUPTED_ERROR), summary: null });
+        count++;
+      }
+      return count;
+    });
+  }
+
+  create(j: NewJob): number {
+    const info = this.insert.run(
+      j.pkg,
+      j.recipe,
+      j.test ? 1 : 0,
+      j.dryRun ? 1 : 0,
+      toJson(j.trigger),
+      j.eventId ?? null,
+      j.rerunOf ?? null,
+      process.pid,
+      nowIso(),
+    );
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Throws JOB_NOT_FOUND for an unknown id and JOB_NOT_RUNNING (a bug) when the job already finished. */
+  finishJob(id: number, r: JobResult): void {
+    const row = this.select.get(id);
+    if (!row) throw jobNotFound(id);
+    if (row.status !== 'running') {
+      throw new RecipeError(StoreErrorCode.JOB_NOT_RUNNING, `Job ${id} already finished (${row.status}).`, {
+        kind: 'bug',
+        details: { jobId: id, status: row.status },
+      });
+    }
+    const now = nowIso();
+    const duration = Math.max(0, Date.parse(now) - Date.parse(row.started_at));
+    this.finish.run({ id, status: r.status, now, duration, error: errorToJson(r.error), summary: toJson(r.summary) });
+  }
+
+  get(id: number): JobRecord | undefined {
+    const row = this.select.get(id);
+    return row && toRecord(row);
+  }
+
+  list(q: JobQuery): JobRecord[] {
+    return this.query
+      .all({ pkg: q.pkg, recipe: q.recipe ?? null, status: q.status ?? null, limit: q.limit ?? 50 })
+      .map(toRecord);
+  }
+
+  last(pkg: string, recipe: string): JobRecord | undefined {
+    const row = this.lastStmt.get(pkg, recipe);
+    return row && toRecord(row);
+  }
+
+  /** The newest succeeded job, test runs included, dry runs excluded (they changed nothing). */
+  lastSucceeded(pkg: string, recipe: string): JobRecord | undefined {
+    const row = this.lastOk.get(pkg, recipe);
+    return row && toRecord(row);
+  }
+
+  /**
+   * Fails jobs left 'running' whose process is gone. `isOwnerAlive` defaults to a pid check; a reused pid
+   * keeps a dead job 'running' until that process ends too (safe: a live job is never failed).
+   */
+  markInterrupted(isOwnerAlive: (pid: number) => boolean = isProcessAlive): number {
+    return this.interruptTx(isOwnerAlive);
+  }
+}
+
+function toRecord(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    pkg: row.pkg,
+    recipe: row.recipe,
+    status: row.status,
+    test: row.test === 1,
+    dryRun: row.dry_run === 1,
+    trigger: fromJson(row.trigger),
+    eventId: row.event_id,
+    rerunOf: row.rerun_of,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    durationMs: row.duration_ms,
+    error: fromJson(row.error),
+    summary: fromJson(row.summary),
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Numbered schema migrations. Each `up` runs inside one IMMEDIATE transaction together with the others still
+ * pending, and the version reached is recorded in `PRAGMA user_version`, so a crash mid-way leaves the old
+ * version intact. Never edit a released migration: append a new one.
+ */
+import type Database from 'better-sqlite3';
+import { UserError } from '../errors.js';
+import { StoreErrorCode, storeCorrupt } from './store-errors.js';
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+/** 'RCPS': marks state.db as ours, so a foreign SQLite file is refused instead of migrated. */
+export const APPLICATION_ID = 0x52435053;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'project properties, recipe state, jobs and their steps',
+    up(db) {
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.exec(`
+        CREATE TABLE properties (
+          pkg TEXT NOT NULL,
+          name TEXT NOT NULL,
+          value TEXT NOT NULL,            -- plain text, or 'v1:iv:tag:ct' when secret = 1
+          secret INTEGER NOT NULL CHECK (secret IN (0, 1)),
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (pkg, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE recipes (
+          pkg TEXT NOT NULL,
+          name TEXT NOT NULL,
+          running INTEGER NOT NULL DEFAULT 0 CHECK (running IN (0, 1)),
+          cursor TEXT,                    -- JSON; NULL = never polled
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (pkg, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE jobs (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          pkg TEXT NOT NULL,
+          recipe TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'stopped')),
+          test INTEGER NOT NULL CHECK (test IN (0, 1)),
+          dry_run INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+          trigger TEXT,
+          event_id TEXT,
+          rerun_of INTEGER REFERENCES jobs (id) ON DELETE SET NULL,
+          pid INTEGER,                    -- the process running it, to tell crashed jobs from live ones
+          started_at TEXT NOT NULL,
+          finished_at TEXT,
+          duration_ms INTEGER,
+          error TEXT,
+          summary TEXT
+        );
+        CREATE INDEX jobs_by_recipe ON jobs (pkg, recipe, id);
+        CREATE INDEX jobs_running ON jobs (status) WHERE status = 'running';
+        CREATE TABLE steps (
+          job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL,
+          step_id TEXT NOT NULL,
+          path TEXT NOT NULL,
+          status TEXT NOT NULL,
+          input TEXT,
+          output TEXT,
+          error TEXT,
+          started_at TEXT NOT NULL,
+          duration_ms INTEGER NOT NULL,
+          PRIMARY KEY (job_id, seq)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
+  {
+    version: 2,
+    description: 'id mappings, change counters for serve, trigger failure tracking',
+    up(db) {
+      db.exec(`
+        CREATE TABLE mappings (
+          pkg TEXT NOT NULL,
+          name TEXT NOT NULL,
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (pkg, name, key)
+        ) WITHOUT ROWID;
+        -- bumped in the same transaction as a change, so another process can notice it with one read
+        CREATE TABLE counters (
+          pkg TEXT NOT NULL,
+          name TEXT NOT NULL,
+          value INTEGER NOT NULL,
+          PRIMARY KEY (pkg, name)
+        ) WITHOUT ROWID;
+        ALTER TABLE recipes ADD COLUMN trigger_failures INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE recipes ADD COLUMN stopped_reason TEXT;
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings `db` to `target` (default: latest). Refuses a database of another program and one newer than this
+ * code. Takes the write lock only when there is something to do, so opening an up-to-date store never waits.
+ */
+export function migrate(db: Database.Database, file: string, target: number = LATEST_VERSION): void {
+  checkOwnership(db, file);
+  if (schemaVersion(db) === target) return;
+  const run = db.transaction(() => {
+    const current = schemaVersion(db); // again: another process may have migrated meanwhile
+    for (const m of MIGRATIONS) {
+      if (m.version <= current || m.version > target) continue;
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  });
+  run.immediate();
+}
+
+function checkOwnership(db: Database.Database, file: string): void {
+  const version = schemaVersion(db);
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  if (appId !== APPLICATION_ID) {
+    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number };
+    if (version !== 0 || tables.n > 0) throw storeCorrupt(file, 'an SQLite database of another program');
+  }
+  if (version > LATEST_VERSION) {
+    throw new UserError(
+      StoreErrorCode.TOO_NEW,
+      `${file} was written by a newer version of recipes (schema v${version}; this version knows up to v${LATEST_VERSION}).`,
+      { details: { file, version, latest: LATEST_VERSION }, hint: 'Upgrade recipes, or pass --data-dir to use another data dir.' },
+    );
+  }
+}

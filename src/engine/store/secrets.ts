@@ -1,0 +1,140 @@
+/**
+ * Encryption of secret property values at rest: AES-256-GCM, a random 12-byte IV per write, the 16-byte auth
+ * tag, and AAD binding the ciphertext to its package and property name (a value copied to another row fails
+ * to decrypt). Stored as `v1:<iv b64>:<tag b64>:<ciphertext b64>`.
+ *
+ * The key, in order of preference:
+ * 1. `StoreOptions.secretKey`, else env `RECIPES_SECRET_KEY`: any non-empty string, stretched to 32 bytes with
+ *    scrypt (N=16384, r=8, p=1, fixed salt `recipes/secret-key/v1`). The same string always gives the same key.
+ * 2. `<dataDir>/secret.key`: 32 random bytes, base64, mode 0600, created on the first secret write. It is
+ *    written under a unique temporary name opened O_EXCL and then hard-linked into place, so two processes
+ *    racing to create it agree on one key and nobody ever reads a half-written file.
+ * The key is loaded lazily: a store that never touches a secret never creates a key file.
+ */
+import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
+import { closeSync, fchmodSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { StoreErrorCode, storeCorrupt } from './store-errors.js';
+
+export const SECRET_KEY_FILE = 'secret.key';
+export const SECRET_KEY_ENV = 'RECIPES_SECRET_KEY';
+const FORMAT = 'v1';
+const SCRYPT_SALT = 'recipes/secret-key/v1';
+
+interface LoadedKey {
+  key: Buffer;
+  /** Where the key came from, for messages: never the key itself. */
+  source: string;
+}
+
+export class SecretBox {
+  private loaded: LoadedKey | undefined;
+
+  /** `passphrase` undefined or empty: use the key file in `dataDir`. */
+  constructor(
+    private readonly dataDir: string,
+    private readonly passphrase: string | undefined,
+  ) {}
+
+  encrypt(pkg: string, name: string, plaintext: string): string {
+    const { key } = this.key(true);
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+    cipher.setAAD(aad(pkg, name));
+    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return [FORMAT, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join(':');
+  }
+
+  decrypt(pkg: string, name: string, stored: string): string {
+    const parts = stored.split(':');
+    if (parts.length !== 4 || parts[0] !== FORMAT) {
+      throw storeCorrupt(join(this.dataDir, 'state.db'), `secret property "${name}" has an unknown format`);
+    }
+    const [, iv, tag, ct] = parts.map((p) => Buffer.from(p, 'base64')) as [Buffer, Buffer, Buffer, Buffer];
+    const { key, source } = this.key(false);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+      decipher.setAAD(aad(pkg, name));
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(ct), decipher.final()]).toString('utf8');
+    } catch (cause) {
+      throw new UserError(
+        StoreErrorCode.SECRET_KEY_MISMATCH,
+        `The secret property "${name}" of package ${pkg} cannot be decrypted with the key from ${source}: the key changed since it was saved.`,
+        { cause, details: { pkg, name }, hint: `Restore the previous key, or set "${name}" again.` },
+      );
+    }
+  }
+
+  /** Where the key comes from, for `recipes properties` and messages. */
+  describeSource(): string {
+    return this.passphrase ? SECRET_KEY_ENV : join(this.dataDir, SECRET_KEY_FILE);
+  }
+
+  private key(createIfMissing: boolean): LoadedKey {
+    if (this.loaded) return this.loaded;
+    if (this.passphrase) {
+      const key = scryptSync(this.passphrase, SCRYPT_SALT, 32, { N: 16384, r: 8, p: 1 });
+      this.loaded = { key, source: SECRET_KEY_ENV };
+      return this.loaded;
+    }
+    const file = join(this.dataDir, SECRET_KEY_FILE);
+    let key = readKeyFile(file);
+    if (key === undefined) {
+      if (!createIfMissing) {
+        throw new UserError(
+          StoreErrorCode.SECRET_KEY_MISSING,
+          `Secret properties cannot be decrypted: ${SECRET_KEY_ENV} is not set and ${file} does not exist.`,
+          { details: { file }, hint: `Set ${SECRET_KEY_ENV} to the key used before, or set the secret properties again.` },
+        );
+      }
+      key = createKeyFile(file);
+    }
+    this.loaded = { key, source: file };
+    return this.loaded;
+  }
+}
+
+function aad(pkg: string, name: string): Buffer {
+  return Buffer.from(`recipes-property\0${pkg}\0${name}`, 'utf8');
+}
+
+function readKeyFile(file: string): Buffer | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== 32) {
+    throw new UserError(StoreErrorCode.SECRET_KEY_INVALID, `${file} is not a valid key file (expected 32 random bytes in base64).`, {
+      details: { file },
+      hint: `Restore the key file, or set ${SECRET_KEY_ENV}.`,
+    });
+  }
+  return key;
+}
+
+function createKeyFile(file: string): Buffer {
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    fchmodSync(fd, 0o600); // the umask may have narrowed it further, never widened; make it exact
+    writeSync(fd, `${randomBytes(32).toString('base64')}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(tmp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // another process won the race: use its key
+  } finally {
+    unlinkSync(tmp);
+  }
+  return readKeyFile(file)!;
+}

@@ -1,0 +1,107 @@
+/**
+ * One `recipes serve` per data dir. The lock is `<dataDir>/serve.lock` holding `{pid, token, startedAt}`.
+ * It is written under a unique O_EXCL temporary name and hard-linked into place, so it appears complete or
+ * not at all. Taking over a stale lock (its pid is dead) happens inside an IMMEDIATE SQLite transaction on
+ * state.db, which serializes competing takers across processes: two servers never both win.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { UserError } from '../errors.js';
+import { isProcessAlive, nowIso } from './json.js';
+import { StoreErrorCode } from './store-errors.js';
+
+export const SERVE_LOCK_FILE = 'serve.lock';
+
+export interface ServeLock {
+  readonly file: string;
+  /** Removes the lock file if it is still ours. Idempotent. */
+  release(): void;
+}
+
+interface LockContent {
+  pid: number;
+  token: string;
+  startedAt: string;
+}
+
+export function acquireServeLock(db: Database.Database, dataDir: string): ServeLock {
+  const file = join(dataDir, SERVE_LOCK_FILE);
+  const mine: LockContent = { pid: process.pid, token: randomBytes(12).toString('hex'), startedAt: nowIso() };
+  if (!tryLink(file, mine)) {
+    db.transaction(() => {
+      for (;;) {
+        const held = readLock(file);
+        if (held === null) {
+          if (tryLink(file, mine)) return; // released meanwhile
+          continue;
+        }
+        if (held !== undefined && isProcessAlive(held.pid)) {
+          throw new UserError(
+            StoreErrorCode.SERVE_LOCKED,
+            `Another \`recipes serve\` (pid ${held.pid}) is already running with data dir ${dataDir}.`,
+            { details: { pid: held.pid, dataDir, file }, hint: 'Stop it first, or pass --data-dir to use another data dir.' },
+          );
+        }
+        removeIfExists(file); // stale: its process is gone (or the file is not a lock we wrote)
+        if (tryLink(file, mine)) return;
+      }
+    }).immediate();
+  }
+  let released = false;
+  return {
+    file,
+    release() {
+      if (released) return;
+      released = true;
+      if (readLock(file)?.token === mine.token) removeIfExists(file);
+    },
+  };
+}
+
+/** Creates the lock atomically with its content; false when a lock file already exists. */
+function tryLink(file: string, content: LockContent): boolean {
+  const tmp = `${file}.${content.token}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o644);
+  try {
+    writeSync(fd, `${JSON.stringify(content)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(tmp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    unlinkSync(tmp);
+  }
+}
+
+/** null: no lock file; undefined: a file that is not a lock we understand (treated as stale). */
+function readLock(file: string): LockContent | null | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<LockContent>;
+    if (typeof parsed.pid === 'number' && typeof parsed.token === 'string') return parsed as LockContent;
+  } catch {
+    // fall through: unreadable content
+  }
+  return undefined;
+}
+
+function removeIfExists(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

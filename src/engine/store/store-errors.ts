@@ -1,0 +1,47 @@
+/**
+ * Error codes the state store throws. Stable: the CLI maps them to exit codes and tests match on them.
+ * Messages name files and property names, never a value or a key.
+ */
+import { RecipeError, UserError } from '../errors.js';
+
+export const StoreErrorCode = {
+  /** The data dir or its state.db does not exist and the caller asked not to create it. */
+  MISSING: 'STORE_MISSING',
+  /** state.db is not an SQLite file, or an SQLite file of another program, or damaged. */
+  CORRUPT: 'STORE_CORRUPT',
+  /** state.db was written by a newer version of this program. */
+  TOO_NEW: 'STORE_TOO_NEW',
+  /** SQLite could not open the file for another reason (permissions, disk). */
+  OPEN_FAILED: 'STORE_OPEN_FAILED',
+  /** A secret property cannot be decrypted with the key in use. */
+  SECRET_KEY_MISMATCH: 'SECRET_KEY_MISMATCH',
+  /** A secret property exists but no key is available (env unset and no key file). */
+  SECRET_KEY_MISSING: 'SECRET_KEY_MISSING',
+  /** secret.key exists but does not hold a key. */
+  SECRET_KEY_INVALID: 'SECRET_KEY_INVALID',
+  /** Another live `recipes serve` holds the data dir. */
+  SERVE_LOCKED: 'SERVE_LOCKED',
+  JOB_NOT_FOUND: 'JOB_NOT_FOUND',
+  /** finishJob on a job that is no longer running: a caller bug. */
+  JOB_NOT_RUNNING: 'JOB_NOT_RUNNING',
+} as const;
+
+export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
+
+export function storeCorrupt(file: string, reason: string, cause?: unknown): UserError {
+  return new UserError(StoreErrorCode.CORRUPT, `${file} is not a recipes state file (${reason}).`, {
+    cause,
+    details: { file },
+    hint: 'Move the file away to start with an empty state, or pass --data-dir to use another data dir.',
+  });
+}
+
+export function jobNotFound(id: number): RecipeError {
+  return new RecipeError(StoreErrorCode.JOB_NOT_FOUND, `There is no job ${id}.`, { kind: 'user', details: { jobId: id } });
+}
+
+/** SQLite's codes for "this is not (or no longer) a database file". */
+export function isNotADatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+}
