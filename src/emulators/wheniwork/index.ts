@@ -50,8 +50,8 @@ export interface WiwEmulator {
   /** The live state; tests may read or adjust it (e.g. `state.accounts.get(id)!.account.seats = 3`). */
   readonly state: WiwState;
   faults: FaultInjector;
-  /** Requests served by route, e.g. `POST /2/users`, `GET /2/users/:id`, `POST /login`. */
-  stats: Map<string, number>;
+  /** Requests served by route, e.g. `POST /2/users`, `GET /2/users/:id`, `POST /login`; a fresh copy per read. */
+  readonly stats: Map<string, number>;
   totalRequests(): number;
   readonly invitesSent: number;
   /** A deep copy of the state without passwords. */
@@ -79,7 +79,9 @@ export async function startWiwEmulator(options: WiwEmulatorOptions = {}): Promis
       return state;
     },
     faults: running.faults,
-    stats: running.stats,
+    get stats() {
+      return wiwStats(running.stats);
+    },
     totalRequests: running.totalRequests,
     get invitesSent() {
       return state.invitesSent;
@@ -92,6 +94,19 @@ export async function startWiwEmulator(options: WiwEmulatorOptions = {}): Promis
     },
     close: running.close,
   };
+}
+
+/**
+ * The shared `routeKey` turns every all-digit segment into `:id`, WIW's `/2` prefix included
+ * (`GET /:id/users/:id`); this puts the prefix back. A no-op once the shared key spares the first segment.
+ */
+function wiwStats(raw: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, n] of raw) {
+    const fixed = key.replace(/^(\S+) \/:id(?=\/|$)/, '$1 /2');
+    out.set(fixed, (out.get(fixed) ?? 0) + n);
+  }
+  return out;
 }
 
 function credentialsOf(seed: WiwSeed): WiwCredentials {

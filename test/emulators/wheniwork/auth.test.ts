@@ -127,6 +127,17 @@ describe('WIW emulator: login and workplace', () => {
     expect(res.body.code).to.equal(1002);
   });
 
+  it('links a user created with a known email to that person\'s login', async () => {
+    const token = await login(multi);
+    const res = await api(multi, token, '/users', {
+      method: 'POST',
+      userId: 11,
+      json: { first_name: 'Ot', last_name: 'Her', email: 'OTHER@example.com', invite: false },
+    });
+    const existing = multi.state.accounts.get(2)!.users.get(22)!;
+    expect(res.body.user).to.include({ account_id: 1, login_id: existing.login_id });
+  });
+
   it('shows seats and users_count on GET /2/account', async () => {
     const token = await login(emu);
     const res = await api(emu, token, '/account');
