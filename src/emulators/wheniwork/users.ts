@@ -160,6 +160,8 @@ export function updateUser(ctx: ApiContext, req: EmulatorRequest, id: number): R
   if (user.id !== ctx.user.id) requireRole(ctx, SUPERVISORS);
   const body = bodyObject(req);
   const patch = readPatch(body, ctx.acc);
+  // Editing oneself must not be a way round the role check.
+  if (patch.role !== undefined && patch.role !== user.role) requireRole(ctx, SUPERVISORS);
   const reactivate = optBool(body, 'reactivate') ?? false;
   requireContact(patch.email ?? user.email, patch.phone_number ?? user.phone_number);
   const willBeActive = !user.is_deleted || reactivate;
