@@ -1,0 +1,8 @@
+/** The shared HTTP transport of API connectors (wheniwork, goco). */
+export { Transport } from './transport.js';
+export type {
+  HttpMethod, RequestOptions, ResponseHeaders, TransportOptions, TransportResponse, TransportStats,
+} from './options.js';
+export { HTTP_ERROR_CODES, type HttpErrorCode } from './errors.js';
+export { rateWindow, type RateWindow } from './rate-window.js';
+export { backoffDelay, parseRetryAfter } from './backoff.js';

@@ -1,0 +1,28 @@
+/**
+ * Turns a per-minute budget into p-queue's strict (sliding) window. p-queue's strict mode allows at most
+ * `intervalCap` starts in any rolling `interval`; with `interval` = 60000 / k for a whole k, any rolling minute
+ * is covered by k such windows, so it holds at most k x intervalCap <= requestsPerMinute starts. A large k
+ * spreads the starts out (no burst of a whole minute's budget); k is the largest divisor of 60000 (at most
+ * 1200, i.e. windows of 50 ms or more) that still leaves at least 95% of the budget usable.
+ */
+export interface RateWindow {
+  /** Window length in ms; divides 60000. */
+  interval: number;
+  /** Starts allowed in any rolling window of `interval`. */
+  intervalCap: number;
+}
+
+const MINUTE = 60_000;
+const MAX_WINDOWS = 1_200;
+const DIVISORS = Array.from({ length: MAX_WINDOWS }, (_, i) => MAX_WINDOWS - i).filter((k) => MINUTE % k === 0);
+
+export function rateWindow(requestsPerMinute: number): RateWindow {
+  const budget = Math.floor(requestsPerMinute);
+  if (!(budget >= 1)) throw new RangeError(`requestsPerMinute must be at least 1, got ${requestsPerMinute}`);
+  for (const k of DIVISORS) {
+    if (k > budget) continue;
+    const cap = Math.floor(budget / k);
+    if (k * cap >= 0.95 * budget) return { interval: MINUTE / k, intervalCap: cap };
+  }
+  return { interval: MINUTE, intervalCap: budget };
+}
