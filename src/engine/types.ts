@@ -85,6 +85,8 @@ export interface ConnectorDef<S = any, C = any> {
   name: string;
   title: string;
   description: string;
+  /** True for engine built-ins (mappings) that need no connection file; `connect` gets empty settings. */
+  connectionless?: boolean;
   /** Schema of a connection's `settings` for this connector. Secret fields carry `"x-secret": true`. */
   settings: JsonSchema;
   /** Builds the connection handle (HTTP client, queue). Must not touch the network. */

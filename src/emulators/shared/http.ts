@@ -56,8 +56,11 @@ export interface RunningServer {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** `GET /2/users/12` -> `GET /2/users/:id`; the first segment (an API version like `/2`) is kept. */
 export function routeKey(method: string, path: string): string {
-  return `${method} ${path.replace(/\/[0-9a-f-]{6,}(?=\/|$)|\/\d+(?=\/|$)/gi, '/:id')}`;
+  const [first = '', ...rest] = path.split('/').slice(1);
+  const tail = rest.map((seg) => (/^\d+$|^[0-9a-f]{8}-[0-9a-f-]{27,}$|^(emp|loc|dep)_[\w-]+$/i.test(seg) ? '/:id' : `/${seg}`)).join('');
+  return `${method} /${first}${tail}`;
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {

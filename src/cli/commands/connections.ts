@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { EXIT, ExitCode, globals, out, printJson, report, withRuntime } from '../context.js';
+import { table } from '../format.js';
+
+export function connectionsCommand(program: Command): void {
+  const connections = program.command('connections').description('the package connections; `connections test NAME`');
+  const list = (opts: { json?: boolean }, cmd: Command) =>
+    withRuntime(globals(cmd), (rt) => {
+      const rows = Object.values(rt.package.connections).map((c) => ({ name: c.name, title: c.title, connector: c.connector.name, auth: c.auth, properties: [...c.properties] }));
+      if (opts.json) return printJson(rows);
+      out(table([['NAME', 'CONNECTOR', 'AUTH', 'TITLE'], ...rows.map((r) => [r.name, r.connector, r.auth, r.title])]));
+    });
+  connections.option('--json', 'print machine-readable output').action(list);
+  connections.command('list').option('--json', 'print machine-readable output').description('every connection').action(list);
+  connections
+    .command('test <name>')
+    .description('"Connected", or why not')
+    .option('--json', 'print machine-readable output')
+    .action((name: string, opts: { json?: boolean }, cmd: Command) =>
+      withRuntime(globals(cmd), async (rt) => {
+        try {
+          const result = await rt.testConnection(name);
+          if (opts.json) printJson({ connected: true, ...result });
+          else out(result.message);
+        } catch (error) {
+          if (!opts.json) process.stderr.write(`${name}: not connected.\n`);
+          throw new ExitCode(report(error, opts.json ?? false));
+        }
+      }),
+    );
+  void EXIT;
+}

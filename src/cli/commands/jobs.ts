@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
+import { jobLine } from '../format.js';
+import { showJob } from './recipes.js';
+
+function jobId(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new ExitCode(EXIT.usage);
+  return n;
+}
+
+export function jobsCommand(program: Command): void {
+  const jobs = program
+    .command('jobs [recipe]')
+    .description('job history (newest first); `jobs show ID`, `jobs rerun ID`')
+    .option('--limit <n>', 'how many', (v) => Number(v), 20)
+    .option('--json', 'print machine-readable output')
+    .action((recipe: string | undefined, opts: { limit: number; json?: boolean }, cmd: Command) =>
+      withRuntime(
+        globals(cmd),
+        (rt) => {
+          const list = rt.jobs(recipe, opts.limit);
+          if (opts.json) return printJson(list);
+          if (list.length === 0) out('no jobs yet.');
+          for (const job of list) out(jobLine(job));
+        },
+        true,
+      ),
+    );
+  jobs
+    .command('show <id>')
+    .description("a job's steps with input and output (secrets redacted), the failing step marked")
+    .option('--json', 'print machine-readable output')
+    .action((id: string, opts: { json?: boolean }, cmd: Command) => withRuntime(globals(cmd), (rt) => showJob(rt, jobId(id), opts.json ?? false, true), true));
+  jobs
+    .command('rerun <id>')
+    .description("replay a job's stored trigger data through the current recipe")
+    .option('--json', 'print machine-readable output')
+    .action((id: string, opts: { json?: boolean }, cmd: Command) =>
+      withRuntime(
+        globals(cmd),
+        async (rt) => {
+          if (!opts.json) process.stderr.write('note: a rerun repeats the job\'s writes unless the recipe is idempotent (the WIW Provisioning recipes are).\n');
+          const job = await rt.rerun(jobId(id));
+          showJob(rt, job.id, opts.json ?? false, false);
+          if (job.status !== 'succeeded') throw new ExitCode(EXIT.failed);
+        },
+        true,
+      ),
+    );
+}

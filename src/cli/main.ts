@@ -1,0 +1,52 @@
+/**
+ * The `recipes` command. Wires the connector registry to the engine and turns results into exit codes:
+ * 0 success, 1 a job or an operation failed, 2 bad usage, invalid package or invalid input.
+ */
+import { Command, CommanderError } from 'commander';
+import { connectionsCommand } from './commands/connections.js';
+import { demoCommand } from './commands/demo.js';
+import { duplicatesCommand } from './commands/duplicates.js';
+import { emulateCommand } from './commands/emulate.js';
+import { jobsCommand } from './commands/jobs.js';
+import { propertiesCommand } from './commands/properties.js';
+import { recipesCommands } from './commands/recipes.js';
+import { validateCommand } from './commands/validate.js';
+import { EXIT, report } from './context.js';
+
+export function buildProgram(): Command {
+  const program = new Command('recipes')
+    .description('Run integration recipes; ships the WIW Provisioning package (GoCo -> When I Work).')
+    .option('--data-dir <dir>', 'state store folder (env RECIPES_DATA_DIR)', process.env.RECIPES_DATA_DIR ?? './.recipes')
+    .option('--package <dir>', 'package folder (env RECIPES_PACKAGE)', process.env.RECIPES_PACKAGE ?? 'recipes/wiw-provisioning')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace; logs go to stderr', 'warn')
+    .option('--log-file <file>', 'write logs to this file instead of stderr')
+    .showHelpAfterError()
+    .exitOverride();
+  validateCommand(program);
+  recipesCommands(program);
+  propertiesCommand(program);
+  jobsCommand(program);
+  connectionsCommand(program);
+  demoCommand(program);
+  emulateCommand(program);
+  duplicatesCommand(program);
+  for (const cmd of program.commands) {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+    }
+    return report(error, json);
+  }
+}

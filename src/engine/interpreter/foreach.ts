@@ -1,0 +1,88 @@
+/**
+ * `foreach`: runs the body once per item, up to `concurrency` at a time. An item's failure either stops
+ * the job (`on_item_error: stop`, after the items in flight finish), or is reported and the loop goes on
+ * (`continue`); an error whose code is in `break_on` ends the loop but not the job. Either way a job with
+ * failed items ends as failed once it has done everything else.
+ */
+import { RecipeError, serializeError, type SerializedError } from '../errors.js';
+import type { ForeachStep } from '../model.js';
+import { JobStopped, StopSignal, type Scope } from './job-env.js';
+import type { Interpreter } from './run-job.js';
+
+export interface ForeachOutput {
+  total: number;
+  succeeded: number;
+  failed: number;
+  not_attempted: number;
+  /** Why the loop ended early: an error code from `break_on`, or 'error' / 'cancelled'. */
+  broken_by?: string;
+  failures: { index: number; item: unknown; error: SerializedError }[];
+  not_attempted_items: unknown[];
+}
+
+function toList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export async function runForeach(it: Interpreter, step: ForeachStep, scope: Scope, path: string, record: boolean): Promise<ForeachOutput> {
+  const items = toList(await step.items.evaluate(scope));
+  const out: ForeachOutput = { total: items.length, succeeded: 0, failed: 0, not_attempted: 0, failures: [], not_attempted_items: [] };
+  const { env } = it;
+  const every = Math.max(1, Math.floor(items.length / 100));
+  let next = 0;
+  let done = 0;
+  let halt = false;
+  let fatal: unknown;
+
+  const runItem = async (index: number) => {
+    const itemScope: Scope = { ...scope, [step.as]: items[index] };
+    if (step.index) itemScope[step.index] = index;
+    try {
+      await it.runSteps(step.steps, itemScope, `${path}[${index}]`, record && index < env.recordItems);
+      out.succeeded++;
+    } catch (error) {
+      if (error instanceof StopSignal || error instanceof JobStopped) {
+        halt = true;
+        fatal ??= error;
+        return;
+      }
+      out.failed++;
+      out.failures.push({ index, item: items[index], error: serializeError(error) });
+      const code = error instanceof RecipeError ? error.code : 'INTERNAL';
+      if (step.breakOn.has(code)) {
+        it.itemFailures++;
+        out.broken_by ??= code;
+        halt = true;
+      } else if (step.onItemError === 'continue') {
+        it.itemFailures++;
+      } else {
+        out.broken_by ??= 'error';
+        halt = true;
+        fatal ??= error;
+      }
+    } finally {
+      done++;
+      if (done % every === 0 || done === items.length) env.onEvent({ type: 'progress', jobId: env.jobId, step: path, done, total: items.length });
+    }
+  };
+
+  const worker = async () => {
+    while (!halt && next < items.length) {
+      if (env.signal.aborted) {
+        halt = true;
+        fatal ??= new JobStopped();
+        out.broken_by ??= 'cancelled';
+        break;
+      }
+      await runItem(next++);
+    }
+  };
+  const workers = Math.min(step.concurrency, Math.max(1, items.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+
+  for (let i = next; i < items.length; i++) out.not_attempted_items.push(items[i]);
+  out.not_attempted = out.not_attempted_items.length;
+  if (fatal) throw fatal;
+  return out;
+}

@@ -1,0 +1,66 @@
+/** What a job runs with, and how it ends. The runtime builds the env; the interpreter only reads it. */
+import type { SerializedError } from '../errors.js';
+import type { RecipeModel } from '../model.js';
+import type { ConnectorDef, Logger, Mappings } from '../types.js';
+
+export type Scope = Record<string, unknown>;
+export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'planned' | 'stopped';
+
+export interface StepRecord {
+  seq: number;
+  stepId: string;
+  /** Where in the recipe, with loop items: `each[3].create`. */
+  path: string;
+  status: StepStatus;
+  input?: unknown;
+  output?: unknown;
+  error?: unknown;
+  startedAt: string;
+  durationMs: number;
+}
+
+export type JobEvent =
+  | { type: 'progress'; jobId: number; step: string; done: number; total?: number }
+  | { type: 'step'; jobId: number; record: StepRecord };
+
+export interface JobEnv {
+  jobId: number;
+  recipe: RecipeModel;
+  test: boolean;
+  dryRun: boolean;
+  /** Property values with defaults applied; secrets included (connections need them). */
+  properties: Record<string, unknown>;
+  /** Values never to store or show (secret properties). */
+  secrets: readonly string[];
+  trigger: unknown;
+  /** Connection name -> connector and the handle its `connect` returned. */
+  connections: ReadonlyMap<string, { connector: ConnectorDef; handle: unknown }>;
+  mappings: Mappings;
+  /** Mapping name -> key -> value, kept current by `mappings` writes; what expressions read as `mappings`. */
+  mappingScope: Record<string, Record<string, string>>;
+  logger: Logger;
+  signal: AbortSignal;
+  /** How many items of each foreach keep full step records (failed items are always kept). */
+  recordItems: number;
+  onStep(record: StepRecord): void;
+  onEvent(event: JobEvent): void;
+}
+
+export interface JobOutcome {
+  status: 'succeeded' | 'failed' | 'stopped';
+  error?: SerializedError;
+  /** A stop step's message, or why the job was stopped. */
+  message?: string;
+  summary?: Record<string, unknown>;
+}
+
+/** Thrown by a `stop` step; ends the job with the given status. Not an error. */
+export class StopSignal {
+  constructor(
+    readonly status: 'succeeded' | 'failed',
+    readonly message: string,
+  ) {}
+}
+
+/** Thrown when the job was cancelled; the step in flight finished first. */
+export class JobStopped {}

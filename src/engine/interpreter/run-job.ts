@@ -1,0 +1,214 @@
+/**
+ * Runs one job: a recipe's steps over one trigger event. Steps write their output into the job scope
+ * under their id; expressions read it. Every step execution is reported to `onStep` (the recorder decides
+ * what to keep) and the outcome says how the job ended and why.
+ */
+import { RecipeError, serializeError, type SerializedError } from '../errors.js';
+import type { Step } from '../model.js';
+import { forRecord } from './redact.js';
+import { runForeach } from './foreach.js';
+import { validateInput } from './input.js';
+import { JobStopped, StopSignal, type JobEnv, type JobOutcome, type Scope, type StepStatus } from './job-env.js';
+
+export type { JobEnv, JobOutcome } from './job-env.js';
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+export class Interpreter {
+  private seq = 0;
+  /** Item failures under `on_item_error: continue` or `break_on`; they fail the job once it has done the rest. */
+  itemFailures = 0;
+
+  constructor(readonly env: JobEnv) {}
+
+  async run(): Promise<JobOutcome> {
+    const { env } = this;
+    const scope: Scope = {
+      properties: env.properties,
+      trigger: env.trigger,
+      vars: {},
+      mappings: env.mappingScope,
+      job: { id: env.jobId, test: env.test, dry_run: env.dryRun, recipe: env.recipe.name },
+    };
+    let outcome: JobOutcome;
+    try {
+      await this.runSteps(env.recipe.steps, scope, '', true);
+      outcome =
+        this.itemFailures > 0
+          ? { status: 'failed', error: { code: 'ITEMS_FAILED', kind: 'operational', message: `${this.itemFailures} item(s) failed; the job did everything else it could.` } }
+          : { status: 'succeeded' };
+    } catch (error) {
+      outcome = this.outcomeOf(error);
+    }
+    outcome.summary = await this.summary(scope);
+    return outcome;
+  }
+
+  private outcomeOf(error: unknown): JobOutcome {
+    if (error instanceof StopSignal) {
+      const failed = error.status === 'failed' || this.itemFailures > 0;
+      return failed
+        ? { status: 'failed', message: error.message, error: { code: 'STOPPED_BY_RECIPE', kind: 'operational', message: error.message || 'The recipe stopped the job as failed.' } }
+        : { status: 'succeeded', message: error.message };
+    }
+    if (error instanceof JobStopped) return { status: 'stopped', message: 'The job was cancelled after the step in flight.' };
+    return { status: 'failed', error: serializeError(error) };
+  }
+
+  private async summary(scope: Scope): Promise<Record<string, unknown> | undefined> {
+    const compiled = this.env.recipe.summary;
+    if (!compiled) return undefined;
+    try {
+      return (await compiled.evaluate(scope)) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `record` is false inside foreach items past the recorder's sample, to keep job records small. */
+  async runSteps(steps: readonly Step[], scope: Scope, prefix: string, record: boolean): Promise<void> {
+    for (const step of steps) {
+      if (this.env.signal.aborted) throw new JobStopped();
+      await this.runStep(step, scope, prefix, record);
+    }
+  }
+
+  private async runStep(step: Step, scope: Scope, prefix: string, record: boolean): Promise<void> {
+    const path = prefix ? `${prefix}.${step.id}` : step.id;
+    const seq = ++this.seq;
+    const startedAt = new Date();
+    const t0 = performance.now();
+    let input: unknown;
+    let output: unknown;
+    let status: StepStatus = 'succeeded';
+    try {
+      switch (step.kind) {
+        case 'action': {
+          input = await step.input.evaluate(scope);
+          validateInput(step.action.input, input, step);
+          output = await this.callAction(step, input, path);
+          if (output && typeof output === 'object' && (output as { dry_run?: unknown }).dry_run === true) status = 'planned';
+          break;
+        }
+        case 'set': {
+          output = await step.values.evaluate(scope);
+          Object.assign(scope.vars as object, output);
+          break;
+        }
+        case 'if': {
+          const value = await step.condition.evaluate(scope);
+          const branch = value ? 'then' : 'else';
+          output = { branch, condition: Boolean(value) };
+          await this.runSteps(value ? step.then : step.else, scope, `${path}.${branch}`, record);
+          break;
+        }
+        case 'foreach':
+          output = await runForeach(this, step, scope, path, record);
+          break;
+        case 'try':
+          output = await this.runTry(step, scope, path, record);
+          break;
+        case 'stop': {
+          const message = String((await step.message.evaluate(scope)) ?? '');
+          output = { status: step.status, message };
+          throw new StopSignal(step.status, message);
+        }
+      }
+      scope[step.id] = output;
+    } catch (error) {
+      if (error instanceof StopSignal) {
+        this.record(record, { seq, step, path, status: 'succeeded', input, output, startedAt, t0 });
+        throw error;
+      }
+      status = error instanceof JobStopped ? 'stopped' : 'failed';
+      this.record(true, { seq, step, path, status, input, output, error, startedAt, t0 });
+      throw error;
+    }
+    this.record(record, { seq, step, path, status, input, output, startedAt, t0 });
+  }
+
+  private async callAction(step: Extract<Step, { kind: 'action' }>, input: unknown, path: string): Promise<unknown> {
+    const { env } = this;
+    if (env.dryRun && step.action.writes) {
+      return { dry_run: true, planned: input, ...(step.action.plan ? (step.action.plan(input) as object) : {}) };
+    }
+    const conn = env.connections.get(step.connection);
+    const logger = env.logger.child({ step: path, action: step.actionName });
+    try {
+      return await step.action.run(input, {
+        connection: conn?.handle,
+        logger,
+        signal: env.signal,
+        dryRun: env.dryRun,
+        mappings: env.mappings,
+        jobId: String(env.jobId),
+        progress: (done, total) => env.onEvent({ type: 'progress', jobId: env.jobId, step: path, done, total }),
+      });
+    } catch (error) {
+      if (error instanceof RecipeError) throw error;
+      throw new RecipeError('ACTION_FAILED', `${step.actionName} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, kind: 'bug', details: { step: step.where } });
+    }
+  }
+
+  private async runTry(step: Extract<Step, { kind: 'try' }>, scope: Scope, path: string, record: boolean): Promise<unknown> {
+    const policy = step.retry;
+    const attempts = policy?.attempts ?? 1;
+    let last: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await this.runSteps(step.body, scope, `${path}.try`, record);
+        return { attempts: attempt, caught: false };
+      } catch (error) {
+        if (error instanceof StopSignal || error instanceof JobStopped) throw error;
+        last = error;
+        const code = error instanceof RecipeError ? error.code : 'INTERNAL';
+        const retryable = !policy?.on || policy.on.has(code);
+        if (!retryable || attempt === attempts) break;
+        const delay = (policy as NonNullable<typeof policy>).backoffMs * (policy as NonNullable<typeof policy>).factor ** (attempt - 1);
+        this.env.logger.info({ step: path, attempt, delay, code }, 'retrying after a failed attempt');
+        await sleep(delay, this.env.signal);
+        if (this.env.signal.aborted) throw new JobStopped();
+      }
+    }
+    if (step.catch.length === 0) throw last;
+    const error: SerializedError = serializeError(last);
+    scope.error = error;
+    await this.runSteps(step.catch, scope, `${path}.catch`, record);
+    return { attempts, caught: true, error };
+  }
+
+  record(
+    keep: boolean,
+    r: { seq: number; step: Step; path: string; status: StepStatus; input?: unknown; output?: unknown; error?: unknown; startedAt: Date; t0: number },
+  ): void {
+    const durationMs = performance.now() - r.t0;
+    const { env } = this;
+    if (keep) {
+      env.onStep({
+        seq: r.seq,
+        stepId: r.step.id,
+        path: r.path,
+        status: r.status,
+        input: forRecord(r.input, env.secrets),
+        output: forRecord(r.output, env.secrets),
+        error: r.error === undefined ? undefined : forRecord({ ...serializeError(r.error), where: r.step.where }, env.secrets),
+        startedAt: r.startedAt.toISOString(),
+        durationMs: Math.round(durationMs * 1000) / 1000,
+      });
+    }
+  }
+}
+
+export function runJob(env: JobEnv): Promise<JobOutcome> {
+  return new Interpreter(env).run();
+}

@@ -1,0 +1,60 @@
+/**
+ * One live handle per connection (one HTTP client and queue each). Settings are evaluated from the
+ * current properties before every job; when they changed (the admin edited a credential) the old handle
+ * is closed and a new one made, so `serve` needs no restart.
+ */
+import { UserError } from '../errors.js';
+import { compiled } from '../interpreter/input.js';
+import type { ConnectionModel, PackageModel } from '../model.js';
+import type { ConnectorDef, Logger } from '../types.js';
+
+interface Live {
+  key: string;
+  handle: unknown;
+}
+
+export class ConnectionPool {
+  private readonly live = new Map<string, Live>();
+
+  constructor(
+    private readonly pkg: PackageModel,
+    private readonly logger: Logger,
+  ) {}
+
+  model(name: string): ConnectionModel {
+    const conn = this.pkg.connections[name];
+    if (!conn) {
+      throw new UserError('CONNECTION_UNKNOWN', `The package has no connection '${name}'. Known: ${Object.keys(this.pkg.connections).join(', ')}.`);
+    }
+    return conn;
+  }
+
+  async get(name: string, properties: Record<string, unknown>): Promise<{ connector: ConnectorDef; handle: unknown }> {
+    const conn = this.model(name);
+    const settings = (await conn.settings.evaluate({ properties })) as Record<string, unknown>;
+    for (const k of Object.keys(settings)) if (settings[k] === undefined || settings[k] === '') delete settings[k];
+    const validate = compiled(conn.connector.settings);
+    if (!validate(settings)) {
+      const what = (validate.errors ?? []).map((e) => `${e.instancePath || 'settings'} ${e.message}`).join('; ');
+      throw new UserError('CONNECTION_SETTINGS', `Connection '${name}' (${conn.title}) has invalid settings: ${what}.`, {
+        hint: `Check the project properties it reads: ${[...conn.properties].join(', ')} (recipes properties list).`,
+      });
+    }
+    const key = JSON.stringify(settings);
+    const current = this.live.get(name);
+    if (current && current.key === key) return { connector: conn.connector, handle: current.handle };
+    if (current) await this.closeOne(conn.connector, current);
+    const handle = conn.connector.connect(settings, { logger: this.logger.child({ connection: name }) });
+    this.live.set(name, { key, handle });
+    return { connector: conn.connector, handle };
+  }
+
+  private async closeOne(connector: ConnectorDef, live: Live): Promise<void> {
+    await connector.close?.(live.handle);
+  }
+
+  async close(): Promise<void> {
+    for (const [name, live] of this.live) await this.closeOne(this.model(name).connector, live);
+    this.live.clear();
+  }
+}

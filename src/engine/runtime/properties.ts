@@ -1,0 +1,105 @@
+/** Project properties: declared in package.yaml, values in the store, secrets masked on the way out. */
+import { UserError } from '../errors.js';
+import type { PackageModel, PropertyDecl } from '../model.js';
+import type { Store } from '../store/index.js';
+
+export const MASK = '********';
+
+export interface PropertyView {
+  name: string;
+  title: string;
+  description?: string;
+  secret: boolean;
+  required: boolean;
+  /** 'set' when the store has a value, 'default' when package.yaml supplies one, else 'unset'. */
+  source: 'set' | 'default' | 'unset';
+  /** The value to show: secrets masked, never the real value. */
+  display?: string;
+  updatedAt?: string;
+}
+
+export function coerce(decl: PropertyDecl, raw: string): string | number | boolean {
+  if (decl.type === 'integer') {
+    if (!/^-?\d+$/.test(raw.trim())) throw new UserError('PROPERTY_INVALID', `Property '${decl.name}' must be a whole number.`);
+    return Number(raw.trim());
+  }
+  if (decl.type === 'boolean') {
+    const v = raw.trim().toLowerCase();
+    if (!['true', 'false', 'yes', 'no', '1', '0'].includes(v)) throw new UserError('PROPERTY_INVALID', `Property '${decl.name}' must be true or false.`);
+    return ['true', 'yes', '1'].includes(v);
+  }
+  return raw;
+}
+
+export class Properties {
+  constructor(
+    private readonly pkg: PackageModel,
+    private readonly store: Store,
+  ) {}
+
+  decl(name: string): PropertyDecl {
+    const decl = this.pkg.properties[name];
+    if (!decl) {
+      const known = Object.keys(this.pkg.properties).join(', ');
+      throw new UserError('PROPERTY_UNKNOWN', `The package has no property '${name}'. Known properties: ${known}.`);
+    }
+    return decl;
+  }
+
+  list(): PropertyView[] {
+    return Object.values(this.pkg.properties).map((d) => this.view(d));
+  }
+
+  get(name: string): PropertyView {
+    return this.view(this.decl(name));
+  }
+
+  private view(d: PropertyDecl): PropertyView {
+    const stored = this.store.getProperty(this.pkg.name, d.name);
+    const base = { name: d.name, title: d.title, description: d.description, secret: d.secret, required: d.required };
+    if (stored) return { ...base, source: 'set', display: d.secret ? MASK : stored.value, updatedAt: stored.updatedAt };
+    if (d.default !== undefined) return { ...base, source: 'default', display: d.secret ? MASK : String(d.default) };
+    return { ...base, source: 'unset' };
+  }
+
+  set(name: string, value: string): PropertyView {
+    const decl = this.decl(name);
+    const typed = coerce(decl, value);
+    if (decl.enum && !decl.enum.includes(typed as string | number)) {
+      throw new UserError('PROPERTY_INVALID', `Property '${name}' must be one of: ${decl.enum.join(', ')}.`);
+    }
+    if (decl.required && value.trim() === '') throw new UserError('PROPERTY_INVALID', `Property '${name}' cannot be empty.`);
+    this.store.setProperty(this.pkg.name, name, value, decl.secret);
+    return this.view(decl);
+  }
+
+  unset(name: string): boolean {
+    this.decl(name);
+    return this.store.unsetProperty(this.pkg.name, name);
+  }
+
+  /** Typed values with defaults applied, and the secret values to keep out of records. */
+  resolve(): { values: Record<string, unknown>; secrets: string[] } {
+    const values: Record<string, unknown> = {};
+    const secrets: string[] = [];
+    for (const d of Object.values(this.pkg.properties)) {
+      const stored = this.store.getProperty(this.pkg.name, d.name);
+      if (stored) {
+        values[d.name] = coerce(d, stored.value);
+        if (d.secret && stored.value.length > 0) secrets.push(stored.value);
+      } else if (d.default !== undefined) values[d.name] = d.default;
+    }
+    return { values, secrets };
+  }
+
+  /** Throws PROPERTY_MISSING naming the first required property among `names` that has no value. */
+  requireSet(names: Iterable<string>, values: Record<string, unknown>): void {
+    const missing = [...names].filter((n) => this.pkg.properties[n]?.required && (values[n] === undefined || values[n] === ''));
+    if (missing.length === 0) return;
+    const lines = missing.map((n) => `'${n}' (${this.pkg.properties[n]?.title})`);
+    throw new UserError('PROPERTY_MISSING', `Project propert${missing.length > 1 ? 'ies' : 'y'} ${lines.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set.`, {
+      details: { missing },
+      hint: missing.map((n) => `recipes properties set ${n}${this.pkg.properties[n]?.secret ? '' : ' VALUE'}`).join('\n'),
+    });
+  }
+}

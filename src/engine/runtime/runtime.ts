@@ -1,0 +1,318 @@
+/**
+ * The embeddable runtime: one package, one state store, the connectors the host hands over. The CLI is
+ * built on this class and nothing else; a service can drive it the same way.
+ */
+import { EventEmitter } from 'node:events';
+import { liveMappings } from '../builtins/mappings.js';
+import { RecipeError, serializeError, UserError } from '../errors.js';
+import { runJob } from '../interpreter/run-job.js';
+import type { JobEvent, StepRecord } from '../interpreter/job-env.js';
+import { loadPackageOrThrow } from '../loader/load-package.js';
+import { silentLogger } from '../logger.js';
+import type { PackageModel, RecipeModel } from '../model.js';
+import { Store, type JobRecord } from '../store/index.js';
+import type { ConnectionTestResult, ConnectorRegistry, Logger, TriggerEvent } from '../types.js';
+import { ConnectionPool } from './connections.js';
+import { Properties } from './properties.js';
+
+export interface RuntimeOptions {
+  /** Folder holding package.yaml. */
+  packageDir: string;
+  /** Folder of the state store; created when missing unless `createDataDir` is false. */
+  dataDir: string;
+  connectors: ConnectorRegistry;
+  logger?: Logger;
+  /** @default true */
+  createDataDir?: boolean;
+  /** Overrides env RECIPES_SECRET_KEY. */
+  secretKey?: string;
+  /** Items of each foreach whose steps are recorded in full; failed items always are. @default 100 */
+  recordItems?: number;
+}
+
+export interface RunOptions {
+  dryRun?: boolean;
+  /** Run even when recipes this one `needs` have not succeeded yet. */
+  force?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RecipeView {
+  name: string;
+  title: string;
+  description?: string;
+  trigger: string;
+  running: boolean;
+  stoppedReason: string | null;
+  needs: string[];
+  lastJob?: JobRecord;
+}
+
+export interface RuntimeEvents {
+  'job:start': [{ jobId: number; recipe: string; test: boolean; dryRun: boolean }];
+  'job:end': [JobRecord];
+  step: [{ jobId: number; record: StepRecord }];
+  progress: [Extract<JobEvent, { type: 'progress' }>];
+}
+
+/** Flush step records to the store in batches of this many rows. */
+const STEP_BATCH = 500;
+
+export class Runtime extends EventEmitter<RuntimeEvents> {
+  readonly package: PackageModel;
+  readonly store: Store;
+  readonly properties: Properties;
+  readonly logger: Logger;
+  private readonly pool: ConnectionPool;
+  private readonly running = new Map<number, AbortController>();
+  private readonly recordItems: number;
+
+  private constructor(options: RuntimeOptions, pkg: PackageModel, store: Store) {
+    super();
+    this.package = pkg;
+    this.store = store;
+    this.logger = options.logger ?? silentLogger();
+    this.properties = new Properties(pkg, store);
+    this.pool = new ConnectionPool(pkg, this.logger);
+    this.recordItems = options.recordItems ?? 100;
+  }
+
+  /** Loads and validates the package (PACKAGE_INVALID lists every problem) and opens the store. */
+  static open(options: RuntimeOptions): Runtime {
+    const pkg = loadPackageOrThrow(options.packageDir, options.connectors);
+    const store = Store.open({ dataDir: options.dataDir, create: options.createDataDir ?? true, secretKey: options.secretKey });
+    store.markInterrupted();
+    return new Runtime(options, pkg, store);
+  }
+
+  recipe(name: string): RecipeModel {
+    const recipe = this.package.recipes[name];
+    if (!recipe) {
+      throw new UserError('RECIPE_UNKNOWN', `The package has no recipe '${name}'. Recipes: ${this.package.recipeOrder.join(', ')}.`, {
+        hint: 'See them with `recipes list`.',
+      });
+    }
+    return recipe;
+  }
+
+  recipes(): RecipeView[] {
+    return this.package.recipeOrder.map((name) => {
+      const r = this.recipe(name);
+      const state = this.store.getRecipe(this.package.name, name);
+      return {
+        name,
+        title: r.title,
+        description: r.description,
+        trigger: describeTrigger(r),
+        running: state.running,
+        stoppedReason: state.stoppedReason,
+        needs: r.needs,
+        lastJob: this.store.lastJob(this.package.name, name),
+      };
+    });
+  }
+
+  start(name: string): void {
+    this.recipe(name);
+    this.store.clearTriggerFailures(this.package.name, name);
+    this.store.setRunning(this.package.name, name, true);
+  }
+
+  stop(name: string, reason?: string): void {
+    this.recipe(name);
+    this.store.setRunning(this.package.name, name, false, reason);
+  }
+
+  /** Needs of `name` that have not succeeded yet (a successful test run counts; a dry run does not). */
+  unmetNeeds(name: string): string[] {
+    return this.recipe(name).needs.filter(
+      (need) => !this.store.listJobs({ pkg: this.package.name, recipe: need, status: 'succeeded', limit: 50 }).some((j) => !j.dryRun),
+    );
+  }
+
+  /**
+   * A test run: one run of a manual or scheduled recipe, or the earliest unprocessed event of a polling
+   * one (undefined when there is none: no job is created). The job is marked as a test.
+   */
+  async test(name: string, options: RunOptions = {}): Promise<JobRecord | undefined> {
+    const recipe = this.recipe(name);
+    if (!options.force) {
+      const unmet = this.unmetNeeds(name);
+      if (unmet.length > 0) {
+        throw new UserError('NEEDS_UNMET', `Recipe '${name}' needs ${unmet.map((n) => `'${n}'`).join(' and ')} to have succeeded first.`, {
+          details: { unmet },
+          hint: `${unmet.map((n) => `recipes test ${n}`).join('; ')} (or pass --force).`,
+        });
+      }
+    }
+    if (recipe.trigger.type === 'poll') {
+      const [event] = await this.poll(recipe, 1);
+      if (!event) return undefined;
+      return this.runEvent(recipe, event, { ...options, test: true });
+    }
+    if (recipe.trigger.type === 'webhook') {
+      throw new UserError('TEST_NEEDS_EVENT', `Recipe '${name}' is started by a webhook; send one to \`recipes serve\`, or rerun a past job with \`recipes jobs rerun ID\`.`);
+    }
+    return this.execute(recipe, { type: recipe.trigger.type, at: new Date().toISOString() }, { ...options, test: true });
+  }
+
+  /** Events after the recipe's stored cursor, oldest first. */
+  async poll(recipe: RecipeModel, limit: number): Promise<TriggerEvent[]> {
+    const trigger = recipe.trigger;
+    if (trigger.type !== 'poll') return [];
+    const { values } = this.properties.resolve();
+    this.properties.requireSet(recipe.properties, values);
+    const conn = await this.pool.get(trigger.connection, values);
+    const input = await trigger.input.evaluate({ properties: values });
+    const cursor = this.store.getRecipe(this.package.name, recipe.name).cursor ?? undefined;
+    const controller = new AbortController();
+    return trigger.trigger.poll(input, cursor, limit, {
+      connection: conn.handle,
+      logger: this.logger.child({ recipe: recipe.name, trigger: trigger.source }),
+      signal: controller.signal,
+      dryRun: false,
+      mappings: this.store.mappings(this.package.name),
+      progress: () => undefined,
+      jobId: 'poll',
+    });
+  }
+
+  /** Runs one polled event; its cursor is stored once the job has ended (not for a dry run). */
+  async runEvent(recipe: RecipeModel, event: TriggerEvent, options: RunOptions & { test?: boolean }): Promise<JobRecord> {
+    const job = await this.execute(recipe, event.data, { ...options, eventId: event.id });
+    if (!options.dryRun && job.status !== 'stopped') this.store.setCursor(this.package.name, recipe.name, event.cursor);
+    return job;
+  }
+
+  /** Replays a past job's stored trigger data through the current recipe. */
+  async rerun(jobId: number, options: RunOptions = {}): Promise<JobRecord> {
+    const past = this.job(jobId);
+    return this.execute(this.recipe(past.recipe), past.trigger, { ...options, test: past.test, rerunOf: jobId, eventId: past.eventId ?? undefined });
+  }
+
+  job(id: number): JobRecord {
+    const job = this.store.getJob(id);
+    if (!job || job.pkg !== this.package.name) throw new UserError('JOB_UNKNOWN', `There is no job ${id}. See \`recipes jobs\`.`);
+    return job;
+  }
+
+  jobs(recipe?: string, limit = 20): JobRecord[] {
+    if (recipe) this.recipe(recipe);
+    return this.store.listJobs({ pkg: this.package.name, recipe, limit });
+  }
+
+  steps(jobId: number): StepRecord[] {
+    this.job(jobId);
+    return this.store.getSteps(jobId) as StepRecord[];
+  }
+
+  /** Asks a running job to stop after the step in flight. */
+  cancel(jobId: number): boolean {
+    const controller = this.running.get(jobId);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  cancelAll(): void {
+    for (const controller of this.running.values()) controller.abort();
+  }
+
+  async testConnection(name: string): Promise<ConnectionTestResult> {
+    const model = this.pool.model(name);
+    const { values } = this.properties.resolve();
+    this.properties.requireSet(model.properties, values);
+    const conn = await this.pool.get(name, values);
+    if (!conn.connector.test) return { message: `Connected (${model.title} has no live check).` };
+    return conn.connector.test(conn.handle, {
+      connection: conn.handle,
+      logger: this.logger.child({ connection: name }),
+      signal: new AbortController().signal,
+      dryRun: false,
+      mappings: this.store.mappings(this.package.name),
+      progress: () => undefined,
+      jobId: 'connection-test',
+    });
+  }
+
+  async execute(recipe: RecipeModel, trigger: unknown, options: RunOptions & { test?: boolean; eventId?: string; rerunOf?: number }): Promise<JobRecord> {
+    const { values, secrets } = this.properties.resolve();
+    this.properties.requireSet(recipe.properties, values);
+    const connections = new Map();
+    for (const name of recipe.connections) connections.set(name, await this.pool.get(name, values));
+    const dryRun = options.dryRun ?? false;
+    const jobId = this.store.createJob({ pkg: this.package.name, recipe: recipe.name, test: options.test ?? false, dryRun, trigger, eventId: options.eventId, rerunOf: options.rerunOf });
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) controller.abort();
+    this.running.set(jobId, controller);
+    this.emit('job:start', { jobId, recipe: recipe.name, test: options.test ?? false, dryRun });
+    const logger = this.logger.child({ recipe: recipe.name, job: jobId });
+    const { mappings, scope } = liveMappings(this.store.mappings(this.package.name), this.package.mappings);
+    const buffer: StepRecord[] = [];
+    const flush = () => {
+      if (buffer.length > 0) this.store.addSteps(jobId, buffer.splice(0));
+    };
+    try {
+      const outcome = await runJob({
+        jobId,
+        recipe,
+        test: options.test ?? false,
+        dryRun,
+        properties: values,
+        secrets,
+        trigger,
+        connections,
+        mappings,
+        mappingScope: scope,
+        logger,
+        signal: controller.signal,
+        recordItems: this.recordItems,
+        onStep: (record) => {
+          buffer.push(record);
+          if (buffer.length >= STEP_BATCH) flush();
+          if (this.listenerCount('step') > 0) this.emit('step', { jobId, record });
+        },
+        onEvent: (event) => {
+          if (event.type === 'progress') this.emit('progress', event);
+        },
+      });
+      flush();
+      const error = outcome.error ?? (outcome.message && outcome.status !== 'succeeded' ? { code: 'JOB_STOPPED', kind: 'operational', message: outcome.message } : undefined);
+      this.store.finishJob(jobId, { status: outcome.status, error, summary: outcome.summary ?? (outcome.message ? { message: outcome.message } : undefined) });
+    } catch (error) {
+      flush();
+      this.store.finishJob(jobId, { status: 'failed', error: serializeError(error) });
+      logger.error({ err: serializeError(error) }, 'job crashed');
+    } finally {
+      this.running.delete(jobId);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    const job = this.job(jobId);
+    logger.info({ status: job.status, ms: job.durationMs }, 'job ended');
+    this.emit('job:end', job);
+    return job;
+  }
+
+  async close(): Promise<void> {
+    this.cancelAll();
+    await this.pool.close();
+    this.store.close();
+  }
+}
+
+export function describeTrigger(recipe: RecipeModel): string {
+  const t = recipe.trigger;
+  switch (t.type) {
+    case 'manual':
+      return 'manual';
+    case 'schedule':
+      return `every ${t.everyMs / 1000}s`;
+    case 'poll':
+      return `poll ${t.source} every ${t.everyMs / 1000}s`;
+    case 'webhook':
+      return `webhook ${t.path}`;
+  }
+}
+
+export { RecipeError };

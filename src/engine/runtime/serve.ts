@@ -1,0 +1,159 @@
+/**
+ * `serve`: runs the triggers of started recipes until the signal aborts. Notices start/stop made by
+ * other processes (it watches the store), stops a recipe after too many consecutive trigger failures,
+ * and on shutdown lets each job finish its step in flight and records it as stopped.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serializeError } from '../errors.js';
+import type { RecipeModel } from '../model.js';
+import type { Runtime } from './runtime.js';
+
+export interface ServeOptions {
+  signal: AbortSignal;
+  /** Port of the webhook endpoint on 127.0.0.1 (only opened when a recipe declares a webhook). @default 0 */
+  webhookPort?: number;
+  /** How often the store is checked for start/stop changes, in ms. @default 500 */
+  watchMs?: number;
+  /** Consecutive trigger failures after which a recipe stops itself. @default 5 */
+  maxTriggerFailures?: number;
+  onWebhookListening?(url: string): void;
+}
+
+const wait = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+export class Server {
+  private readonly loops = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private webhook?: HttpServer;
+  private readonly webhookQueues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly options: ServeOptions,
+  ) {}
+
+  async run(): Promise<void> {
+    const lock = this.rt.store.acquireServeLock();
+    const { signal } = this.options;
+    try {
+      await this.openWebhooks();
+      let version = -1;
+      while (!signal.aborted) {
+        const now = this.rt.store.recipesVersion(this.rt.package.name);
+        if (now !== version) {
+          version = now;
+          this.reconcile();
+        }
+        await wait(this.options.watchMs ?? 500, signal);
+      }
+    } finally {
+      this.rt.cancelAll();
+      for (const loop of this.loops.values()) loop.controller.abort();
+      await Promise.allSettled([...this.loops.values()].map((l) => l.done));
+      await Promise.allSettled([...this.webhookQueues.values()]);
+      await new Promise<void>((resolve) => (this.webhook ? this.webhook.close(() => resolve()) : resolve()));
+      lock.release();
+    }
+  }
+
+  private running(name: string): boolean {
+    return this.rt.store.getRecipe(this.rt.package.name, name).running;
+  }
+
+  private reconcile(): void {
+    for (const name of this.rt.package.recipeOrder) {
+      const recipe = this.rt.recipe(name);
+      const should = this.running(name) && (recipe.trigger.type === 'poll' || recipe.trigger.type === 'schedule');
+      const loop = this.loops.get(name);
+      if (should && !loop) {
+        const controller = new AbortController();
+        const done = this.loop(recipe, controller.signal).finally(() => this.loops.delete(name));
+        this.loops.set(name, { controller, done });
+      } else if (!should && loop) loop.controller.abort();
+    }
+  }
+
+  private async loop(recipe: RecipeModel, signal: AbortSignal): Promise<void> {
+    const t = recipe.trigger;
+    const every = t.type === 'poll' || t.type === 'schedule' ? t.everyMs : 60_000;
+    while (!signal.aborted && !this.options.signal.aborted) {
+      try {
+        if (t.type === 'poll') {
+          const events = await this.rt.poll(recipe, t.batch);
+          for (const event of events) {
+            if (signal.aborted || this.options.signal.aborted) break;
+            const job = await this.rt.runEvent(recipe, event, { signal: this.options.signal });
+            if (job.status === 'stopped') break;
+          }
+          if (events.length === t.batch) continue; // more waiting: catch up before sleeping
+        } else {
+          await this.rt.execute(recipe, { type: 'schedule', at: new Date().toISOString() }, { signal: this.options.signal });
+        }
+        this.rt.store.clearTriggerFailures(this.rt.package.name, recipe.name);
+      } catch (error) {
+        const count = this.rt.store.noteTriggerFailure(this.rt.package.name, recipe.name);
+        const err = serializeError(error);
+        this.rt.logger.warn({ recipe: recipe.name, err, count }, 'trigger failed');
+        const max = this.options.maxTriggerFailures ?? 5;
+        if (count >= max) {
+          this.rt.stop(recipe.name, `Stopped after ${count} consecutive trigger failures; last: ${err.code}: ${err.message}`);
+          return;
+        }
+      }
+      await wait(every, AbortSignal.any([signal, this.options.signal]));
+    }
+  }
+
+  private async openWebhooks(): Promise<void> {
+    const hooks = this.rt.package.recipeOrder.map((n) => this.rt.recipe(n)).filter((r) => r.trigger.type === 'webhook');
+    if (hooks.length === 0) return;
+    this.webhook = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const reply = (status: number, body: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        };
+        const recipe = hooks.find((r) => r.trigger.type === 'webhook' && r.trigger.path === (req.url ?? '').split('?')[0]);
+        if (req.method !== 'POST' || !recipe) return reply(404, { error: 'no such webhook' });
+        if (!this.running(recipe.name)) return reply(409, { error: `recipe ${recipe.name} is stopped` });
+        void this.acceptWebhook(recipe, Buffer.concat(chunks), String(req.headers['x-signature'] ?? '')).then(([s, b]) => reply(s, b));
+      });
+    });
+    await new Promise<void>((resolve) => this.webhook?.listen(this.options.webhookPort ?? 0, '127.0.0.1', resolve));
+    const port = (this.webhook.address() as AddressInfo).port;
+    this.options.onWebhookListening?.(`http://127.0.0.1:${port}`);
+  }
+
+  private async acceptWebhook(recipe: RecipeModel, body: Buffer, signature: string): Promise<[number, unknown]> {
+    if (recipe.trigger.type !== 'webhook') return [404, {}];
+    const { values } = this.rt.properties.resolve();
+    const secret = String((await recipe.trigger.secret.evaluate({ properties: values })) ?? '');
+    const expected = 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
+    const ok = secret.length > 0 && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+    if (!ok) return [401, { error: 'bad signature: expected X-Signature: sha256=<HMAC-SHA256 of the body>' }];
+    let data: unknown;
+    try {
+      data = JSON.parse(body.toString('utf8'));
+    } catch {
+      return [400, { error: 'the body is not JSON' }];
+    }
+    // One job at a time per recipe, in arrival order.
+    const previous = this.webhookQueues.get(recipe.name) ?? Promise.resolve();
+    const next = previous.then(() => this.rt.execute(recipe, data, { signal: this.options.signal })).catch(() => undefined);
+    this.webhookQueues.set(recipe.name, next);
+    return [202, { accepted: true }];
+  }
+}
