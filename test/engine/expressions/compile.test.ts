@@ -107,6 +107,10 @@ describe('expressions: compile and evaluate', () => {
       ['users.items.email', ['a@x', 'b@x']],
       ["users.items[status='active'].email", 'a@x'],
       ["users.items[status='active'][]", [{ email: 'a@x', status: 'active' }]],
+      ["$exists(person.nickname) ? person.nickname : person.firstName", 'Ann'],
+      ["plan.counts.to_create > 0 and $not(person.active)", false],
+      ["person ~> | $ | {'firstName': 'Bob'}, ['workEmail'] |", { firstName: 'Bob', workLocationId: '7', active: true }],
+      ["$merge([person, {'active': false}]).active", false],
     ];
     for (const [source, expected] of cases) {
       it(`${source} -> ${JSON.stringify(expected)}`, async () => {
