@@ -1,12 +1,15 @@
 /**
  * Turns a per-minute budget into p-queue's strict (sliding) window. p-queue's strict mode allows at most
- * `intervalCap` starts in any rolling `interval`; with `interval` = 60000 / k for a whole k, any rolling minute
+ * `intervalCap` starts in any rolling `interval`. With `interval` >= 60000 / k for a whole k, any rolling minute
  * is covered by k such windows, so it holds at most k x intervalCap <= requestsPerMinute starts. A large k
- * spreads the starts out (no burst of a whole minute's budget); k is the largest divisor of 60000 (at most
- * 1200, i.e. windows of 50 ms or more) that still leaves at least 95% of the budget usable.
+ * spreads the starts out instead of spending a minute's budget in one burst.
+ *
+ * The window is 1 ms longer than 60000 / k: p-queue and the server read millisecond clocks at slightly different
+ * moments, and without the margin two starts can look 49 ms apart in a 50 ms window. k is the largest divisor of
+ * 60000 (at most 1200, i.e. windows of 50 ms or more) that still leaves at least 95% of the budget usable.
  */
 export interface RateWindow {
-  /** Window length in ms; divides 60000. */
+  /** Window length in ms: 60000 / k + 1 for a whole k. */
   interval: number;
   /** Starts allowed in any rolling window of `interval`. */
   intervalCap: number;
@@ -14,6 +17,7 @@ export interface RateWindow {
 
 const MINUTE = 60_000;
 const MAX_WINDOWS = 1_200;
+const MARGIN_MS = 1;
 const DIVISORS = Array.from({ length: MAX_WINDOWS }, (_, i) => MAX_WINDOWS - i).filter((k) => MINUTE % k === 0);
 
 export function rateWindow(requestsPerMinute: number): RateWindow {
@@ -22,7 +26,8 @@ export function rateWindow(requestsPerMinute: number): RateWindow {
   for (const k of DIVISORS) {
     if (k > budget) continue;
     const cap = Math.floor(budget / k);
-    if (k * cap >= 0.95 * budget) return { interval: MINUTE / k, intervalCap: cap };
+    const interval = MINUTE / k + MARGIN_MS;
+    if ((MINUTE / interval) * cap >= 0.95 * budget) return { interval, intervalCap: cap };
   }
-  return { interval: MINUTE, intervalCap: budget };
+  return { interval: MINUTE + MARGIN_MS, intervalCap: budget };
 }

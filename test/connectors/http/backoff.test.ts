@@ -22,17 +22,18 @@ describe('http backoff and rate window', () => {
   it('ignores an unreadable Retry-After', () => {
     expect([parseRetryAfter('soon', 0), parseRetryAfter(undefined, 0)]).to.deep.equal([undefined, undefined]);
   });
-  it('spreads 100 requests per minute one per 600 ms', () => {
-    expect(rateWindow(100)).to.deep.equal({ interval: 600, intervalCap: 1 });
+  it('spreads 100 requests per minute one per 600 ms, plus a 1 ms margin', () => {
+    expect(rateWindow(100)).to.deep.equal({ interval: 601, intervalCap: 1 });
   });
-  it('spreads 1200 requests per minute one per 50 ms', () => {
-    expect(rateWindow(1200)).to.deep.equal({ interval: 50, intervalCap: 1 });
+  it('spreads 1200 requests per minute one per 50 ms, plus a 1 ms margin', () => {
+    expect(rateWindow(1200)).to.deep.equal({ interval: 51, intervalCap: 1 });
   });
   it('never allows more than the budget in a minute, and allows at least 95% of it', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 200_000 }), (rpm) => {
       const { interval, intervalCap } = rateWindow(rpm);
-      const windows = 60_000 / interval;
-      return Number.isInteger(windows) && windows * intervalCap <= rpm && windows * intervalCap >= 0.95 * rpm;
+      const windowsCoveringAMinute = Math.ceil(60_000 / interval);
+      const usablePerMinute = (60_000 / interval) * intervalCap;
+      return windowsCoveringAMinute * intervalCap <= rpm && usablePerMinute >= 0.95 * rpm;
     }));
   });
   it('rejects a budget below one request', () => {
