@@ -2,7 +2,7 @@
  * Turns a recipe's YAML steps into the step model: each step checked against its kind's schema, its
  * expressions compiled, and every name an expression reads checked against what runs before it.
  */
-import { compileExpression, compileValue, ExpressionError, type CompiledExpression, type CompiledValue } from '../expressions/index.js';
+import { compileExpression, compileValue, ExpressionError, WHOLE_SCOPE, type CompiledExpression, type CompiledValue } from '../expressions/index.js';
 import { parseDuration, RESERVED_NAMES, type ConnectionModel, type Step } from '../model.js';
 import type { ConnectorDef, JsonSchema } from '../types.js';
 import type { Problem } from './problem.js';
@@ -51,7 +51,8 @@ function expressionProblem(ctx: StepContext, path: Path, error: unknown): void {
 
 function checkNames(ctx: StepContext, path: Path, refs: ReadonlySet<string>, props: ReadonlySet<string>, visible: ReadonlySet<string>): void {
   for (const ref of refs) {
-    if (visible.has(ref)) continue;
+    // WHOLE_SCOPE: the expression reads `$` itself; nothing to check by name.
+    if (visible.has(ref) || ref === WHOLE_SCOPE) continue;
     if (ctx.allIds.has(ref)) {
       ctx.problems.push(ctx.source.problem(path, `uses the output of step '${ref}', which does not run before this step`, 'STEP_ORDER'));
     } else {
