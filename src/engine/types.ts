@@ -62,6 +62,13 @@ export interface TriggerEvent<E = unknown> {
   cursor: unknown;
 }
 
+/** A poll's answer when it also knows where the next poll starts (e.g. "now", on a first poll with no events). */
+export interface PollResult<E = unknown> {
+  events: TriggerEvent<E>[];
+  /** Stored as the recipe's cursor when there was none and no event came back. */
+  cursor?: unknown;
+}
+
 export interface PollTriggerDef<I = any, E = any, C = any> {
   title: string;
   description: string;
@@ -72,7 +79,7 @@ export interface PollTriggerDef<I = any, E = any, C = any> {
    * Returns events after `cursor` (undefined = from the beginning, as the trigger defines it), oldest
    * first, at most `limit`. Must not skip or repeat across calls when given each event's cursor back.
    */
-  poll(input: I, cursor: unknown, limit: number, ctx: ActionContext<C>): Promise<TriggerEvent<E>[]>;
+  poll(input: I, cursor: unknown, limit: number, ctx: ActionContext<C>): Promise<TriggerEvent<E>[] | PollResult<E>>;
 }
 
 export interface ConnectionTestResult {

@@ -1,5 +1,98 @@
+/**
+ * `recipes demo` (npm start): the admin's flow from DESIGN.md §1, end to end, against both emulators:
+ * properties set, connection tested, recipes started, all-employees-sync test-run, then one HR change
+ * picked up by employee-sync. Writes only into a temporary data dir unless --data-dir is given.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { connectors } from '../../connectors/index.js';
+import { startEmulators } from '../../emulators/index.js';
+import { Runtime } from '../../engine/runtime/runtime.js';
+import type { JobRecord } from '../../engine/store/index.js';
+import { EXIT, ExitCode, getLogger, globals, out } from '../context.js';
+import { summaryLines } from '../format.js';
+
+const ALL = 'all-employees-sync';
+
+function line(job: JobRecord, what: string): string {
+  const s = (job.summary ?? {}) as Record<string, unknown>;
+  const counts = Object.entries(s)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return `   ${what}: ${job.status} in ${((job.durationMs ?? 0) / 1000).toFixed(2)}s (job ${job.id})${counts ? ` - ${counts}` : ''}`;
+}
 
 export function demoCommand(program: Command): void {
-  program.command('demo').description('run the whole package against the built-in emulators (npm start)');
+  program
+    .command('demo')
+    .description('run the whole package against the built-in emulators (npm start)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const g = globals(cmd);
+      const explicitDir = cmd.parent?.getOptionValueSource('dataDir') === 'cli' || process.env.RECIPES_DATA_DIR !== undefined;
+      const dataDir = explicitDir ? resolve(g.dataDir) : mkdtempSync(join(tmpdir(), 'recipes-demo-'));
+      const t0 = performance.now();
+      const pair = await startEmulators();
+      const rt = Runtime.open({ packageDir: resolve(g.package), dataDir, connectors, logger: getLogger(g) });
+      let ok = true;
+      try {
+        out(`${rt.package.title} demo, against the built-in GoCo and When I Work emulators`);
+        out(`   data dir: ${dataDir}${explicitDir ? '' : ' (temporary, removed at the end)'}`);
+        out('\n1. Settings -> Project properties');
+        for (const [name, value] of Object.entries(pair.properties)) rt.properties.set(name, value);
+        out(`   set ${rt.properties.list().filter((p) => p.source === 'set').map((p) => `${p.name}${p.secret ? ' (secret)' : ''}`).join(', ')}`);
+
+        out('\n2. Connections');
+        for (const conn of Object.values(rt.package.connections)) {
+          const result = await rt.testConnection(conn.name);
+          out(`   ${conn.title}: ${result.message}`);
+        }
+
+        out(`\n3. Start every recipe except ${rt.recipe(ALL).title}`);
+        for (const name of rt.package.recipeOrder.filter((n) => n !== ALL)) {
+          rt.start(name);
+          const recipe = rt.recipe(name);
+          if (recipe.trigger.type === 'poll') {
+            await rt.poll(recipe, 1); // a first poll marks "now": only later changes are events
+            out(`   ${name}: started, watching GoCo for changes`);
+            continue;
+          }
+          const job = await rt.test(name);
+          if (job) out(line(job, `${name} started, first run`));
+          ok &&= job?.status === 'succeeded';
+        }
+
+        out(`\n4. Test recipe ${rt.recipe(ALL).title}`);
+        const job = await rt.test(ALL);
+        if (job) {
+          out(line(job, ALL));
+          for (const l of summaryLines(job)) out('   ' + l);
+          ok &&= job.status === 'succeeded';
+        }
+        const account = pair.wiw.snapshot().accounts.find((a) => a.id === pair.accountId);
+        if (account) {
+          const used = account.users.filter((u) => !u.is_deleted).length;
+          out(`   seats: ${used} used of ${account.seats ?? 'unlimited'}${account.seats ? `, ${account.seats - used} left` : ''}`);
+        }
+
+        out('\n5. HR changes something in GoCo; employee-sync picks it up');
+        const someone = pair.goco.snapshot().employees.find((e) => e.status === 'active' && e.syncToWhenIWork !== false);
+        if (someone) {
+          pair.goco.updateEmployee(someone.id, { workEmail: `new.${someone.workEmail?.trim().toLowerCase() ?? 'address@example.com'}` });
+          out(`   changed the work email of ${someone.firstName} ${someone.lastName}`);
+          const change = await rt.test('employee-sync');
+          if (change) out(line(change, 'employee-sync'));
+          ok &&= change?.status === 'succeeded';
+        }
+        const secs = ((performance.now() - t0) / 1000).toFixed(1);
+        out(`\nDone in ${secs}s.` + (explicitDir ? ` See each job with: recipes --data-dir ${dataDir} jobs show ID` : ' Pass --data-dir DIR to keep the jobs and look at them.'));
+      } finally {
+        await rt.close();
+        await pair.close();
+        if (!explicitDir) rmSync(dataDir, { recursive: true, force: true });
+      }
+      if (!ok) throw new ExitCode(EXIT.failed);
+    });
 }

@@ -166,7 +166,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const input = await trigger.input.evaluate({ properties: values });
     const cursor = this.store.getRecipe(this.package.name, recipe.name).cursor ?? undefined;
     const controller = new AbortController();
-    return trigger.trigger.poll(input, cursor, limit, {
+    const result = await trigger.trigger.poll(input, cursor, limit, {
       connection: conn.handle,
       logger: this.logger.child({ recipe: recipe.name, trigger: trigger.source }),
       signal: controller.signal,
@@ -175,6 +175,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       progress: () => undefined,
       jobId: 'poll',
     });
+    if (Array.isArray(result)) return result;
+    if (result.events.length === 0 && cursor === undefined && result.cursor !== undefined) {
+      this.store.setCursor(this.package.name, recipe.name, result.cursor);
+    }
+    return result.events;
   }
 
   /** Runs one polled event; its cursor is stored once the job has ended (not for a dry run). */
