@@ -23,8 +23,8 @@ export function duplicatesCommand(program: Command): void {
           process.stderr.write(`error ${e?.code}: ${e?.message}\n`);
           throw new ExitCode(EXIT.failed);
         }
-        const step = rt.steps(job.id).find((s) => s.stepId === 'report');
-        const groups = ((step?.output as { groups?: Group[] } | undefined)?.groups ?? []) as Group[];
+        // The job summary keeps the whole list; step records are size-capped.
+        const groups = ((job.summary as { groups?: Group[] } | null)?.groups ?? []) as Group[];
         if (opts.json) return printJson({ job: job.id, groups });
         if (groups.length === 0) return out('No probable duplicates found.');
         out(`${groups.length} group(s) of probable duplicates:`);

@@ -227,9 +227,11 @@ describe('wheniwork matching', () => {
     it('plans 10,000 people against 2,000 users in under 200 ms', () => {
       matchPeople(population(2_000, 400, 'w').people, population(2_000, 400, 'w').users, { region }); // JIT warm-up
       const { people, users } = population(10_000, 2_000, 'p');
-      const started = performance.now();
+      // CPU time, not wall time: other processes on a busy CI machine must not fail this test.
+      const started = process.cpuUsage();
       const plan = matchPeople(people, users, { region });
-      expect([performance.now() - started < 200, plan.counts.people]).to.deep.equal([true, 10_000]);
+      const spent = process.cpuUsage(started); console.log("SPENT", spent, performance.now());
+      expect([(spent.user + spent.system) / 1000 < 200, plan.counts.people]).to.deep.equal([true, 10_000]);
     });
   });
 
