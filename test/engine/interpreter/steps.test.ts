@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import type { JobRecord, Runtime, StepRecord } from '../../../src/index.js';
+import { Harness, runTest, stepAt } from '../runtime/helpers.js';
+
+describe('interpreter: outputs, vars, if/else, nested scopes', () => {
+  const harness = new Harness();
+  let rt: Runtime;
+  before(() => {
+    ({ rt } = harness.open('engine-flow'));
+  });
+  after(() => harness.cleanup());
+
+  describe('outputs and vars', () => {
+    let job: JobRecord;
+    before(async () => {
+      job = await runTest(rt, 'outputs');
+    });
+
+    it('succeeds', () => {
+      expect(job.status).to.equal('succeeded');
+    });
+
+    it('lets a later step read an action step output by its id', () => {
+      expect(job.summary).to.include({ greeting: 'hello world' });
+    });
+
+    it('stores set values under vars, readable by later set steps', () => {
+      expect(job.summary).to.include({ count: 2, label: 'hello world' });
+    });
+
+    it('records the evaluated input of an action step', () => {
+      expect(stepAt(rt.steps(job.id), 'second').input).to.deep.equal({ text: 'hello world' });
+    });
+  });
+
+  describe('if/else', () => {
+    let job: JobRecord;
+    let steps: StepRecord[];
+    before(async () => {
+      job = await runTest(rt, 'branches');
+      steps = rt.steps(job.id);
+    });
+
+    it('runs the then branch when the condition holds', () => {
+      expect(stepAt(steps, 'big').output).to.deep.equal({ branch: 'then', condition: true });
+      expect(stepAt(steps, 'big.then.big_yes').output).to.deep.equal({ text: 'big' });
+    });
+
+    it('runs the else branch when it does not', () => {
+      expect(stepAt(steps, 'huge').output).to.deep.equal({ branch: 'else', condition: false });
+      expect(stepAt(steps, 'huge.else.huge_no').output).to.deep.equal({ text: 'not huge' });
+    });
+
+    it('skips the branch not taken', () => {
+      const paths = steps.map((s) => s.path);
+      expect(paths).to.not.include('big.else.big_no');
+      expect(paths).to.not.include('huge.then.huge_yes');
+    });
+
+    it('keeps outputs of steps inside a branch addressable after the if', () => {
+      expect(job.summary).to.deep.equal({ after: 'big/not huge' });
+    });
+  });
+
+  describe('nested scopes', () => {
+    let job: JobRecord;
+    let steps: StepRecord[];
+    before(async () => {
+      job = await runTest(rt, 'nested');
+      steps = rt.steps(job.id);
+    });
+
+    it('gives an inner loop both its own item and the outer item and vars', () => {
+      const joined = steps.filter((s) => s.stepId === 'join').map((s) => (s.output as { text: string }).text);
+      expect(joined).to.deep.equal(['a:1', 'a:2', 'b:3']);
+    });
+
+    it('names item steps by their loop positions', () => {
+      expect(steps.filter((s) => s.stepId === 'join').map((s) => s.path)).to.deep.equal([
+        'rows[0].cells[0].join',
+        'rows[0].cells[1].join',
+        'rows[1].cells[0].join',
+      ]);
+    });
+
+    it('exposes the foreach output (counts) to the steps after the loop', () => {
+      expect(job.status).to.equal('succeeded');
+      expect(stepAt(steps, 'after').output).to.deep.equal({ value: 2 });
+    });
+  });
+});
