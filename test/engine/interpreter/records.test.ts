@@ -1,0 +1,92 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { JobRecord, Runtime } from '../../../src/index.js';
+import { RECORD_CAP_BYTES } from '../../../src/engine/interpreter/redact.js';
+import { Harness, PACKAGES, runTest, stepAt } from '../runtime/helpers.js';
+
+const SECRET = 'sk-live-4f1a9c2e7b';
+
+describe('interpreter: step records', () => {
+  const harness = new Harness();
+  let rt: Runtime;
+  let dataDir: string;
+  before(() => {
+    ({ rt, dataDir } = harness.open('engine-flow'));
+    rt.properties.set('api_secret', SECRET);
+  });
+  after(() => harness.cleanup());
+
+  describe('secrets', () => {
+    let job: JobRecord;
+    before(async () => {
+      job = await runTest(rt, 'secrets');
+    });
+
+    it('replaces a secret property value in stored input and output', () => {
+      const leak = stepAt(rt.steps(job.id), 'leak');
+      expect(leak.input).to.deep.equal({ text: 'Bearer [redacted]' });
+      expect(leak.output).to.deep.equal({ text: 'Bearer [redacted]' });
+    });
+
+    it('never returns the secret anywhere in the step records', () => {
+      expect(JSON.stringify(rt.steps(job.id))).to.not.include(SECRET);
+    });
+
+    it('blanks values under secret-looking keys and keeps the others', () => {
+      expect(stepAt(rt.steps(job.id), 'keyed').output).to.deep.equal({ value: { api_token: '[redacted]', note: 'kept' } });
+    });
+
+    it('never writes the secret into the state store files', async () => {
+      const { rt: reopened } = harness.open('engine-flow', { dataDir });
+      await reopened.close();
+      for (const file of readdirSync(dataDir).filter((f) => f.startsWith('state.db'))) {
+        expect(readFileSync(join(dataDir, file)).includes(SECRET), file).to.equal(false);
+      }
+    });
+  });
+
+  describe('size cap', () => {
+    it('stores a huge output truncated, with its size and a preview', async () => {
+      const job = await runTest(rt, 'huge');
+      const output = stepAt(rt.steps(job.id), 'people').output as { truncated: boolean; bytes: number; preview: string };
+      expect(output.truncated).to.equal(true);
+      expect(output.bytes).to.be.greaterThan(RECORD_CAP_BYTES);
+      expect(output.preview).to.have.length(RECORD_CAP_BYTES);
+      expect(output.preview.startsWith('{"items":[{"id":1,')).to.equal(true);
+    });
+
+    it('still hands the whole output to later steps', async () => {
+      const job = await runTest(rt, 'huge');
+      expect(stepAt(rt.steps(job.id), 'small').output).to.deep.equal({ value: 2000 });
+    });
+  });
+
+  describe('errors', () => {
+    let job: JobRecord;
+    before(async () => {
+      job = await runTest(rt, 'failing');
+    });
+
+    it('records the failed step with the error code and message', () => {
+      const broken = stepAt(rt.steps(job.id), 'broken');
+      expect(broken.status).to.equal('failed');
+      expect(broken.error).to.include({ code: 'TEST_DOWN', message: 'the service is down' });
+    });
+
+    it('says where the step is, as file:line:col of the recipe', () => {
+      const { where } = stepAt(rt.steps(job.id), 'broken').error as { where: string };
+      const m = /^(.+):(\d+):(\d+)$/.exec(where);
+      expect(m, where).to.not.equal(null);
+      const [, file, line, col] = m as RegExpExecArray;
+      expect(file?.endsWith(join('engine-flow', 'failing.yaml'))).to.equal(true);
+      const text = readFileSync(join(PACKAGES, 'engine-flow', 'failing.yaml'), 'utf8').split('\n');
+      expect(text[Number(line) - 1]?.slice(Number(col) - 1)).to.equal('id: broken');
+    });
+
+    it('fails the job with the step error', () => {
+      expect(job.status).to.equal('failed');
+      expect(job.error).to.include({ code: 'TEST_DOWN' });
+    });
+  });
+});
