@@ -72,7 +72,7 @@ const ROWS: Row[] = [
   // matched by employee_code 1001
   { e: { id: '9e670c90-079f-4c36-bcd7-74b484a4ae74', firstName: 'Rosie', lastName: 'Gamgee', workEmail: email('rosie.gamgee'), mobilePhone: '(612) 555-0101' }, outcome: 'matched', cases: ['code_match'], wiw: [{ employeeCode: '1001', email: 'rosie.gamgee@shirehospitality.example', phone: '6125550101' }] },
   // matched by code although HR changed the email after the WIW user registered
-  { e: { firstName: 'Frodo', lastName: 'Baggins', workEmail: email('frodo.baggins'), mobilePhone: '612.555.0102', departmentId: MGMT.id }, outcome: 'matched', cases: ['code_match', 'email_changed'], wiw: [{ employeeCode: '1002', email: 'frodo@bagend.example', phone: '+1 612 555 0102' }] },
+  { e: { firstName: 'Frodo', lastName: 'Baggins', workEmail: email('frodo.baggins'), mobilePhone: '612.555.0102', departmentId: MGMT.id }, outcome: 'matched', cases: ['email_changed'], wiw: [{ employeeCode: '1002', email: 'frodo@bagend.example', phone: '+1 612 555 0102' }] },
   // linked by email: GoCo's is padded and mixed-case, WIW's is clean; no code yet
   { e: { firstName: 'Samwise', lastName: 'Gamgee', workEmail: '  Sam.Gamgee@ShireHospitality.example ', mobilePhone: '+1 612 555 0103' }, outcome: 'linked_by_email', cases: ['email_case', 'messy_email'], wiw: [{ email: 'sam.gamgee@shirehospitality.example', firstName: 'Sam' }] },
   // linked by email through the personal address (both emails count)

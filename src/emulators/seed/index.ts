@@ -1,5 +1,5 @@
 /** Seed data for the emulators: the deterministic generator and the hand-written demo company. */
 export { generateSeed, DEFAULT_NOW, type GenerateOptions } from './generate.js';
 export { demoSeed, faqSeatsSeed } from './demo.js';
-export { toWiwUser, wiwAccountSeed, type WiwDraft, type WiwAccountOptions } from './wiw-shape.js';
+export { toWiwUser, type WiwDraft } from './wiw-shape.js';
 export type * from './types.js';

@@ -1,8 +1,9 @@
 /**
- * The one place that knows the When I Work emulator's seed format. The generators describe WIW people as
- * `WiwDraft`s; adjust `toWiwUser` (and `wiwAccountSeed`) when that format changes.
+ * The one place that knows the When I Work emulator's user seed format. The generators describe WIW people as
+ * `WiwDraft`s; adjust `toWiwUser` when that format changes. (The account around the users - admin, seats,
+ * company - is built by `wiwEmulatorSeed` in src/emulators/index.ts.)
  */
-import type { WiwSeed, WiwSeedUser } from './types.js';
+import type { WiwSeedUser } from './types.js';
 
 export interface WiwDraft {
   id: number;
@@ -30,32 +31,5 @@ export function toWiwUser(d: WiwDraft): WiwSeedUser {
     role: 3,
     is_deleted: d.deleted,
     activated: d.activated,
-  };
-}
-
-export interface WiwAccountOptions {
-  accountId?: number;
-  company?: string;
-  developerKey?: string;
-  /** The admin person who logs in; emulator-only credentials. */
-  admin?: { email: string; password: string; first_name: string; last_name: string };
-}
-
-/** The whole WIW emulator seed (`developerKeys`, `persons`, `accounts`) around one account's data. */
-export function wiwAccountSeed(wiw: WiwSeed, opts: WiwAccountOptions = {}) {
-  const admin = opts.admin ?? { email: 'admin@wiw.example', password: 'demo-password', first_name: 'Ada', last_name: 'Admin' };
-  return {
-    developerKeys: [opts.developerKey ?? 'wiw-emulator-key'],
-    persons: [admin],
-    accounts: [
-      {
-        id: opts.accountId ?? 1,
-        company: opts.company ?? 'Shire Hospitality',
-        seats: wiw.seats,
-        users: wiw.users,
-        locations: wiw.locations,
-        positions: wiw.positions,
-      },
-    ],
   };
 }
