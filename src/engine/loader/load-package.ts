@@ -51,14 +51,22 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
     .map((f) => YamlSource.read(join(dir, f), display(join(dir, f))));
   const connectionDocs: [YamlSource, Doc][] = [];
   const recipeDocs: [YamlSource, Doc][] = [];
+  // A file that does not parse or has no kind may be the one a listed name refers to.
+  let unidentified = false;
   for (const source of sources) {
     problems.push(...source.problems);
-    if (source.problems.length > 0) continue;
+    if (source.problems.length > 0) {
+      unidentified = true;
+      continue;
+    }
     const doc = source.data as Doc;
     const kind = doc && typeof doc === 'object' ? doc.kind : undefined;
     if (kind === 'connection') connectionDocs.push([source, doc]);
     else if (kind === 'recipe') recipeDocs.push([source, doc]);
-    else problems.push(source.problem(['kind'], `'kind' must be "connection" or "recipe" (package.yaml is the only package file)`, 'SCHEMA'));
+    else {
+      unidentified = true;
+      problems.push(source.problem(['kind'], `'kind' must be "connection" or "recipe" (package.yaml is the only package file)`, 'SCHEMA'));
+    }
   }
 
   const connections: Record<string, ConnectionModel> = {};
@@ -83,7 +91,7 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
     }
   }
 
-  problems.push(...checkListed(pkgSource, pkg, 'connections', connectionDocs), ...checkListed(pkgSource, pkg, 'recipes', recipeDocs));
+  problems.push(...checkListed(pkgSource, pkg, 'connections', connectionDocs, unidentified), ...checkListed(pkgSource, pkg, 'recipes', recipeDocs, unidentified));
   problems.push(...checkNeeds(recipes, recipeDocs));
 
   if (problems.length > 0) return { problems: sortProblems(problems) };
@@ -220,12 +228,13 @@ function loadTrigger(ctx: StepContext, t: Doc, visible: Set<string>): TriggerMod
   }
 }
 
-function checkListed(pkgSource: YamlSource, pkg: Doc, key: 'connections' | 'recipes', docs: [YamlSource, Doc][]): Problem[] {
+/** `unsure`: some file could not be identified, so a listed name without a file is not reported (it may be that file). */
+function checkListed(pkgSource: YamlSource, pkg: Doc, key: 'connections' | 'recipes', docs: [YamlSource, Doc][], unsure: boolean): Problem[] {
   const listed = Array.isArray(pkg[key]) ? (pkg[key] as string[]) : [];
   const present = new Map(docs.map(([s, d]) => [String(d.name), s]));
   const out: Problem[] = [];
   listed.forEach((name, i) => {
-    if (!present.has(name)) out.push(pkgSource.problem([key, i], `lists ${key.slice(0, -1)} '${name}', but no file in the package defines it`, 'UNKNOWN_NAME'));
+    if (!present.has(name) && !unsure) out.push(pkgSource.problem([key, i], `lists ${key.slice(0, -1)} '${name}', but no file in the package defines it`, 'UNKNOWN_NAME'));
   });
   for (const [name, source] of present) {
     if (!listed.includes(name)) out.push(source.problem(['name'], `${key.slice(0, -1)} '${name}' is not listed under '${key}' in package.yaml`, 'UNLISTED'));
@@ -236,13 +245,16 @@ function checkListed(pkgSource: YamlSource, pkg: Doc, key: 'connections' | 'reci
 function checkNeeds(recipes: Record<string, RecipeModel>, docs: [YamlSource, Doc][]): Problem[] {
   const out: Problem[] = [];
   const sourceOf = new Map(docs.map(([s, d]) => [String(d.name), s]));
+  const inReportedCycle = new Set<string>();
   for (const recipe of Object.values(recipes)) {
     const source = sourceOf.get(recipe.name) as YamlSource;
     recipe.needs.forEach((need, i) => {
       if (need === recipe.name) out.push(source.problem(['needs', i], 'a recipe cannot need itself', 'NEEDS'));
       else if (!recipes[need] && !sourceOf.has(need)) out.push(source.problem(['needs', i], `needs unknown recipe '${need}'`, 'NEEDS'));
     });
-    const cycle = findCycle(recipe.name, recipes, []);
+    // A cycle is reported once, at its first recipe, not again at every member.
+    const cycle = inReportedCycle.has(recipe.name) || recipe.needs.includes(recipe.name) ? undefined : findCycle(recipe.name, recipes, []);
+    cycle?.forEach((n) => inReportedCycle.add(n));
     if (cycle) out.push(source.problem(['needs'], `needs form a cycle: ${cycle.join(' -> ')}`, 'NEEDS'));
   }
   return out;

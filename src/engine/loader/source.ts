@@ -14,7 +14,7 @@ export class YamlSource {
 
   constructor(
     readonly file: string,
-    text: string,
+    private readonly text: string,
   ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     for (const error of [...this.doc.errors, ...this.doc.warnings]) {
@@ -53,6 +53,25 @@ export class YamlSource {
       } else break;
     }
     return this.lines.linePos(best ? best[0] : 0);
+  }
+
+  /**
+   * Line and column of character `offset` of the string at `path`, when the YAML text of that scalar is
+   * its value verbatim on one line (plain or quoted without escapes); otherwise undefined.
+   */
+  positionInString(path: readonly (string | number)[], offset: number): { line: number; col: number } | undefined {
+    let node: unknown = this.doc.contents;
+    for (const seg of path) {
+      if (isMap(node)) node = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg))?.value;
+      else if (isSeq(node) && typeof seg === 'number') node = node.items[seg];
+      else return undefined;
+    }
+    if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined;
+    const lead = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : node.type === 'PLAIN' ? 0 : undefined;
+    if (lead === undefined) return undefined;
+    const raw = this.text.slice(node.range[0] + lead, node.range[1] - lead);
+    if (raw !== node.value || raw.includes('\n') || offset > raw.length) return undefined;
+    return this.lines.linePos(node.range[0] + lead + offset);
   }
 
   problem(path: readonly (string | number)[], message: string, code: string, key = false): Problem {

@@ -5,10 +5,10 @@
 import { compileExpression, compileValue, ExpressionError, WHOLE_SCOPE, type CompiledExpression, type CompiledValue } from '../expressions/index.js';
 import { parseDuration, RESERVED_NAMES, type ConnectionModel, type Step } from '../model.js';
 import type { ConnectorDef, JsonSchema } from '../types.js';
-import type { Problem } from './problem.js';
+import { fromPointer, type Problem } from './problem.js';
 import { stepKinds, stepSchemas } from './schemas.js';
 import type { YamlSource } from './source.js';
-import { check } from './validate.js';
+import { check, closest } from './validate.js';
 
 type Path = (string | number)[];
 
@@ -41,11 +41,14 @@ export function collectIds(steps: unknown, into = new Set<string>()): Set<string
 
 function expressionProblem(ctx: StepContext, path: Path, error: unknown): void {
   if (!(error instanceof ExpressionError)) throw error;
-  const listed = error.details.problems as { path: string; message: string; code: string }[] | undefined;
-  const problems = listed ?? [{ path: typeof error.details.path === 'string' ? error.details.path : '', message: error.message, code: error.code }];
+  const listed = error.details.problems as { path: string; position?: number; message: string; code: string }[] | undefined;
+  const problems = listed ?? [{ path: typeof error.details.path === 'string' ? error.details.path : '', position: error.details.position, message: error.message, code: error.code }];
   for (const p of problems) {
-    const inner = p.path.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-    ctx.problems.push(ctx.source.problem([...path, ...inner], p.message, p.code));
+    const full = [...path, ...fromPointer(p.path)];
+    // Point at the offending character when the YAML text allows it; the message's " at N" is then redundant.
+    const exact = p.position === undefined ? undefined : ctx.source.positionInString(full, p.position + 1);
+    const message = exact ? p.message.replace(new RegExp(` at ${p.position}$`), '') : p.message;
+    ctx.problems.push({ ...ctx.source.problem(full, message, p.code), ...exact });
   }
 }
 
@@ -82,7 +85,8 @@ export function compileExpr(ctx: StepContext, path: Path, source: string, visibl
 export function compileVal(ctx: StepContext, path: Path, value: unknown, visible: ReadonlySet<string>): CompiledValue {
   try {
     const compiled = compileValue(value ?? {});
-    checkNames(ctx, path, compiled.refs, compiled.properties, visible);
+    // Each expression is checked where it stands, so a problem points at its own field.
+    for (const { path: at, expr } of compiled.expressions) checkNames(ctx, [...path, ...fromPointer(at)], expr.refs, expr.properties, visible);
     return compiled;
   } catch (error) {
     expressionProblem(ctx, path, error);
@@ -134,9 +138,22 @@ export function findOperation(ctx: StepContext, path: Path, ref: string, kind: '
   return { connector, op, def };
 }
 
+/** Every key some step kind allows, so a misspelt kind key can be told from a key that is merely misplaced. */
+const stepKeys = new Set(Object.values(stepSchemas).flatMap((schema) => Object.keys((schema.properties as object | undefined) ?? {})));
+
 function kindOf(ctx: StepContext, step: Record<string, unknown>, path: Path): string | undefined {
   const kinds = stepKinds.filter((k) => k in step);
   if (kinds.length === 1) return kinds[0];
+  if (kinds.length === 0) {
+    const misspelt = Object.keys(step).flatMap((key) => {
+      const guess = stepKeys.has(key) ? undefined : closest(key, stepKinds);
+      return guess ? [[key, guess] as const] : [];
+    });
+    for (const [key, guess] of misspelt) {
+      ctx.problems.push(ctx.source.problem([...path, key], `unknown key '${key}' (did you mean '${guess}'?)`, 'STEP_KIND', true));
+    }
+    if (misspelt.length > 0) return undefined;
+  }
   const message = kinds.length === 0 ? `a step needs one of the keys: ${stepKinds.join(', ')}` : `a step has one kind, but this one has ${kinds.map((k) => `'${k}'`).join(' and ')}`;
   ctx.problems.push(ctx.source.problem(path, message, 'STEP_KIND'));
   return undefined;

@@ -7,7 +7,8 @@ import type { JsonSchema } from '../types.js';
 import { fromPointer, type Problem } from './problem.js';
 import type { YamlSource } from './source.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+// verbose: ajv then gives each error its parentSchema, which the 'did you mean' suggestions need.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, verbose: true });
 const cache = new WeakMap<object, ValidateFunction>();
 
 export function validator(schema: JsonSchema): ValidateFunction {
@@ -23,7 +24,8 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-function closest(word: string, options: string[]): string | undefined {
+/** The option within edit distance 2 of `word`, closest first; undefined when none is that close. */
+export function closest(word: string, options: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestScore = 3;
   for (const option of options) {
