@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { Server, type JobRecord, type Runtime } from '../../../src/index.js';
+import { Harness, rejection } from './helpers.js';
+
+/** Resolves with the first `count` finished jobs of `recipe`. */
+function jobsEnded(rt: Runtime, recipe: string, count: number): Promise<JobRecord[]> {
+  return new Promise((resolve) => {
+    const got: JobRecord[] = [];
+    const onEnd = (job: JobRecord) => {
+      if (job.recipe !== recipe) return;
+      got.push(job);
+      if (got.length < count) return;
+      rt.off('job:end', onEnd);
+      resolve(got);
+    };
+    rt.on('job:end', onEnd);
+  });
+}
+
+describe('runtime: serve', () => {
+  const harness = new Harness();
+  let rt: Runtime;
+  let dataDir: string;
+  let counterJobs: JobRecord[];
+  let lateJobs: JobRecord[];
+  let lockedError: Error & { code?: string };
+  let lockHeldWhileServing: boolean;
+  let settled: unknown;
+
+  before(async () => {
+    ({ rt, dataDir } = harness.open('engine-poll'));
+    const other = harness.open('engine-poll', { dataDir });
+    rt.start('counter');
+    const controller = new AbortController();
+    const counterEnded = jobsEnded(rt, 'counter', 3);
+    const serving = new Server(rt, { signal: controller.signal, watchMs: 5 }).run();
+    counterJobs = await counterEnded;
+    lockHeldWhileServing = existsSync(join(dataDir, 'serve.lock'));
+
+    lockedError = await rejection(new Server(other.rt, { signal: new AbortController().signal }).run());
+
+    // Started from another runtime on the same data dir, as `recipes start` in a second terminal would.
+    const lateEnded = jobsEnded(rt, 'late', 2);
+    other.rt.start('late');
+    lateJobs = await lateEnded;
+
+    controller.abort();
+    settled = await serving;
+  });
+  after(() => harness.cleanup());
+
+  it('runs one job per event of a started poll recipe, oldest first', () => {
+    expect(counterJobs.map((j) => [j.status, j.summary])).to.deep.equal([
+      ['succeeded', { n: 1 }],
+      ['succeeded', { n: 2 }],
+      ['succeeded', { n: 3 }],
+    ]);
+  });
+
+  it('records served jobs as real runs, not tests', () => {
+    expect(counterJobs.every((j) => !j.test && !j.dryRun)).to.equal(true);
+  });
+
+  it('refuses a second server on the same data dir with SERVE_LOCKED', () => {
+    expect(lockHeldWhileServing).to.equal(true);
+    expect(lockedError.code).to.equal('SERVE_LOCKED');
+  });
+
+  it('picks up a recipe started while serving', () => {
+    expect(lateJobs.map((j) => j.eventId)).to.deep.equal(['1', '2']);
+  });
+
+  it('resolves run() once the signal aborts', () => {
+    expect(settled).to.equal(undefined);
+  });
+
+  it('releases the lock on the way out', () => {
+    expect(existsSync(join(dataDir, 'serve.lock'))).to.equal(false);
+  });
+
+  it('stores each recipe cursor', () => {
+    expect(rt.store.getRecipe(rt.package.name, 'counter').cursor).to.equal(3);
+    expect(rt.store.getRecipe(rt.package.name, 'late').cursor).to.equal(2);
+  });
+
+  it('leaves no job running', () => {
+    expect(rt.jobs().filter((j) => j.status === 'running')).to.deep.equal([]);
+  });
+});
