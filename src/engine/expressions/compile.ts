@@ -111,7 +111,8 @@ function parse(source: string): jsonata.Expression {
     return jsonata(source);
   } catch (error) {
     const raw = (error ?? {}) as JsonataSyntaxError;
-    const token = typeof raw.token === 'string' ? raw.token : '';
+    // JSONata reports the position after the offending token; '(end)' is a marker with no text of its own.
+    const token = typeof raw.token === 'string' && raw.token !== '(end)' ? raw.token : '';
     const position = Math.max(0, Math.min(source.length, (raw.position ?? 0) - token.length));
     const text = raw.code === 'S0201' || raw.code === 'S0211'
       ? `unexpected token '${token}'`
