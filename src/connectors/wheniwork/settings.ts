@@ -52,8 +52,8 @@ export const settingsSchema: JsonSchema = {
   additionalProperties: false,
   required: ['email', 'password', 'api_key'],
   properties: {
-    login_url: { type: 'string', format: 'uri', default: DEFAULTS.login_url, description: 'Login service base URL (POST {login_url}/login).' },
-    api_url: { type: 'string', format: 'uri', default: DEFAULTS.api_url, description: 'API base URL, ending in /2.' },
+    login_url: { type: 'string', pattern: '^https?://', default: DEFAULTS.login_url, description: 'Login service base URL (POST {login_url}/login).' },
+    api_url: { type: 'string', pattern: '^https?://', default: DEFAULTS.api_url, description: 'API base URL, ending in /2.' },
     email: { type: 'string', minLength: 1, description: 'Email of the When I Work login (an admin or manager).' },
     password: { type: 'string', minLength: 1, 'x-secret': true, description: 'Password of that login.' },
     api_key: { type: 'string', minLength: 1, 'x-secret': true, description: "When I Work developer key, sent as W-Key on login." },
