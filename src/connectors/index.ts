@@ -3,5 +3,7 @@
  * The CLI hands this list to the engine; an embedding service may pass its own.
  */
 import type { ConnectorRegistry } from '../engine/types.js';
+import { goco } from './goco/index.js';
+import { wheniwork } from './wheniwork/index.js';
 
-export const connectors: ConnectorRegistry = [];
+export const connectors: ConnectorRegistry = [wheniwork, goco];

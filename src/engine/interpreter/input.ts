@@ -1,10 +1,13 @@
 /** Run-time check of an action's evaluated input against its schema, with defaults applied. */
+import addFormats from 'ajv-formats';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { UserError } from '../errors.js';
 import type { Step } from '../model.js';
 import type { JsonSchema } from '../types.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+// Formats (uri, email, date-time) as connector schemas use them.
+addFormats.default(ajv);
 const cache = new WeakMap<object, ValidateFunction>();
 
 export function compiled(schema: JsonSchema): ValidateFunction {

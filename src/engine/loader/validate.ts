@@ -2,6 +2,7 @@
  * Schema validation with ajv, compiled once per schema, and ajv's errors turned into plain sentences
  * that point at the user's YAML.
  */
+import addFormats from 'ajv-formats';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../types.js';
 import { fromPointer, type Problem } from './problem.js';
@@ -9,6 +10,8 @@ import type { YamlSource } from './source.js';
 
 // verbose: ajv then gives each error its parentSchema, which the 'did you mean' suggestions need.
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, verbose: true });
+// Formats (uri, email, date-time) as connector schemas use them.
+addFormats.default(ajv);
 const cache = new WeakMap<object, ValidateFunction>();
 
 export function validator(schema: JsonSchema): ValidateFunction {
