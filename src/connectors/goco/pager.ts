@@ -78,11 +78,15 @@ export async function* walkByUpdate(fetch: FetchPage, walk: UpdateWalk): AsyncGe
   let offset = 0; // position, in the `since` query, of the next record wanted
   let overlap: ChangeKey | undefined; // the record expected just before `offset`
   let rereads = 0;
+  let verify = true; // false once the server serves pages too small to hold the overlap and a new record
   for (;;) {
     const start = overlap ? offset - 1 : offset;
-    const page = await fetch({ limit: walk.pageSize, offset: start, updatedSince: since });
+    // The overlap record is extra: ask for one more so a page still brings `pageSize` new records.
+    const page = await fetch({ limit: overlap ? walk.pageSize + 1 : walk.pageSize, offset: start, updatedSince: since });
     let records = page.records;
-    if (overlap) {
+    if (overlap && page.limit < 2) {
+      verify = false;
+    } else if (overlap) {
       const first = changeKey(records[0]);
       if (first === undefined || compareKeys(first, overlap) !== 0) {
         if (++rereads > MAX_REREADS) throw badResponse(walk.what, `pages kept shifting; re-read ${MAX_REREADS} times`);
@@ -108,6 +112,11 @@ export async function* walkByUpdate(fetch: FetchPage, walk: UpdateWalk): AsyncGe
       continue;
     }
     if (after === undefined || compareKeys(last, after) > 0) after = last;
+    if (!verify) {
+      offset = consumed;
+      overlap = undefined;
+      continue;
+    }
     if (last.updatedAt === since) {
       offset = consumed;
     } else {

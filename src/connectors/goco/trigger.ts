@@ -8,21 +8,21 @@
  * its own cursor, so a job that stops part way through a batch resumes at the right event.
  *
  * Where a fresh recipe (no cursor) starts:
- * - with `since`: every employee changed at or after that time, oldest first;
- * - without: at GoCo's most recent change. The first poll returns exactly one event, the employee changed
- *   last, and every later change follows it. Not "nothing": the engine stores a cursor only from a processed
- *   event, so a first poll returning nothing could not remember where "now" was, and every later poll (and
- *   every `recipes test` in a new process) would start "now" again and never see a change. Processing the
- *   newest employee once more is harmless for a sync that applies GoCo's current state.
+ * - without `since`: after GoCo's most recent change. The first poll returns no event, only a starting cursor
+ *   (the newest `(updatedAt, id)`, or the beginning of time when GoCo has no employee), which the engine
+ *   stores; every change after that poll is an event. Existing employees are not events: a change-triggered
+ *   recipe installed on a company of 5,000 people should not run 5,000 jobs (all-employees-sync is for that).
+ * - with `since`: every employee changed at or after that time, oldest first (a catch-up from a known date).
+ *   GoCo keeps each employee's latest state only, so an employee changed twice since then is one event.
  * A stored cursor always wins over `since`.
  */
-import type { ActionContext, PollTriggerDef, TriggerEvent } from '../../engine/types.js';
+import type { ActionContext, PollResult, PollTriggerDef, TriggerEvent } from '../../engine/types.js';
 import { pageFetcher, timestampInput } from './actions.js';
 import type { GocoClient } from './client.js';
 import { UserError } from '../../engine/errors.js';
 import { employeeSchema, type Employee } from './model.js';
 import { walkByUpdate } from './pager.js';
-import { BEGINNING, normaliseTimestamp, toEmployee, type ChangeKey, type Parsed } from './wire.js';
+import { BEGINNING, changeKey, normaliseTimestamp, toEmployee, type ChangeKey, type Parsed } from './wire.js';
 
 type Ctx = ActionContext<GocoClient>;
 
@@ -32,14 +32,14 @@ export interface EmployeeChangedInput {
 
 export type ChangeCursor = ChangeKey;
 
-/** How many of the newest records the fresh-start probe reads, so one bad newest record does not stall it. */
+/** How many of the newest records the fresh-start probe reads. */
 const TAIL = 5;
 
 function readCursor(cursor: unknown): ChangeCursor | undefined {
   if (cursor === undefined || cursor === null) return undefined;
   const c = cursor as Partial<Record<string, unknown>>;
   const updatedAt = typeof cursor === 'object' ? normaliseTimestamp(c.updatedAt) : undefined;
-  if (updatedAt === undefined || typeof c.id !== 'string' || c.id === '') {
+  if (updatedAt === undefined || typeof c.id !== 'string') {
     throw new UserError('GOCO_BAD_CURSOR', 'The stored employee_changed cursor is not {updatedAt, id}', {
       details: { cursor },
       hint: 'Reset the recipe\'s cursor (it then starts at GoCo\'s latest change, or at `since`).',
@@ -57,16 +57,19 @@ function warnInvalid(ctx: Ctx, parsed: Exclude<Parsed<Employee>, { ok: true }>):
   ctx.logger.warn({ connector: 'goco', record: 'employee', id: parsed.id, reason: parsed.reason }, 'goco: skipped an invalid employee change');
 }
 
-/** The most recent valid change, as the one event of a fresh start. */
-async function newest(ctx: Ctx): Promise<TriggerEvent<Employee>[]> {
+/**
+ * The starting cursor of a fresh recipe: the key of GoCo's most recent change. Read as the tail of the
+ * `updated_since` order (whose total says where the tail is); a tail of a few records so that one record with
+ * an unreadable key does not stall the start. An empty GoCo starts at the beginning (id '' sorts first).
+ */
+async function startingCursor(ctx: Ctx): Promise<ChangeCursor | undefined> {
   const fetch = pageFetcher('employees', ctx);
   const probe = await fetch({ limit: 1, offset: 0, updatedSince: BEGINNING });
   const total = probe.total;
-  if (total === 0 || (total === undefined && probe.records.length === 0)) return [];
-  let tail: unknown[];
+  if (total === 0 || (total === undefined && probe.records.length === 0)) return { updatedAt: BEGINNING, id: '' };
+  let tail: unknown[] = [];
   if (total === undefined) {
     // No count to jump with: walk to the end, keeping only the last page.
-    tail = [];
     const pageSize = ctx.connection.settings.pageSize;
     for await (const chunk of walkByUpdate(fetch, { pageSize, since: BEGINNING, what: 'list employees' })) {
       if (chunk.records.length > 0) tail = chunk.records;
@@ -76,17 +79,17 @@ async function newest(ctx: Ctx): Promise<TriggerEvent<Employee>[]> {
     tail = (await fetch({ limit: size, offset: total - size, updatedSince: BEGINNING })).records;
   }
   for (let i = tail.length - 1; i >= 0; i--) {
-    const parsed = toEmployee(tail[i]);
-    if (parsed.ok) return [toEvent(parsed.value)];
-    warnInvalid(ctx, parsed);
+    const key = changeKey(tail[i]);
+    if (key !== undefined) return key;
   }
-  return [];
+  ctx.logger.warn({ connector: 'goco' }, 'goco: no readable updatedAt among the newest employees; the starting point is decided on the next poll');
+  return undefined;
 }
 
 export const employeeChanged: PollTriggerDef<EmployeeChangedInput, Employee, GocoClient> = {
   title: 'Employee changed',
   description: 'An event for every change HR makes to a GoCo employee (hire, edit, termination), oldest first. '
-    + 'A new recipe starts at the most recent change (one event for it), or at `since` when given.',
+    + 'A new recipe starts after the most recent change, or at `since` when given.',
   input: {
     type: 'object',
     additionalProperties: false,
@@ -95,16 +98,19 @@ export const employeeChanged: PollTriggerDef<EmployeeChangedInput, Employee, Goc
         type: 'string',
         minLength: 1,
         description: 'For a recipe with no cursor yet: start with changes at or after this time (ISO 8601 with a time zone). '
-          + 'Without it the recipe starts at the most recent change. Ignored once a cursor is stored.',
+          + 'Without it only changes made after the first poll are events. Ignored once a cursor is stored.',
       },
     },
   },
   output: employeeSchema,
-  async poll(input, cursor, limit, ctx) {
+  async poll(input, cursor, limit, ctx): Promise<PollResult<Employee>> {
     const after = readCursor(cursor);
-    if (limit < 1) return [];
-    if (after === undefined && input.since === undefined) return newest(ctx);
+    if (after === undefined && input.since === undefined) {
+      const cursor = await startingCursor(ctx);
+      return cursor === undefined ? { events: [] } : { events: [], cursor };
+    }
     const since = after?.updatedAt ?? timestampInput('since', input.since as string);
+    if (limit < 1) return { events: [] };
     const events: TriggerEvent<Employee>[] = [];
     const walk = walkByUpdate(pageFetcher('employees', ctx), {
       pageSize: ctx.connection.settings.pageSize, since, after, what: 'list changed employees',
@@ -117,9 +123,10 @@ export const employeeChanged: PollTriggerDef<EmployeeChangedInput, Employee, Goc
           continue;
         }
         events.push(toEvent(parsed.value));
-        if (events.length >= limit) return events;
+        if (events.length >= limit) return { events };
       }
     }
-    return events;
+    // With `since` and nothing at or after it yet, the same point is where the next poll starts.
+    return events.length === 0 && after === undefined ? { events, cursor: { updatedAt: since, id: '' } } : { events };
   },
 };

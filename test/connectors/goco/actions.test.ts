@@ -84,6 +84,18 @@ describe('goco list pagination edges (page_size 2)', () => {
   }
 });
 
+describe('goco lists when the server serves smaller pages than asked', () => {
+  it('follows the page size GoCo used (page_size 250, server maximum 100)', async () => {
+    const h = await harness({ seed: seedOf(Array.from({ length: 230 }, (_, i) => employee(i + 1))) });
+    try {
+      const result = await listEmployees!.run({}, context(h.connect({ page_size: 250 })));
+      expect([result.count, new Set(result.items.map((e: { id: string }) => e.id)).size, h.emulator.totalRequests()]).to.deep.equal([230, 230, 3]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('goco list_employees: progress, filters, bad records, data changing', () => {
   let h: Harness;
 
