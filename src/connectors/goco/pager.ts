@@ -12,7 +12,8 @@
  * - `walkByUpdate` (employees by `updatedAt`, then `id`): here a change moves a record to the end, shifting
  *   every later record left, which plain offsets would turn into a silently skipped record. So it pages by
  *   key instead: the next request asks `updated_since = <last updatedAt seen>` with the offset inside that
- *   one timestamp, starting one record early; that first record must be the last one seen. If it is not,
+ *   one timestamp, starting one record early (and asking one more); that first record must be the last one
+ *   seen. If it is not,
  *   something shifted, and the timestamp is re-read from its start, dropping what was already yielded (keys
  *   at or before the last one). Records older than the last timestamp cannot shift anything, since the
  *   server no longer counts them. A page must be in key order, or the walk fails rather than guess.
