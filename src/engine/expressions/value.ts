@@ -128,14 +128,18 @@ function run(template: Template, scope: Scope): unknown | Promise<unknown> {
         return;
       }
       case 'object': {
+        // Keys are set once everything has settled, in the recipe's order, whichever expression finished first.
         const out: Record<string, unknown> = {};
-        for (const [key, item] of t.entries) fill(item, (v) => setKey(out, key, v));
+        const values: unknown[] = new Array(t.entries.length);
+        t.entries.forEach(([, item], i) => fill(item, (v) => { values[i] = v; }));
         place(out);
+        objects.push({ out, keys: t.entries.map(([key]) => key), values });
         return;
       }
     }
   };
   const arrays: unknown[][] = [];
+  const objects: { out: Record<string, unknown>; keys: string[]; values: unknown[] }[] = [];
   let root: unknown;
   try {
     fill(template, (v) => { root = v; });
@@ -145,6 +149,7 @@ function run(template: Template, scope: Scope): unknown | Promise<unknown> {
     throw error;
   }
   const finish = (): unknown => {
+    for (const o of objects) o.keys.forEach((key, i) => setKey(o.out, key, o.values[i]));
     for (const a of arrays) compact(a);
     return root;
   };
