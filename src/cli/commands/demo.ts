@@ -12,7 +12,6 @@ import { startEmulators } from '../../emulators/index.js';
 import { Runtime } from '../../engine/runtime/runtime.js';
 import type { JobRecord } from '../../engine/store/index.js';
 import { EXIT, ExitCode, getLogger, globals, out } from '../context.js';
-import { summaryLines } from '../format.js';
 
 const ALL = 'all-employees-sync';
 
@@ -23,6 +22,30 @@ function line(job: JobRecord, what: string): string {
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   return `   ${what}: ${job.status} in ${((job.durationMs ?? 0) / 1000).toFixed(2)}s (job ${job.id})${counts ? ` - ${counts}` : ''}`;
+}
+
+/** The all-employees-sync summary as a person reads it: counts, then who and why for the exceptions. */
+function glance(job: JobRecord): string[] {
+  const s = (job.summary ?? {}) as Record<string, unknown>;
+  const list = (key: string) => (Array.isArray(s[key]) ? (s[key] as Record<string, unknown>[]) : []);
+  const lines: string[] = [];
+  const count = (label: string, n: unknown, note = '') => lines.push(`${label.padEnd(18)} ${String(n ?? 0).padStart(3)}${note ? `  ${note}` : ''}`);
+  count('created', s.created);
+  count('linked', s.linked, '(found by email or phone; employee code written)');
+  count('reactivated', s.reactivated, '(rehired; deleted WIW user brought back)');
+  count('matched', s.matched, '(already linked by employee code)');
+  for (const [key, label] of [['conflicts', 'conflicts'], ['skipped', 'skipped'], ['excluded', 'excluded'], ['not_created', 'not created']] as const) {
+    const items = list(key);
+    count(label, items.length);
+    for (const item of items) lines.push(`${''.padEnd(24)}${String(item.employee)}: ${String(item.reason ?? item.error)}`);
+  }
+  const free = list('seats_you_can_free');
+  count('seats you can free', free.length, free.length ? '(terminated in GoCo, still a WIW user)' : '');
+  for (const item of free) lines.push(`${''.padEnd(24)}${String(item.employee)} (WIW user ${String(item.wiw_user_id)})`);
+  if (typeof s.seats === 'string') lines.push(`${'seats needed'.padEnd(18)} ${s.seats}`);
+  const error = job.error as { message?: string } | null;
+  if (error?.message) lines.push(error.message);
+  return lines;
 }
 
 export function demoCommand(program: Command): void {
@@ -51,7 +74,8 @@ export function demoCommand(program: Command): void {
         }
 
         out(`\n3. Start every recipe except ${rt.recipe(ALL).title}`);
-        for (const name of rt.package.recipeOrder.filter((n) => n !== ALL)) {
+        // Manual recipes (the duplicates report) have nothing to start.
+        for (const name of rt.package.recipeOrder.filter((n) => n !== ALL && rt.recipe(n).trigger.type !== 'manual')) {
           rt.start(name);
           const recipe = rt.recipe(name);
           if (recipe.trigger.type === 'poll') {
@@ -67,14 +91,14 @@ export function demoCommand(program: Command): void {
         out(`\n4. Test recipe ${rt.recipe(ALL).title}`);
         const job = await rt.test(ALL);
         if (job) {
-          out(line(job, ALL));
-          for (const l of summaryLines(job)) out('   ' + l);
+          out(`   job ${job.id}: ${job.status} in ${((job.durationMs ?? 0) / 1000).toFixed(2)}s`);
+          for (const l of glance(job)) out('   ' + l);
           ok &&= job.status === 'succeeded';
         }
         const account = pair.wiw.snapshot().accounts.find((a) => a.id === pair.accountId);
         if (account) {
           const used = account.users.filter((u) => !u.is_deleted).length;
-          out(`   seats: ${used} used of ${account.seats ?? 'unlimited'}${account.seats ? `, ${account.seats - used} left` : ''}`);
+          out(`   ${'seats'.padEnd(18)} ${used} used of ${account.seats ?? 'unlimited'}${account.seats ? `, ${account.seats - used} left` : ''}`);
         }
 
         out('\n5. HR changes something in GoCo; employee-sync picks it up');

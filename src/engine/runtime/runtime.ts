@@ -2,7 +2,7 @@
  * The embeddable runtime: one package, one state store, the connectors the host hands over. The CLI is
  * built on this class and nothing else; a service can drive it the same way.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { liveMappings } from '../builtins/mappings.js';
 import { RecipeError, serializeError, UserError } from '../errors.js';
 import { runJob } from '../interpreter/run-job.js';
@@ -247,6 +247,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const dryRun = options.dryRun ?? false;
     const jobId = this.store.createJob({ pkg: this.package.name, recipe: recipe.name, test: options.test ?? false, dryRun, trigger, eventId: options.eventId, rerunOf: options.rerunOf });
     const controller = new AbortController();
+    // Every request in flight (a foreach runs up to 64 at a time) listens for cancellation.
+    setMaxListeners(256, controller.signal);
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) controller.abort();
