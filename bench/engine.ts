@@ -1,7 +1,10 @@
 /**
  * Engine benchmark: a foreach over 100,000 items, each running two expression-heavy `set` steps, with no
- * I/O. Measures interpreter + expression throughput (steps/s, counting every set step and the loop) and
- * the process's peak RSS. Run: `npm run build && node --expose-gc dist/bench/engine.js`.
+ * I/O. Measures interpreter + expression throughput (steps/s, counting every set step and the loop, timed
+ * from 'job:start' to the loop's step record, so storing the 100k-item trigger is not counted; the whole
+ * job's time is in `details.jobMs`) and the process's peak RSS (`resourceUsage().maxRSS`: a job with no
+ * I/O never yields to timers, so sampling on an interval would see nothing until it ends).
+ * Run: `npm run build && node --expose-gc dist/bench/engine.js`.
  * `run()` returns one JSON-able result for a bench runner; printing is left to the caller except when
  * this file is run directly.
  */
@@ -19,7 +22,7 @@ export interface BenchResult {
   target: string;
   ok: boolean;
   /** The second target and the raw counts behind the figure. */
-  details: { peakRssMb: number; rssTargetMb: number; stepsTarget: number; items: number; steps: number; ms: number; status: string };
+  details: { peakRssMb: number; rssBeforeJobMb: number; rssTargetMb: number; stepsTarget: number; items: number; steps: number; ms: number; jobMs: number; status: string };
 }
 
 export interface BenchOptions {
@@ -29,7 +32,6 @@ export interface BenchOptions {
 
 const STEPS_TARGET = 100_000;
 const RSS_TARGET_MB = 150;
-const SAMPLE_MS = 50;
 
 /** Finds bench/fixtures/engine-bench from the source file (tsx) or the compiled one (dist/bench). */
 function packageDir(): string {
@@ -52,30 +54,34 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
   const count = options.items ?? 100_000;
   const dataDir = mkdtempSync(join(tmpdir(), 'recipes-bench-engine-'));
   const rt = Runtime.open({ packageDir: packageDir(), dataDir, connectors: [], secretKey: 'bench' });
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, SAMPLE_MS);
+  let loopStart = 0;
+  let loopEnd = 0;
+  rt.on('job:start', () => (loopStart = performance.now()));
+  rt.on('step', ({ record }) => {
+    if (record.path === 'each') loopEnd = performance.now();
+  });
   try {
     const trigger = { items: makeItems(count) };
     (globalThis as { gc?: () => void }).gc?.();
+    const before = process.memoryUsage().rss;
     const t0 = performance.now();
     const job = await rt.execute(rt.recipe('normalize'), trigger, {});
-    const ms = performance.now() - t0;
-    peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+    const jobMs = performance.now() - t0;
+    const ms = loopEnd - loopStart;
+    const peak = Math.max(process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
     const steps = count * 2 + 1;
     const perSecond = Math.round((steps / ms) * 1000);
-    const peakRssMb = Math.round((peak / 1024 / 1024) * 10) / 10;
+    const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+    const peakRssMb = mb(peak);
     return {
       name: 'engine: foreach x2 set steps',
       value: perSecond,
       unit: 'steps/s',
       target: `>= ${STEPS_TARGET} steps/s and < ${RSS_TARGET_MB} MB peak RSS`,
       ok: job.status === 'succeeded' && perSecond >= STEPS_TARGET && peakRssMb < RSS_TARGET_MB,
-      details: { peakRssMb, rssTargetMb: RSS_TARGET_MB, stepsTarget: STEPS_TARGET, items: count, steps, ms: Math.round(ms), status: job.status },
+      details: { peakRssMb, rssBeforeJobMb: mb(before), rssTargetMb: RSS_TARGET_MB, stepsTarget: STEPS_TARGET, items: count, steps, ms: Math.round(ms), jobMs: Math.round(jobMs), status: job.status },
     };
   } finally {
-    clearInterval(sampler);
     await rt.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -85,7 +91,7 @@ const invoked = process.argv[1] ? pathToFileURL(resolve(process.argv[1])).href :
 if (import.meta.url === invoked) {
   const result = await run();
   const d = result.details;
-  console.log(`${result.name}: ${result.value} ${result.unit} (${d.steps} steps in ${d.ms} ms), peak RSS ${d.peakRssMb} MB - ${result.ok ? 'ok' : 'MISSED'} (${result.target})`);
+  console.log(`${result.name}: ${result.value} ${result.unit} (${d.steps} steps in ${d.ms} ms; job ${d.jobMs} ms), peak RSS ${d.peakRssMb} MB - ${result.ok ? 'ok' : 'MISSED'} (${result.target})`);
   console.log(JSON.stringify(result));
   if (!result.ok) process.exitCode = 1;
 }
