@@ -20,6 +20,9 @@ export interface ForeachOutput {
   not_attempted_items: unknown[];
 }
 
+/** Items between two yields to the event loop. */
+const YIELD_EVERY = 256;
+
 function toList(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
@@ -76,6 +79,8 @@ export async function runForeach(it: Interpreter, step: ForeachStep, scope: Scop
         break;
       }
       await runItem(next++);
+      // A loop with no I/O would otherwise never let timers, signals or the serve loop run.
+      if (next % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };
   const workers = Math.min(step.concurrency, Math.max(1, items.length));
