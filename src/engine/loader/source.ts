@@ -2,7 +2,7 @@
  * A YAML file kept with its parse tree so any JSON path in it can be turned back into line:col.
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Problem } from './problem.js';
 import { toPointer } from './problem.js';
 
@@ -22,11 +22,48 @@ export class YamlSource {
       const message = error.message.split('\n')[0] ?? error.message;
       this.problems.push({ file, line: pos.line, col: pos.col, path: '', message: `YAML: ${message}`, code: 'YAML_SYNTAX' });
     }
-    this.data = this.doc.errors.length === 0 ? this.doc.toJS({ maxAliasCount: 100 }) : undefined;
+    this.data = this.doc.errors.length === 0 ? this.toJS() : undefined;
   }
 
+  /** Reads a file; a file that cannot be read or is not UTF-8 text is a problem of that file, not an exception. */
   static read(file: string, displayName = file): YamlSource {
-    return new YamlSource(displayName, readFileSync(file, 'utf8'));
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? 'unknown error'})`;
+      return YamlSource.unreadable(displayName, `the file ${why}`);
+    }
+    let text: string;
+    try {
+      // fatal: bytes that are not UTF-8 are reported instead of silently becoming U+FFFD. A BOM is dropped.
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return YamlSource.unreadable(displayName, 'the file is not UTF-8 text');
+    }
+    return new YamlSource(displayName, text);
+  }
+
+  private static unreadable(file: string, message: string): YamlSource {
+    const source = new YamlSource(file, '');
+    source.problems.push({ file, line: 1, col: 1, path: '', message, code: 'FILE_UNREADABLE' });
+    return source;
+  }
+
+  /** The plain value; an alias bomb (more than 100 alias expansions) is a problem at the first alias. */
+  private toJS(): unknown {
+    try {
+      return this.doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      let offset = 0;
+      visit(this.doc, { Alias: (_key, node) => { offset = node.range?.[0] ?? 0; return visit.BREAK; } });
+      const pos = this.lines.linePos(offset);
+      const message = error instanceof ReferenceError ? 'YAML: too many alias expansions (more than 100); write the values out instead'
+        : `YAML: ${(error as Error).message}`;
+      this.problems.push({ file: this.file, line: pos.line, col: pos.col, path: '', message, code: 'YAML_SYNTAX' });
+      return undefined;
+    }
   }
 
   /**
