@@ -20,7 +20,7 @@ export function buildProgram(): Command {
     .option('--package <dir>', 'package folder (env RECIPES_PACKAGE)', process.env.RECIPES_PACKAGE ?? 'recipes/wiw-provisioning')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace; logs go to stderr', 'warn')
     .option('--log-file <file>', 'write logs to this file instead of stderr')
-    .showHelpAfterError()
+    .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   validateCommand(program);
   recipesCommands(program);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isRecipeError } from '../../engine/errors.js';
 import { EXIT, ExitCode, globals, out, printJson, report, withRuntime } from '../context.js';
 import { table } from '../format.js';
 
@@ -24,9 +25,11 @@ export function connectionsCommand(program: Command): void {
           else out(result.message);
         } catch (error) {
           if (!opts.json) process.stderr.write(`${name}: not connected.\n`);
-          throw new ExitCode(report(error, opts.json ?? false));
+          const code = report(error, opts.json ?? false);
+          // Exit 2 only for what the command was given (an unknown connection, properties not set);
+          // a service refusing the credentials or not answering is a failed operation.
+          throw new ExitCode(isRecipeError(error) && /^(CONNECTION_|PROPERTY_)/.test(error.code) ? code : EXIT.failed);
         }
       }),
     );
-  void EXIT;
 }

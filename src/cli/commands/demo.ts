@@ -9,7 +9,9 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { connectors } from '../../connectors/index.js';
 import { startEmulators } from '../../emulators/index.js';
+import { startConsole } from '../../console/index.js';
 import { Runtime } from '../../engine/runtime/runtime.js';
+import { Server } from '../../engine/runtime/serve.js';
 import type { JobRecord } from '../../engine/store/index.js';
 import { EXIT, ExitCode, getLogger, globals, out } from '../context.js';
 
@@ -48,11 +50,30 @@ function glance(job: JobRecord): string[] {
   return lines;
 }
 
+/** `demo --console`: the started recipes keep running and the console stays up until SIGINT/SIGTERM. */
+async function keepServing(rt: Runtime, port: number): Promise<void> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const web = await startConsole(rt, { port });
+  out(`\nConsole: open ${web.loginUrl}\n   (login token ${web.token}). Change things in the emulators or the console; Ctrl-C to stop.`);
+  try {
+    await new Server(rt, { signal: controller.signal }).run();
+  } finally {
+    await web.close();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
 export function demoCommand(program: Command): void {
   program
     .command('demo')
     .description('run the whole package against the built-in emulators (npm start)')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .option('--console', 'afterwards keep the emulators, the started recipes and the web console up until Ctrl-C')
+    .option('--console-port <port>', 'port of the web console (default: a free port)', (v) => Number(v), 0)
+    .action(async (opts: { console?: boolean; consolePort: number }, cmd: Command) => {
       const g = globals(cmd);
       const explicitDir = cmd.parent?.getOptionValueSource('dataDir') === 'cli' || process.env.RECIPES_DATA_DIR !== undefined;
       const dataDir = explicitDir ? resolve(g.dataDir) : mkdtempSync(join(tmpdir(), 'recipes-demo-'));
@@ -112,6 +133,7 @@ export function demoCommand(program: Command): void {
         }
         const secs = ((performance.now() - t0) / 1000).toFixed(1);
         out(`\nDone in ${secs}s.` + (explicitDir ? ` See each job with: recipes --data-dir ${dataDir} jobs show ID` : ' Pass --data-dir DIR to keep the jobs and look at them.'));
+        if (opts.console) await keepServing(rt, opts.consolePort);
       } finally {
         await rt.close();
         await pair.close();

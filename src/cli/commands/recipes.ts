@@ -1,6 +1,8 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { serializeError } from '../../engine/errors.js';
+import { startConsole } from '../../console/index.js';
 import { Server } from '../../engine/runtime/serve.js';
-import type { Runtime } from '../../engine/runtime/runtime.js';
+import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
 import { jobLine, stepLines, summaryLines, table } from '../format.js';
 import { attachProgress } from '../progress.js';
@@ -18,17 +20,24 @@ export function recipesCommands(program: Command): void {
         for (const v of views) if (!v.running && v.stoppedReason) out(`\n${v.name}: ${v.stoppedReason}`);
       }),
     );
-  for (const verb of ['start', 'stop'] as const) {
-    program
-      .command(`${verb} <name>`)
-      .description(verb === 'start' ? "start a recipe: a running `serve` runs its trigger" : 'stop a recipe; a polling recipe keeps its cursor and catches up when started again')
-      .action((name: string, _o: unknown, cmd: Command) =>
-        withRuntime(globals(cmd), (rt) => {
-          rt[verb](name);
-          out(`${name} ${verb === 'start' ? 'started' : 'stopped'}.`);
-        }),
-      );
-  }
+  program
+    .command('start <name>')
+    .description('start a recipe: a running `serve` runs its trigger')
+    .action((name: string, _o: unknown, cmd: Command) =>
+      withRuntime(globals(cmd), async (rt) => {
+        rt.start(name);
+        out(`${name} started.${await markStart(rt, name)}`);
+      }),
+    );
+  program
+    .command('stop <name>')
+    .description('stop a recipe; a polling recipe keeps its cursor and catches up when started again')
+    .action((name: string, _o: unknown, cmd: Command) =>
+      withRuntime(globals(cmd), (rt) => {
+        rt.stop(name);
+        out(`${name} stopped.`);
+      }),
+    );
   program
     .command('test <name>')
     .description('run a recipe once now (a polling recipe: its earliest unprocessed event) and show each step')
@@ -62,20 +71,60 @@ export function recipesCommands(program: Command): void {
   program
     .command('serve')
     .description("run started recipes' triggers until SIGINT/SIGTERM")
-    .option('--webhook-port <port>', 'port of the webhook endpoint on 127.0.0.1', (v) => Number(v), 0)
-    .action(async (opts: { webhookPort: number }, cmd: Command) =>
+    .option('--webhook-port <port>', 'port of the webhook endpoint on 127.0.0.1 (default: a free one)', (v) => positiveInt(v, '--webhook-port', true), 0)
+    .option('--max-trigger-failures <n>', 'consecutive trigger failures after which a recipe stops itself', (v) => positiveInt(v, '--max-trigger-failures'), 5)
+    .action(async (opts: { webhookPort: number; maxTriggerFailures: number }, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {
+        const since = Date.now();
         const controller = new AbortController();
-        const stop = () => controller.abort();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        rt.on('job:end', (job) => out(jobLine(job)));
+        const stop = (signal: string) => {
+          out(`${signal}: finishing the step in flight, then stopping.`);
+          controller.abort();
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        rt.on('job:end', (job) => out(jobLine(job) + (job.error ? `  ${(job.error as { code?: string }).code ?? ''}` : '')));
         const running = rt.recipes().filter((r) => r.running).map((r) => r.name);
-        out(`serving ${rt.package.title}; running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
-        await new Server(rt, { signal: controller.signal, webhookPort: opts.webhookPort, onWebhookListening: (url) => out(`webhooks at ${url}`) }).run();
-        out('stopped.');
+        out(`serving ${rt.package.title} (data dir ${rt.store.dataDir}); running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
+        await new Server(rt, {
+          signal: controller.signal,
+          webhookPort: opts.webhookPort,
+          maxTriggerFailures: opts.maxTriggerFailures,
+          onWebhookListening: (base, hooks) => {
+            out(`webhooks at ${base} (POST, header X-Signature: sha256=<HMAC-SHA256 of the body>)`);
+            for (const h of hooks) out(`  ${h.recipe}: ${h.url}`);
+          },
+          onRecipe: (name, state, reason) => out(state === 'started' ? `${name}: running its trigger (${describeTrigger(rt.recipe(name))})` : `${name}: stopped${reason ? `. ${reason}` : ''}`),
+          onTriggerFailure: (name, count, max, err) => out(`${name}: trigger failed (${count} of ${max} in a row): ${err.code}: ${err.message}`),
+        }).run();
+        const stopped = rt.jobs(undefined, 20).filter((j) => j.status === 'stopped' && Date.parse(j.finishedAt ?? '') >= since);
+        out(`stopped${stopped.length ? `; recorded as stopped: ${stopped.map((j) => `job ${j.id} (${j.recipe})`).join(', ')}` : ''}.`);
       }),
     );
+}
+
+function positiveInt(text: string, option: string, zero = false): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < (zero ? 0 : 1)) throw new InvalidArgumentError(`${option} takes a whole number${zero ? '' : ' above 0'}.`);
+  return n;
+}
+
+/**
+ * A polling recipe started for the first time marks "now" as its starting point, so changes made before
+ * `serve` runs are not lost; a recipe that already has a cursor keeps it and catches up.
+ */
+async function markStart(rt: Runtime, name: string): Promise<string> {
+  const recipe = rt.recipe(name);
+  if (recipe.trigger.type !== 'poll') return '';
+  if ((rt.store.getRecipe(rt.package.name, name).cursor ?? null) !== null) return ' It catches up on changes made while it was stopped once `recipes serve` runs.';
+  try {
+    const events = await rt.poll(recipe, 1);
+    if (events.length > 0) return ' It has unprocessed changes; `recipes serve` runs them.';
+    return ' Changes from now on run under `recipes serve`.';
+  } catch (error) {
+    const e = serializeError(error);
+    return ` Could not mark its starting point yet (${e.code}: ${e.message}); \`recipes serve\` will on its first poll.`;
+  }
 }
 
 export function showJob(rt: Runtime, id: number, json: boolean, full: boolean): void {

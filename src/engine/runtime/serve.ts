@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serializeError } from '../errors.js';
+import { serializeError, type SerializedError } from '../errors.js';
 import type { RecipeModel } from '../model.js';
 import type { Runtime } from './runtime.js';
 
@@ -18,7 +18,15 @@ export interface ServeOptions {
   watchMs?: number;
   /** Consecutive trigger failures after which a recipe stops itself. @default 5 */
   maxTriggerFailures?: number;
-  onWebhookListening?(url: string): void;
+  /** Called with the endpoint's base URL and each webhook recipe's full URL once it listens. */
+  onWebhookListening?(url: string, hooks: { recipe: string; url: string }[]): void;
+  /**
+   * Called when serve begins running a recipe's trigger (`started`) and once its loop has ended
+   * (`stopped`, with the reason when the recipe stopped itself). Not called at shutdown.
+   */
+  onRecipe?(name: string, state: 'started' | 'stopped', reason?: string): void;
+  /** Called after each failed poll or schedule tick (a job that ran and failed is not a trigger failure). */
+  onTriggerFailure?(name: string, count: number, max: number, error: SerializedError): void;
 }
 
 const wait = (ms: number, signal: AbortSignal) =>
@@ -78,13 +86,18 @@ export class Server {
       const loop = this.loops.get(name);
       if (should && !loop) {
         const controller = new AbortController();
-        const done = this.loop(recipe, controller.signal).finally(() => this.loops.delete(name));
+        const done = this.loop(recipe, controller.signal).then((reason) => {
+          this.loops.delete(name);
+          if (!this.options.signal.aborted) this.options.onRecipe?.(name, 'stopped', reason);
+        });
         this.loops.set(name, { controller, done });
+        this.options.onRecipe?.(name, 'started');
       } else if (!should && loop) loop.controller.abort();
     }
   }
 
-  private async loop(recipe: RecipeModel, signal: AbortSignal): Promise<void> {
+  /** Runs the trigger until stopped; resolves with the reason when the recipe stopped itself. */
+  private async loop(recipe: RecipeModel, signal: AbortSignal): Promise<string | undefined> {
     const t = recipe.trigger;
     const every = t.type === 'poll' || t.type === 'schedule' ? t.everyMs : 60_000;
     while (!signal.aborted && !this.options.signal.aborted) {
@@ -106,13 +119,16 @@ export class Server {
         const err = serializeError(error);
         this.rt.logger.warn({ recipe: recipe.name, err, count }, 'trigger failed');
         const max = this.options.maxTriggerFailures ?? 5;
+        this.options.onTriggerFailure?.(recipe.name, count, max, err);
         if (count >= max) {
-          this.rt.stop(recipe.name, `Stopped after ${count} consecutive trigger failures; last: ${err.code}: ${err.message}`);
-          return;
+          const reason = `Stopped after ${count} consecutive trigger failures; last: ${err.code}: ${err.message}`;
+          this.rt.stop(recipe.name, reason);
+          return reason;
         }
       }
       await wait(every, AbortSignal.any([signal, this.options.signal]));
     }
+    return undefined;
   }
 
   private async openWebhooks(): Promise<void> {
@@ -134,7 +150,11 @@ export class Server {
     });
     await new Promise<void>((resolve) => this.webhook?.listen(this.options.webhookPort ?? 0, '127.0.0.1', resolve));
     const port = (this.webhook.address() as AddressInfo).port;
-    this.options.onWebhookListening?.(`http://127.0.0.1:${port}`);
+    const base = `http://127.0.0.1:${port}`;
+    this.options.onWebhookListening?.(
+      base,
+      hooks.map((r) => ({ recipe: r.name, url: base + (r.trigger.type === 'webhook' ? r.trigger.path : '') })),
+    );
   }
 
   private async acceptWebhook(recipe: RecipeModel, body: Buffer, signature: string): Promise<[number, unknown]> {
