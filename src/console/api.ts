@@ -1,0 +1,164 @@
+/**
+ * The console's JSON API: each route is one call into the engine's `Runtime`, the same API the CLI
+ * uses. Nothing here plans, matches or syncs. Secret property values never leave: the Runtime's property
+ * views are already masked, and a secret is only ever written (PUT), never read back.
+ */
+import { RecipeError, serializeError, type SerializedError } from '../engine/errors.js';
+import type { Runtime } from '../engine/runtime/runtime.js';
+import type { JobRecord } from '../engine/store/index.js';
+
+export interface ApiRequest {
+  method: string;
+  /** Path segments after /api/, decoded. */
+  parts: string[];
+  body: unknown;
+}
+
+export interface ApiReply {
+  status: number;
+  body: unknown;
+}
+
+export interface ConnectionStatus {
+  ok: boolean;
+  message: string;
+  code?: string;
+  hint?: string;
+  at: string;
+}
+
+/** Per-console memory the engine does not keep: the last connection test, the test runs in flight. */
+export class ConsoleState {
+  readonly connections = new Map<string, ConnectionStatus>();
+  readonly testing = new Map<string, Promise<unknown>>();
+}
+
+const ok = (body: unknown, status = 200): ApiReply => ({ status, body });
+
+export function errorReply(error: unknown): ApiReply {
+  const e = serializeError(error);
+  const status = e.kind === 'user' ? (e.code.endsWith('_UNKNOWN') ? 404 : 400) : e.kind === 'bug' ? 500 : 502;
+  return { status, body: { error: publicError(e) } };
+}
+
+/** Code, message and hint only: details may hold values the admin did not ask to see in a browser. */
+function publicError(e: SerializedError): { code: string; message: string; hint?: string } {
+  return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+}
+
+function recipesView(rt: Runtime) {
+  return rt.recipes().map((r) => {
+    const recipe = rt.recipe(r.name);
+    return {
+      ...r,
+      manual: recipe.trigger.type === 'manual',
+      /** A recipe with `needs` runs after them; the card says so and why. */
+      runLast: r.needs.length > 0 ? `Run last: it needs ${r.needs.join(' and ')} to have succeeded first.` : null,
+      unmetNeeds: rt.unmetNeeds(r.name),
+    };
+  });
+}
+
+function packageView(rt: Runtime, state: ConsoleState) {
+  return {
+    name: rt.package.name,
+    title: rt.package.title,
+    description: rt.package.description,
+    connections: Object.values(rt.package.connections).map((c) => ({ name: c.name, title: c.title, description: c.description, auth: c.auth, status: state.connections.get(c.name) ?? null })),
+    recipes: recipesView(rt),
+  };
+}
+
+function jobId(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id <= 0) throw new RecipeError('JOB_UNKNOWN', `There is no job ${String(raw)}.`, { kind: 'user' });
+  return id;
+}
+
+async function testConnection(rt: Runtime, state: ConsoleState, name: string): Promise<ApiReply> {
+  if (!rt.package.connections[name]) throw new RecipeError('CONNECTION_UNKNOWN', `The package has no connection '${name}'.`, { kind: 'user' });
+  const at = new Date().toISOString();
+  let status: ConnectionStatus;
+  try {
+    status = { ok: true, message: (await rt.testConnection(name)).message, at };
+  } catch (error) {
+    const e = serializeError(error);
+    status = { ok: false, message: e.message, code: e.code, ...(e.hint ? { hint: e.hint } : {}), at };
+  }
+  state.connections.set(name, status);
+  return ok(status);
+}
+
+/**
+ * Starts a test run and answers once the job exists (202 with its id, for the live view) or the run
+ * was refused before a job was made (needs unmet, property missing: 400; no event to process: 200).
+ */
+async function startTest(rt: Runtime, state: ConsoleState, name: string, body: { dryRun?: boolean; force?: boolean }): Promise<ApiReply> {
+  rt.recipe(name);
+  if (state.testing.has(name)) return { status: 409, body: { error: { code: 'TEST_RUNNING', message: `A test run of ${name} is already running.` } } };
+  let onStart: ((e: { jobId: number; recipe: string; test: boolean }) => void) | undefined;
+  const started = new Promise<number>((resolve) => {
+    onStart = (e) => {
+      if (e.recipe === name && e.test) resolve(e.jobId);
+    };
+    rt.on('job:start', onStart);
+  });
+  const run = rt.test(name, { dryRun: body.dryRun === true, force: body.force === true });
+  const settled = run.finally(() => state.testing.delete(name));
+  state.testing.set(name, settled.catch(() => undefined));
+  try {
+    const first = await Promise.race([started.then((id) => ({ id })), settled.then((job: JobRecord | undefined) => ({ job }))]);
+    if ('id' in first) return ok({ jobId: first.id }, 202);
+    return first.job ? ok({ jobId: first.job.id }, 202) : ok({ jobId: null, message: `${name}: no unprocessed event after the cursor; no job was created.` });
+  } catch (error) {
+    return errorReply(error);
+  } finally {
+    if (onStart) rt.off('job:start', onStart);
+  }
+}
+
+function stringBody(body: unknown, key: string): string {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+  if (typeof value !== 'string') throw new RecipeError('BODY_INVALID', `The request body must be JSON with a string '${key}'.`, { kind: 'user' });
+  return value;
+}
+
+export async function handleApi(rt: Runtime, state: ConsoleState, req: ApiRequest): Promise<ApiReply> {
+  const [a, b, c] = req.parts;
+  const route = `${req.method} ${a ?? ''}${b === undefined ? '' : '/:'}${c === undefined ? '' : '/' + c}`;
+  try {
+    switch (route) {
+      case 'GET package':
+        return ok(packageView(rt, state));
+      case 'GET properties':
+        return ok(rt.properties.list());
+      case 'PUT properties/:':
+        return ok(rt.properties.set(b!, stringBody(req.body, 'value')));
+      case 'DELETE properties/:':
+        rt.properties.unset(b!);
+        return ok(rt.properties.get(b!));
+      case 'POST connections/:/test':
+        return await testConnection(rt, state, b!);
+      case 'GET jobs':
+        return ok(rt.jobs(undefined, 50));
+      case 'GET recipes/:/jobs':
+        return ok(rt.jobs(b!, 50));
+      case 'POST recipes/:/start':
+      case 'POST recipes/:/stop':
+        rt[c as 'start' | 'stop'](b!);
+        return ok(recipesView(rt).find((r) => r.name === b));
+      case 'POST recipes/:/test':
+        return await startTest(rt, state, b!, (req.body ?? {}) as { dryRun?: boolean; force?: boolean });
+      case 'GET jobs/:': {
+        const id = jobId(b);
+        return ok({ job: rt.job(id), steps: rt.steps(id) });
+      }
+      case 'POST jobs/:/cancel':
+        return ok({ cancelled: rt.cancel(jobId(b)) });
+      default:
+        return { status: 404, body: { error: { code: 'NOT_FOUND', message: `No such API route: ${req.method} /api/${req.parts.join('/')}` } } };
+    }
+  } catch (error) {
+    return errorReply(error);
+  }
+}

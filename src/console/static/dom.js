@@ -1,0 +1,68 @@
+// Tiny DOM and API helpers shared by the pages. Text always goes in as text nodes: nothing the server
+// sends is parsed as HTML.
+
+/** h('div', { class: 'x', onclick: fn }, 'text', child) */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export class ApiError extends Error {
+  constructor(status, error) {
+    super(error?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = error?.code;
+    this.hint = error?.hint;
+  }
+}
+
+export async function api(method, path, body) {
+  const res = await fetch(`/api/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(res.status, data.error);
+  return data;
+}
+
+export function notice(text, kind = 'info', hint) {
+  const el = document.getElementById('notice');
+  el.replaceChildren(h('span', {}, text), hint ? h('span', { class: 'hint' }, ' ', hint) : null, h('button', { class: 'link', onclick: () => (el.hidden = true) }, 'Dismiss'));
+  el.className = `notice ${kind}`;
+  el.hidden = false;
+}
+
+export function clearNotice() {
+  document.getElementById('notice').hidden = true;
+}
+
+export function when(iso) {
+  if (!iso) return '-';
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+export function secs(ms) {
+  return ms === null || ms === undefined ? '-' : `${(ms / 1000).toFixed(2)}s`;
+}
+
+export function badge(status) {
+  return h('span', { class: `badge ${status}` }, status);
+}
+
+export function jobLabel(job) {
+  return [job.test ? 'test' : null, job.dryRun ? 'dry run' : null, job.rerunOf ? `rerun of ${job.rerunOf}` : null].filter(Boolean).join(', ');
+}

@@ -1,0 +1,142 @@
+// Job history per recipe, and the job page: summary (the dry-run plan as tables), each step's input and
+// output as the store keeps them (redacted), the failing step marked, and a live view while it runs.
+import { api, badge, h, jobLabel, notice, secs, when } from './dom.js';
+import { runTest } from './page-package.js';
+
+const label = (key) => key.replace(/_/g, ' ');
+
+function summaryCounts(job) {
+  return Object.entries(job.summary ?? {}).filter(([, v]) => typeof v === 'number').map(([k, v]) => `${label(k)} ${v}`).join(', ');
+}
+
+export async function historyPage(main, [name]) {
+  const [pkg, jobs] = await Promise.all([api('GET', 'package'), api('GET', `recipes/${encodeURIComponent(name)}/jobs`)]);
+  const recipe = pkg.recipes.find((r) => r.name === name);
+  const render = () =>
+    main.replaceChildren(
+      h('p', {}, h('a', { href: '#/' }, '‹ Package')),
+      h('h1', {}, recipe?.title ?? name),
+      h('p', { class: 'muted' }, `${name} · job history (latest 50)`),
+      h('p', {}, h('button', { class: 'primary', onclick: () => runTest(name, {}) }, 'Test recipe'), ' ', h('button', { onclick: () => runTest(name, { dryRun: true }) }, 'Plan (dry run)')),
+      jobs.length === 0 ? h('p', { class: 'muted' }, 'No jobs yet.') :
+        h('table', { class: 'jobs' },
+          h('thead', {}, h('tr', {}, ['Job', 'Status', 'Kind', 'Started', 'Took', 'Summary'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, jobs.map((j) => h('tr', { 'data-job': j.id },
+            h('td', {}, h('a', { href: `#/job/${j.id}` }, `#${j.id}`)), h('td', {}, badge(j.status)), h('td', {}, jobLabel(j) || 'run'),
+            h('td', {}, when(j.startedAt)), h('td', {}, secs(j.durationMs)), h('td', { class: 'small' }, summaryCounts(j)))))));
+  render();
+  return {
+    onEvent: async (type, data) => {
+      if ((type === 'job:end' || type === 'job:start') && (data.recipe === name)) {
+        jobs.splice(0, jobs.length, ...(await api('GET', `recipes/${encodeURIComponent(name)}/jobs`)));
+        render();
+      }
+    },
+  };
+}
+
+/** Arrays of records in a summary become tables; numbers and strings a two-column table. */
+function summaryView(summary) {
+  if (!summary || typeof summary !== 'object') return null;
+  const entries = Object.entries(summary);
+  const scalars = entries.filter(([, v]) => v === null || typeof v !== 'object');
+  const lists = entries.filter(([, v]) => Array.isArray(v));
+  return h('div', { class: 'summary' },
+    h('table', { class: 'counts' }, h('tbody', {}, scalars.map(([k, v]) => h('tr', { 'data-key': k }, h('th', {}, label(k)), h('td', {}, String(v)))))),
+    lists.map(([k, items]) => h('section', { class: 'list', 'data-key': k },
+      h('h3', {}, `${label(k)} (${items.length})`),
+      items.length === 0 ? h('p', { class: 'muted small' }, 'none') : recordTable(items))));
+}
+
+function recordTable(items) {
+  const cols = [...new Set(items.flatMap((i) => (i && typeof i === 'object' ? Object.keys(i) : ['value'])))];
+  return h('table', {},
+    h('thead', {}, h('tr', {}, cols.map((c) => h('th', {}, label(c))))),
+    h('tbody', {}, items.map((i) => h('tr', {}, cols.map((c) => h('td', {}, fmt(i && typeof i === 'object' ? i[c] : i)))))));
+}
+
+const fmt = (v) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/** A dry run's planned writes, grouped by loop: who would be created, linked, reactivated. */
+function plannedView(steps) {
+  const planned = steps.filter((s) => s.status === 'planned');
+  if (planned.length === 0) return null;
+  const groups = new Map();
+  for (const s of planned) {
+    const key = s.path.replace(/\[\d+\]/g, '[]');
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(Object.fromEntries(Object.entries(s.input ?? {}).filter(([, v]) => v === null || typeof v !== 'object').slice(0, 6)));
+  }
+  return h('section', { class: 'planned' }, h('h2', {}, 'Planned writes'), h('p', { class: 'muted' }, 'What the run would write. Nothing was written.'),
+    [...groups].map(([key, rows]) => h('section', { class: 'list', 'data-planned': key }, h('h3', {}, `${key} (${rows.length})`), recordTable(rows))));
+}
+
+function stepRow(s, firstFailed) {
+  const failed = s.status === 'failed';
+  const depth = (s.path.match(/\./g) ?? []).length;
+  const detail = (name, v) => (v === undefined ? null : h('details', {}, h('summary', {}, name), h('pre', {}, JSON.stringify(v, null, 2))));
+  return h('li', { class: `step ${s.status}${s === firstFailed ? ' first-failure' : ''}`, 'data-path': s.path, id: s === firstFailed ? 'failing-step' : null },
+    h('div', { class: 'step-head' }, h('span', { class: 'indent' }, ' '.repeat(depth * 2)), h('code', {}, s.path), ' ', badge(s.status), ' ', h('span', { class: 'muted small' }, secs(s.durationMs)),
+      failed ? h('strong', { class: 'fail-mark' }, ' ✖ failed here') : null),
+    failed && s.error ? h('p', { class: 'error' }, `${s.error.code ?? ''}: ${s.error.message ?? ''}`) : null,
+    detail('input', s.input), detail('output', s.output), failed ? detail('error', s.error) : null);
+}
+
+export async function jobPage(main, [rawId]) {
+  const id = Number(rawId);
+  const progress = new Map();
+  const liveSteps = [];
+  let data = await api('GET', `jobs/${id}`);
+  const live = h('section', { class: 'live-view' });
+
+  const renderLive = () => {
+    if (data.job.status !== 'running') return live.replaceChildren();
+    live.replaceChildren(h('h2', {}, 'Running…'),
+      h('button', { onclick: () => api('POST', `jobs/${id}/cancel`).catch((e) => notice(e.message, 'error')) }, 'Stop this job'),
+      [...progress.values()].map((p) => h('div', { class: 'progress', 'data-step': p.step }, h('span', {}, `${p.step}: ${p.done}${p.total ? ` of ${p.total}` : ''}`), p.total ? h('progress', { max: p.total, value: p.done }) : null)),
+      h('ol', { class: 'live-steps' }, liveSteps.slice(-15).map((s) => h('li', {}, h('code', {}, s.path), ' ', badge(s.status)))));
+  };
+
+  const render = () => {
+    const { job, steps } = data;
+    const firstFailed = steps.find((s) => s.status === 'failed');
+    main.replaceChildren(
+      h('p', {}, h('a', { href: `#/recipe/${encodeURIComponent(job.recipe)}` }, `‹ ${job.recipe} history`)),
+      h('h1', {}, `Job #${job.id} `, badge(job.status)),
+      h('p', { class: 'muted' }, `${job.recipe} · ${jobLabel(job) || 'run'} · started ${when(job.startedAt)} · took ${secs(job.durationMs)}`),
+      job.dryRun ? h('p', { class: 'plan-note' }, h('strong', {}, 'Dry run: '), 'this is the plan. Nothing was written to When I Work. ',
+        h('button', { class: 'primary', onclick: () => runTest(job.recipe, {}) }, 'Run it for real')) : null,
+      live,
+      job.error ? h('div', { class: 'error-box' }, h('strong', {}, job.error.code ?? 'Error'), ' ', job.error.message ?? '', job.error.hint ? h('div', { class: 'hint' }, job.error.hint) : null,
+        firstFailed ? h('div', {}, h('a', { href: `#/job/${id}`, onclick: (ev) => { ev.preventDefault(); document.getElementById('failing-step')?.scrollIntoView(); } }, 'Go to the failing step')) : null) : null,
+      job.summary ? [h('h2', {}, job.dryRun ? 'Plan' : 'Summary'), summaryView(job.summary)] : null,
+      job.dryRun ? plannedView(steps) : null,
+      h('h2', {}, `Steps (${steps.length})`),
+      h('ol', { class: 'steps' }, steps.map((s) => stepRow(s, firstFailed))));
+    renderLive();
+  };
+  render();
+  // The event stream can miss the end (it fired while this page was loading, or the stream dropped):
+  // while the job runs, ask once a second as well.
+  const timer = setInterval(async () => {
+    if (data.job.status !== 'running') return;
+    const next = await api('GET', `jobs/${id}`).catch(() => data);
+    if (next.job.status !== 'running') {
+      data = next;
+      render();
+    }
+  }, 1000);
+  return {
+    dispose: () => clearInterval(timer),
+    onEvent: async (type, e) => {
+      if (e.jobId !== id && e.id !== id) return;
+      if (type === 'progress') progress.set(e.step, e);
+      if (type === 'step') liveSteps.push(e);
+      if (type === 'job:end') {
+        data = await api('GET', `jobs/${id}`);
+        return render();
+      }
+      renderLive();
+    },
+  };
+}
