@@ -113,6 +113,11 @@ export class YamlSource {
 
   problem(path: readonly (string | number)[], message: string, code: string, key = false): Problem {
     const pos = this.position(path, key);
-    return { file: this.file, line: pos.line, col: pos.col, path: toPointer(path), message, code };
+    return { file: this.file, line: pos.line, col: pos.col, path: toPointer(path.map((seg) => (typeof seg === 'string' && seg.length > 100 ? `${seg.slice(0, 80)}...` : seg))), message: shortenQuotes(message), code };
   }
+}
+
+/** A word of the user's text quoted in a message is cut to 80 characters: a 1 MB key must not come back in one. */
+function shortenQuotes(message: string): string {
+  return message.length <= 200 ? message : message.replace(/([^\s',()]{80})[^\s',()]{20,}/g, '$1...');
 }
