@@ -73,7 +73,9 @@ export function recipesCommands(program: Command): void {
     .description("run started recipes' triggers until SIGINT/SIGTERM")
     .option('--webhook-port <port>', 'port of the webhook endpoint on 127.0.0.1 (default: a free one)', (v) => positiveInt(v, '--webhook-port', true), 0)
     .option('--max-trigger-failures <n>', 'consecutive trigger failures after which a recipe stops itself', (v) => positiveInt(v, '--max-trigger-failures'), 5)
-    .action(async (opts: { webhookPort: number; maxTriggerFailures: number }, cmd: Command) =>
+    .option('--console', 'also serve the web console on 127.0.0.1 (prints its address and login token)')
+    .option('--console-port <port>', 'port of the web console (default: a free one)', (v) => positiveInt(v, '--console-port', true), 0)
+    .action(async (opts: { webhookPort: number; maxTriggerFailures: number; console?: boolean; consolePort: number }, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {
         const since = Date.now();
         const controller = new AbortController();
@@ -86,6 +88,8 @@ export function recipesCommands(program: Command): void {
         rt.on('job:end', (job) => out(jobLine(job) + (job.error ? `  ${(job.error as { code?: string }).code ?? ''}` : '')));
         const running = rt.recipes().filter((r) => r.running).map((r) => r.name);
         out(`serving ${rt.package.title} (data dir ${rt.store.dataDir}); running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
+        const web = opts.console ? await startConsole(rt, { port: opts.consolePort }) : undefined;
+        if (web) out(`console at ${web.url}\n  open once to sign in: ${web.loginUrl}\n  login token: ${web.token}`);
         await new Server(rt, {
           signal: controller.signal,
           webhookPort: opts.webhookPort,
@@ -96,7 +100,9 @@ export function recipesCommands(program: Command): void {
           },
           onRecipe: (name, state, reason) => out(state === 'started' ? `${name}: running its trigger (${describeTrigger(rt.recipe(name))})` : `${name}: stopped${reason ? `. ${reason}` : ''}`),
           onTriggerFailure: (name, count, max, err) => out(`${name}: trigger failed (${count} of ${max} in a row): ${err.code}: ${err.message}`),
-        }).run();
+        })
+          .run()
+          .finally(() => web?.close());
         const stopped = rt.jobs(undefined, 20).filter((j) => j.status === 'stopped' && Date.parse(j.finishedAt ?? '') >= since);
         out(`stopped${stopped.length ? `; recorded as stopped: ${stopped.map((j) => `job ${j.id} (${j.recipe})`).join(', ')}` : ''}.`);
       }),
