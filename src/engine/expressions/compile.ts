@@ -1,6 +1,7 @@
 import jsonata from 'jsonata';
 import { type AstNode, checkAst, checkFunctionNames, collectScopeUse, moveKeepArrayToPathNodes } from './ast.js';
 import { ExpressionError } from './errors.js';
+import { compileFast, FALLBACK } from './fast.js';
 import { BUILTIN_FUNCTIONS, registeredFunctions } from './functions.js';
 import { DEFAULT_LIMITS, type ExpressionLimits, limitHook, runtimeError } from './limits.js';
 import { isFunctionLike, SANDBOX_FUNCTIONS, toPlain } from './sandbox.js';
@@ -24,6 +25,12 @@ export interface CompiledExpression {
    * through an array (`users.items.email`), JSONata's mapping applies and evaluate returns a Promise.
    */
   readonly isPlainPath: boolean;
+  /**
+   * True when the expression is in fast.ts's subset (literals, plain paths, arithmetic, comparisons, `&`,
+   * `? :`, constructors, simple built-ins): evaluate returns its result synchronously, unless the data needs
+   * JSONata's own semantics (a path through an array, a value JSONata would reject), when it returns a Promise.
+   */
+  readonly isFast: boolean;
   /**
    * Evaluates against a scope, which is never modified. Results are plain data (no JSONata sequences, no
    * prototype-less objects, no functions) and may share structure with the scope: do not mutate them.
@@ -79,18 +86,28 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
   };
 
   const names = plainPathNames(ast);
-  const evaluate = names === undefined
-    ? viaJsonata
-    : (scope: Scope): unknown => {
+  const fast = names === undefined ? compileFast(ast, effective) : undefined;
+  let evaluate: (scope: Scope) => unknown;
+  if (names !== undefined) {
+    evaluate = (scope) => {
       const found = readPlainPath(scope, names);
       return found === CROSSES_ARRAY ? viaJsonata(scope) : found;
     };
+  } else if (fast !== undefined) {
+    evaluate = (scope) => {
+      const found = fast(scope);
+      return found === FALLBACK ? viaJsonata(scope) : found;
+    };
+  } else {
+    evaluate = viaJsonata;
+  }
 
   return Object.freeze({
     source,
     refs: use.refs,
     properties: use.properties,
     isPlainPath: names !== undefined,
+    isFast: names !== undefined || fast !== undefined,
     evaluate,
   });
 }
