@@ -76,7 +76,10 @@ const ALLOWED_KEYS: Record<string, ReadonlySet<string>> = {
 function hasOnlyKeys(node: AstNode): boolean {
   const allowed = ALLOWED_KEYS[node.type];
   if (allowed === undefined) return false;
-  for (const key of Object.keys(node)) if (!allowed.has(key)) return false;
+  // JSONata leaves some keys present but undefined (a function node's `name`): only set keys count.
+  for (const key of Object.keys(node)) {
+    if (!allowed.has(key) && (node as unknown as Record<string, unknown>)[key] !== undefined) return false;
+  }
   return true;
 }
 
