@@ -2,6 +2,9 @@
  * The `recipes` command. Wires the connector registry to the engine and turns results into exit codes:
  * 0 success, 1 a job or an operation failed, 2 bad usage, invalid package or invalid input.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { connectionsCommand } from './commands/connections.js';
 import { demoCommand } from './commands/demo.js';
@@ -13,11 +16,25 @@ import { recipesCommands } from './commands/recipes.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, report } from './context.js';
 
+/**
+ * The package shipped with this install (recipes/wiw-provisioning next to src/ or dist/), so `recipes`
+ * works from any folder; falls back to the cwd-relative path when the layout is unusual.
+ */
+function shippedPackage(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const candidate = join(dir, 'recipes', 'wiw-provisioning');
+    if (existsSync(join(candidate, 'package.yaml'))) return candidate;
+    dir = dirname(dir);
+  }
+  return 'recipes/wiw-provisioning';
+}
+
 export function buildProgram(): Command {
   const program = new Command('recipes')
     .description('Run integration recipes; ships the WIW Provisioning package (GoCo -> When I Work).')
     .option('--data-dir <dir>', 'state store folder (env RECIPES_DATA_DIR)', process.env.RECIPES_DATA_DIR ?? './.recipes')
-    .option('--package <dir>', 'package folder (env RECIPES_PACKAGE)', process.env.RECIPES_PACKAGE ?? 'recipes/wiw-provisioning')
+    .option('--package <dir>', 'package folder (env RECIPES_PACKAGE; default: the shipped WIW Provisioning package)', process.env.RECIPES_PACKAGE ?? shippedPackage())
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace; logs go to stderr', 'warn')
     .option('--log-file <file>', 'write logs to this file instead of stderr')
     .showHelpAfterError('(add --help for usage)')

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { UserError } from '../../engine/errors.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
 import { jobLine } from '../format.js';
 import { showJob } from './recipes.js';
 
 function jobId(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new ExitCode(EXIT.usage);
+  if (!Number.isInteger(n) || n <= 0) throw new UserError('JOB_ID_INVALID', `'${text}' is not a job id: job ids are whole numbers (see \`recipes jobs\`).`);
   return n;
 }
 
@@ -31,7 +32,10 @@ export function jobsCommand(program: Command): void {
     .command('show <id>')
     .description("a job's steps with input and output (secrets redacted), the failing step marked")
     .option('--json', 'print machine-readable output')
-    .action((id: string, opts: { json?: boolean }, cmd: Command) => withRuntime(globals(cmd), (rt) => showJob(rt, jobId(id), opts.json ?? false, true), true));
+    .action((id: string, opts: { json?: boolean }, cmd: Command) => {
+      const n = jobId(id);
+      return withRuntime(globals(cmd), (rt) => showJob(rt, n, opts.json ?? false, true), true);
+    });
   jobs
     .command('rerun <id>')
     .description("replay a job's stored trigger data through the current recipe")
@@ -40,8 +44,10 @@ export function jobsCommand(program: Command): void {
       withRuntime(
         globals(cmd),
         async (rt) => {
-          if (!opts.json) process.stderr.write('note: a rerun repeats the job\'s writes unless the recipe is idempotent (the WIW Provisioning recipes are).\n');
-          const job = await rt.rerun(jobId(id));
+          const n = jobId(id);
+          const past = rt.job(n);
+          if (!opts.json) process.stderr.write(`warning: a rerun repeats job ${n}'s writes unless the recipe is idempotent (the WIW Provisioning recipes are). Replaying its trigger data through the current ${past.recipe}.\n`);
+          const job = await rt.rerun(n);
           showJob(rt, job.id, opts.json ?? false, false);
           if (job.status !== 'succeeded') throw new ExitCode(EXIT.failed);
         },
