@@ -67,18 +67,29 @@ export class FakeApi {
   readonly received: Received[] = [];
   #server: Server;
   #routes: Routes;
+  #prefix = '';
 
   private constructor(server: Server, routes: Routes) {
     this.#server = server;
     this.#routes = routes;
   }
 
-  static async start(employees: unknown[], overrides: Routes = {}): Promise<FakeApi> {
+  static async start(employees: unknown[] = [], overrides: Routes = {}): Promise<FakeApi> {
     const server = createServer();
     const api = new FakeApi(server, { ...defaults(employees), ...overrides });
     server.on('request', (req, res) => void api.#handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return api;
+  }
+
+  /**
+   * Serves a new world under a new prefix (`/<prefix>/goco`, `/<prefix>/wiw`) and forgets what was received,
+   * so one server and one runtime serve many cases: new URLs make the runtime build fresh connections.
+   */
+  reset(prefix: string, employees: unknown[], overrides: Routes = {}): void {
+    this.#prefix = `/${prefix}`;
+    this.#routes = { ...defaults(employees), ...overrides };
+    this.received.length = 0;
   }
 
   get url(): string {
@@ -88,8 +99,8 @@ export class FakeApi {
   /** The project properties that point the package at this server. */
   get properties(): Record<string, string> {
     return {
-      goco_api_url: `${this.url}/goco`, goco_api_token: 'fake-goco-token', wiw_login_url: `${this.url}/wiw`,
-      wiw_api_url: `${this.url}/wiw/2`, wiw_email: 'admin@fake.example', wiw_password: 'fake-password', wiw_api_key: 'fake-key',
+      goco_api_url: `${this.url}${this.#prefix}/goco`, goco_api_token: 'fake-goco-token', wiw_login_url: `${this.url}${this.#prefix}/wiw`,
+      wiw_api_url: `${this.url}${this.#prefix}/wiw/2`, wiw_email: 'admin@fake.example', wiw_password: 'fake-password', wiw_api_key: 'fake-key',
     };
   }
 
@@ -112,6 +123,7 @@ export class FakeApi {
       body = text === '' ? undefined : JSON.parse(text);
     } catch { /* kept as text */ }
     const url = new URL(req.url ?? '/', this.url);
+    if (this.#prefix !== '' && url.pathname.startsWith(`${this.#prefix}/`)) url.pathname = url.pathname.slice(this.#prefix.length);
     const method = req.method ?? 'GET';
     // /wiw/2/users/501 -> the route 'PUT /wiw/2/users/:id'
     const path = url.pathname.replace(/\/\d+$/, '/:id');

@@ -34,18 +34,13 @@ function errorsOf(outcome: Outcome): Coded[] {
   return [outcome.job.error, ...outcome.steps.map((s) => s.error)].filter((e): e is Coded => typeof e === 'object' && e !== null);
 }
 
-async function run(c: PayloadCase, dataDir: string): Promise<Outcome> {
-  const api = await FakeApi.start(c.employees ?? [gocoEmployee(1)], c.routes ?? {});
-  const rt = Runtime.open({ packageDir: PACKAGE, dataDir, connectors, secretKey: 'bad-input-test-key' });
-  try {
-    for (const [name, value] of Object.entries(api.properties)) rt.properties.set(name, value);
-    const job = await rt.test('all-employees-sync', { force: true });
-    if (!job) throw new Error('no job');
-    return { job, steps: rt.steps(job.id), writes: api.writes };
-  } finally {
-    await rt.close();
-    await api.close();
-  }
+/** Runs all-employees-sync against `api` serving case `c` under its own prefix (so connections are fresh). */
+async function run(rt: Runtime, api: FakeApi, c: PayloadCase, i: number): Promise<Outcome> {
+  api.reset(`case-${i}`, c.employees ?? [gocoEmployee(1)], c.routes ?? {});
+  for (const [name, value] of Object.entries(api.properties)) rt.properties.set(name, value);
+  const job = await rt.test('all-employees-sync', { force: true });
+  if (!job) throw new Error('no job');
+  return { job, steps: rt.steps(job.id), writes: [...api.writes] };
 }
 
 const TEXT_FIELDS = ['first_name', 'last_name', 'email', 'phone_number', 'employee_code'];
@@ -64,10 +59,18 @@ function checkWrite(write: Received): void {
 describe('bad input: malformed API payloads', function () {
   this.timeout(30_000);
   let root: string;
-  before(() => {
+  let api: FakeApi;
+  let rt: Runtime;
+  before(async () => {
     root = mkdtempSync(join(tmpdir(), 'recipes-bad-payloads-'));
+    api = await FakeApi.start();
+    rt = Runtime.open({ packageDir: PACKAGE, dataDir: root, connectors, secretKey: 'bad-input-test-key' });
   });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  after(async () => {
+    await rt?.close();
+    await api?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('has at least 30 cases', () => {
     expect(payloadCases.length).to.be.at.least(30);
@@ -75,7 +78,7 @@ describe('bad input: malformed API payloads', function () {
 
   payloadCases.forEach((c, i) => {
     it(`${c.name}: ${c.expect === 'skip' ? 'a reported skip' : c.expect === 'ok' ? 'succeeds' : 'a coded error'}`, async () => {
-      const outcome = await run(c, join(root, `case-${i}`));
+      const outcome = await run(rt, api, c, i);
       const { job, steps, writes } = outcome;
       const errors = errorsOf(outcome);
       for (const e of errors) {
