@@ -116,14 +116,15 @@ export class Project {
   }
 
   /**
-   * Properties set, and location-sync and department-sync test-run, through the Runtime API in this process:
-   * the same store and package the CLI uses, without five spawns.
+   * Properties set and recipes test-run (by default location-sync and department-sync) through the Runtime
+   * API in this process: the same store and package the CLI uses, without a spawn each. Throws unless every
+   * run succeeds.
    */
-  async prepareInProcess(properties: Record<string, string> = {}): Promise<void> {
+  async prepareInProcess(options: { properties?: Record<string, string>; recipes?: string[] } = {}): Promise<void> {
     const rt = Runtime.open({ packageDir: PACKAGE, dataDir: this.dataDir, connectors });
     try {
-      for (const [name, value] of Object.entries({ ...this.pair.properties, ...properties })) rt.properties.set(name, value);
-      for (const recipe of ['location-sync', 'department-sync']) {
+      for (const [name, value] of Object.entries({ ...this.pair.properties, ...options.properties })) rt.properties.set(name, value);
+      for (const recipe of options.recipes ?? ['location-sync', 'department-sync']) {
         const job = await rt.test(recipe);
         if (job?.status !== 'succeeded') throw new Error(`${recipe} did not succeed: ${JSON.stringify(job?.error)}`);
       }
