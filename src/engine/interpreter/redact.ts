@@ -7,45 +7,51 @@ export const REDACTED = '[redacted]';
 
 /** Largest stored JSON of one step input or output; larger values keep a preview. */
 export const RECORD_CAP_BYTES = 16 * 1024;
+/** Items of a long list kept in a record; the rest are counted. */
+const LIST_KEEP = 20;
+const STRING_KEEP = 2048;
+const DEPTH_KEEP = 12;
 
-function scrub(value: unknown, secrets: readonly string[], depth: number): unknown {
+/**
+ * A small copy of `value` for a record: long lists cut to their first items (with a count of the rest),
+ * long strings cut, secret-named keys and secret values replaced. Never walks more than it keeps, so a
+ * 100,000-employee list costs as much as a 20-employee one.
+ */
+function shrink(value: unknown, secrets: readonly string[], depth: number): unknown {
   if (typeof value === 'string') {
-    let out = value;
+    let out = value.length > STRING_KEEP ? `${value.slice(0, STRING_KEEP)}... (${value.length} characters)` : value;
     for (const s of secrets) if (s && out.includes(s)) out = out.split(s).join(REDACTED);
     return out;
   }
-  if (!value || typeof value !== 'object' || depth > 32) return value;
-  if (Array.isArray(value)) return value.map((v) => scrub(v, secrets, depth + 1));
+  if (value === null || typeof value !== 'object') return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
+  if (depth >= DEPTH_KEEP) return '(nested too deep)';
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, LIST_KEEP).map((v) => shrink(v, secrets, depth + 1) ?? null);
+    if (value.length > LIST_KEEP) kept.push(`... and ${value.length - LIST_KEEP} more (${value.length} in all)`);
+    return kept;
+  }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY_PATTERN.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : scrub(v, secrets, depth + 1);
+    out[k] = SECRET_KEY_PATTERN.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : shrink(v, secrets, depth + 1);
   }
   return out;
 }
 
-function hasSecretKey(json: string): boolean {
-  return /"[^"]*(pass(word|wd)?|secret|token|api[_-]?key|authorization|w-key|cookie)"\s*:/i.test(json);
-}
-
-/** Returns a JSON-safe copy fit to store: no secret values, no secret-named keys, at most RECORD_CAP_BYTES. */
+/** Returns a JSON-safe copy fit to store: no secret values, no secret-named keys, at most `cap` bytes of JSON. */
 export function forRecord(value: unknown, secrets: readonly string[], cap = RECORD_CAP_BYTES): unknown {
   if (value === undefined) return undefined;
+  const small = shrink(value, secrets, 0);
   let json: string;
   try {
-    json = JSON.stringify(value) ?? 'null';
+    json = JSON.stringify(small) ?? 'null';
   } catch {
     return { unserializable: true };
   }
-  let clean: unknown = value;
-  if (hasSecretKey(json) || secrets.some((s) => s && json.includes(s))) {
-    clean = scrub(value, secrets, 0);
-    json = JSON.stringify(clean);
-  }
-  if (json.length <= cap) return JSON.parse(json);
+  if (json.length <= cap) return small;
   return { truncated: true, bytes: json.length, preview: json.slice(0, cap) };
 }
 
 /** Replaces secret values inside a message (errors from third parties may echo what they were sent). */
 export function scrubText(text: string, secrets: readonly string[]): string {
-  return scrub(text, secrets, 0) as string;
+  return shrink(text, secrets, 0) as string;
 }
