@@ -1,5 +1,5 @@
 // The console's router: hash routes, one page at a time, one EventSource shared by all pages.
-import { h, clearNotice, notice } from './dom.js';
+import { fill, h, clearNotice, notice } from './dom.js';
 import { packagePage } from './page-package.js';
 import { settingsPage } from './page-settings.js';
 import { historyPage, jobPage } from './page-jobs.js';
@@ -21,7 +21,7 @@ async function show() {
   const hash = location.hash;
   const route = routes.find(([re]) => re.test(hash));
   if (!route) {
-    main.replaceChildren(h('p', {}, 'No such page. ', h('a', { href: '#/' }, 'Back to the package')));
+    fill(main, h('p', {}, 'No such page. ', h('a', { href: '#/' }, 'Back to the package')));
     return;
   }
   const [re, nav, page] = route;
@@ -29,7 +29,7 @@ async function show() {
   try {
     current = (await page(main, hash.match(re).slice(1))) ?? null;
   } catch (error) {
-    main.replaceChildren(h('p', { class: 'error' }, error.message));
+    fill(main, h('p', { class: 'error' }, error.message));
     if (error.status === 401) notice('Your session ended: open the address `recipes serve --console` printed again.', 'error');
   }
 }

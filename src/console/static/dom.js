@@ -17,6 +17,12 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** Replaces an element's children; arrays (and nested arrays) are flattened, null and false dropped. */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false).map((c) => (c instanceof Node ? c : document.createTextNode(String(c)))));
+  return el;
+}
+
 export class ApiError extends Error {
   constructor(status, error) {
     super(error?.message ?? `HTTP ${status}`);
@@ -40,7 +46,7 @@ export async function api(method, path, body) {
 
 export function notice(text, kind = 'info', hint) {
   const el = document.getElementById('notice');
-  el.replaceChildren(h('span', {}, text), hint ? h('span', { class: 'hint' }, ' ', hint) : null, h('button', { class: 'link', onclick: () => (el.hidden = true) }, 'Dismiss'));
+  fill(el, h('span', {}, text), hint ? h('span', { class: 'hint' }, ' ', hint) : null, h('button', { class: 'link', onclick: () => (el.hidden = true) }, 'Dismiss'));
   el.className = `notice ${kind}`;
   el.hidden = false;
 }

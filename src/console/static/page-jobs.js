@@ -1,6 +1,6 @@
 // Job history per recipe, and the job page: summary (the dry-run plan as tables), each step's input and
 // output as the store keeps them (redacted), the failing step marked, and a live view while it runs.
-import { api, badge, h, jobLabel, notice, secs, when } from './dom.js';
+import { api, fill, badge, h, jobLabel, notice, secs, when } from './dom.js';
 import { runTest } from './page-package.js';
 
 const label = (key) => key.replace(/_/g, ' ');
@@ -13,7 +13,7 @@ export async function historyPage(main, [name]) {
   const [pkg, jobs] = await Promise.all([api('GET', 'package'), api('GET', `recipes/${encodeURIComponent(name)}/jobs`)]);
   const recipe = pkg.recipes.find((r) => r.name === name);
   const render = () =>
-    main.replaceChildren(
+    fill(main, 
       h('p', {}, h('a', { href: '#/' }, '‹ Package')),
       h('h1', {}, recipe?.title ?? name),
       h('p', { class: 'muted' }, `${name} · job history (latest 50)`),
@@ -36,9 +36,9 @@ export async function historyPage(main, [name]) {
 }
 
 /** Arrays of records in a summary become tables; numbers and strings a two-column table. */
-function summaryView(summary) {
+function summaryView(summary, showEmpty) {
   if (!summary || typeof summary !== 'object') return null;
-  const entries = Object.entries(summary);
+  const entries = Object.entries(summary).filter(([, v]) => showEmpty || !Array.isArray(v) || v.length > 0);
   const scalars = entries.filter(([, v]) => v === null || typeof v !== 'object');
   const lists = entries.filter(([, v]) => Array.isArray(v));
   return h('div', { class: 'summary' },
@@ -68,7 +68,8 @@ function plannedView(steps) {
     groups.get(key).push(Object.fromEntries(Object.entries(s.input ?? {}).filter(([, v]) => v === null || typeof v !== 'object').slice(0, 6)));
   }
   return h('section', { class: 'planned' }, h('h2', {}, 'Planned writes'), h('p', { class: 'muted' }, 'What the run would write. Nothing was written.'),
-    [...groups].map(([key, rows]) => h('section', { class: 'list', 'data-planned': key }, h('h3', {}, `${key} (${rows.length})`), recordTable(rows))));
+    [...groups].map(([key, rows]) => h('section', { class: 'list', 'data-planned': key },
+      h('h3', {}, `${key.split('[')[0]}: ${rows.length} planned `, h('code', { class: 'muted small' }, key)), recordTable(rows))));
 }
 
 function stepRow(s, firstFailed) {
@@ -90,8 +91,8 @@ export async function jobPage(main, [rawId]) {
   const live = h('section', { class: 'live-view' });
 
   const renderLive = () => {
-    if (data.job.status !== 'running') return live.replaceChildren();
-    live.replaceChildren(h('h2', {}, 'Running…'),
+    if (data.job.status !== 'running') return fill(live);
+    fill(live, h('h2', {}, 'Running…'),
       h('button', { onclick: () => api('POST', `jobs/${id}/cancel`).catch((e) => notice(e.message, 'error')) }, 'Stop this job'),
       [...progress.values()].map((p) => h('div', { class: 'progress', 'data-step': p.step }, h('span', {}, `${p.step}: ${p.done}${p.total ? ` of ${p.total}` : ''}`), p.total ? h('progress', { max: p.total, value: p.done }) : null)),
       h('ol', { class: 'live-steps' }, liveSteps.slice(-15).map((s) => h('li', {}, h('code', {}, s.path), ' ', badge(s.status)))));
@@ -100,7 +101,7 @@ export async function jobPage(main, [rawId]) {
   const render = () => {
     const { job, steps } = data;
     const firstFailed = steps.find((s) => s.status === 'failed');
-    main.replaceChildren(
+    fill(main, 
       h('p', {}, h('a', { href: `#/recipe/${encodeURIComponent(job.recipe)}` }, `‹ ${job.recipe} history`)),
       h('h1', {}, `Job #${job.id} `, badge(job.status)),
       h('p', { class: 'muted' }, `${job.recipe} · ${jobLabel(job) || 'run'} · started ${when(job.startedAt)} · took ${secs(job.durationMs)}`),
@@ -109,7 +110,7 @@ export async function jobPage(main, [rawId]) {
       live,
       job.error ? h('div', { class: 'error-box' }, h('strong', {}, job.error.code ?? 'Error'), ' ', job.error.message ?? '', job.error.hint ? h('div', { class: 'hint' }, job.error.hint) : null,
         firstFailed ? h('div', {}, h('a', { href: `#/job/${id}`, onclick: (ev) => { ev.preventDefault(); document.getElementById('failing-step')?.scrollIntoView(); } }, 'Go to the failing step')) : null) : null,
-      job.summary ? [h('h2', {}, job.dryRun ? 'Plan' : 'Summary'), summaryView(job.summary)] : null,
+      job.summary ? [h('h2', {}, job.dryRun ? 'Plan' : 'Summary'), summaryView(job.summary, job.dryRun || job.status === 'succeeded')] : null,
       job.dryRun ? plannedView(steps) : null,
       h('h2', {}, `Steps (${steps.length})`),
       h('ol', { class: 'steps' }, steps.map((s) => stepRow(s, firstFailed))));

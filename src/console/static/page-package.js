@@ -1,10 +1,10 @@
 // The package page: connection cards (Connected, or why not) and a card per recipe with its menu.
-import { api, badge, h, jobLabel, notice, when } from './dom.js';
+import { api, fill, badge, h, jobLabel, notice, when } from './dom.js';
 
 function connectionCard(conn, refresh) {
   const s = conn.status;
   const state = !s ? h('p', { class: 'status pending' }, 'Testing…')
-    : s.ok ? h('p', { class: 'status ok' }, h('strong', {}, 'Connected'), ' ', s.message)
+    : s.ok ? h('p', { class: 'status ok' }, h('strong', {}, 'Connected'), ' ', s.message.replace(/^Connected\s*/, ''))
     : h('p', { class: 'status bad' }, h('strong', {}, 'Not connected'), ' ', s.message, s.hint ? h('span', { class: 'hint' }, ' ', s.hint) : null);
   const test = async (ev) => {
     ev.target.disabled = true;
@@ -21,6 +21,11 @@ function connectionCard(conn, refresh) {
     state,
     s ? h('p', { class: 'muted small' }, `Tested ${when(s.at)}`) : null,
     h('button', { class: 'primary', onclick: test }, s?.ok ? 'Test connection' : 'Connect'));
+}
+
+/** Long platform-style titles (WIW_PROVISIONING_...) may wrap after each underscore, not mid-word. */
+function breakable(title) {
+  return title.split('_').flatMap((part, i) => (i === 0 ? [part] : ['_', h('wbr'), part]));
 }
 
 export async function runTest(name, options) {
@@ -57,12 +62,12 @@ function recipeCard(r, refresh) {
       h('button', { onclick: () => runTest(r.name, { dryRun: true }) }, 'Plan (dry run)'),
       h('a', { href: `#/recipe/${encodeURIComponent(r.name)}` }, 'Job history')));
   return h('section', { class: `card recipe ${r.runLast ? 'run-last' : ''}`, 'data-recipe': r.name },
-    h('div', { class: 'card-head' }, h('h3', {}, r.title), menu),
+    h('div', { class: 'card-head' }, h('h3', {}, breakable(r.title)), menu),
     h('p', { class: 'muted' }, r.name, ' · trigger: ', r.trigger),
     r.description ? h('p', { class: 'desc' }, r.description) : null,
-    r.runLast ? h('p', { class: 'run-last-note' }, h('strong', {}, 'Run last. '), r.runLast.replace(/^Run last: /, ''),
+    r.runLast ? h('p', { class: 'run-last-note' }, h('strong', {}, 'Run last. '), r.runLast.replace(/^Run last: it/, 'It'),
       r.unmetNeeds.length ? h('span', { class: 'hint' }, ` Not yet succeeded: ${r.unmetNeeds.join(', ')}.`) : h('span', { class: 'hint' }, ' Both have succeeded.')) : null,
-    h('p', { class: 'state' }, badge(state), r.stoppedReason && !r.running ? h('span', { class: 'hint' }, ' ', r.stoppedReason) : null),
+    h('p', { class: 'state' }, r.manual && !r.running ? [badge('manual'), h('span', { class: 'hint' }, ' runs when you test it')] : badge(state), r.stoppedReason && !r.running ? h('span', { class: 'hint' }, ' ', r.stoppedReason) : null),
     h('p', { class: 'last-job' }, 'Last job: ', last
       ? [h('a', { href: `#/job/${last.id}` }, `#${last.id}`), ' ', badge(last.status), ' ', jobLabel(last), ' · ', when(last.startedAt)]
       : 'none yet'));
@@ -73,7 +78,7 @@ export async function packagePage(main) {
   const render = async () => {
     const pkg = await api('GET', 'package');
     if (disposed) return;
-    main.replaceChildren(
+    fill(main, 
       h('h1', {}, pkg.title),
       pkg.description ? h('p', { class: 'desc' }, pkg.description) : null,
       h('h2', {}, 'Connections'),

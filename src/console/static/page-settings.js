@@ -1,6 +1,6 @@
 // Settings -> Project properties. Secrets arrive masked (the server never sends them); a new secret is
 // sent one way and the row shows the mask again.
-import { api, h, notice, when } from './dom.js';
+import { api, fill, h, notice, when } from './dom.js';
 
 function valueCell(p) {
   if (p.source === 'unset') return h('span', { class: 'muted' }, p.required ? 'not set (required)' : 'not set');
@@ -37,7 +37,7 @@ export async function settingsPage(main) {
     const rows = props.map((p) => {
       const row = h('tr', { 'data-property': p.name });
       const cell = h('td', { class: 'value' }, valueCell(p));
-      const pencil = h('button', { class: 'pencil', title: `Edit ${p.title}`, 'aria-label': `Edit ${p.title}`, onclick: () => cell.replaceChildren(editor(p, render)) }, '✎');
+      const pencil = h('button', { class: 'pencil', title: `Edit ${p.title}`, 'aria-label': `Edit ${p.title}`, onclick: () => fill(cell, editor(p, render)) }, '✎');
       const reset = p.source === 'set' ? h('button', { class: 'link', title: 'Remove the value', onclick: async () => {
         await api('DELETE', `properties/${encodeURIComponent(p.name)}`).catch((e) => notice(e.message, 'error'));
         render();
@@ -49,7 +49,7 @@ export async function settingsPage(main) {
         h('td', { class: 'muted small' }, p.updatedAt ? when(p.updatedAt) : ''));
       return row;
     });
-    main.replaceChildren(
+    fill(main, 
       h('h1', {}, 'Project properties'),
       h('p', { class: 'muted' }, 'Settings of the package. Secrets are encrypted at rest and never shown again once saved.'),
       h('table', { class: 'props' }, h('thead', {}, h('tr', {}, h('th', {}, 'Property'), h('th', {}, 'Value'), h('th', {}, ''), h('th', {}, 'Updated'))), h('tbody', {}, rows)));

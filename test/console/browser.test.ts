@@ -1,0 +1,158 @@
+/**
+ * The admin's flow in a real browser: headless Chromium from Debian's `chromium` package, driven by
+ * playwright-core, against the console and both emulators. Skips (saying how to install Chromium) on a
+ * machine without /usr/bin/chromium. CONSOLE_SCREENSHOTS=DIR saves the pages as PNGs to look at.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { openRig, type Rig } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('console in a browser', function () {
+  this.timeout(30_000);
+  let rig: Rig;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  const shot = async (name: string) => {
+    const dir = process.env.CONSOLE_SCREENSHOTS;
+    if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  };
+  const card = (recipe: string) => page.locator(`[data-recipe="${recipe}"]`);
+  const menu = async (recipe: string, item: string) => {
+    await card(recipe).locator('summary').click();
+    await card(recipe).getByRole('button', { name: item }).click();
+  };
+  /** Waits for the click before it to open a new job's page, then for that job to end. */
+  const jobDone = async (from = page.url()) => {
+    await page.waitForURL((url) => /#\/job\/\d+$/.test(url.hash) && url.href !== from);
+    await page.locator('h1 .badge:not(.running)').waitFor();
+    return page.locator('h1 .badge').textContent();
+  };
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`    (skipped: no Chromium at ${CHROMIUM}; install it with \`apt-get update && apt-get install -y chromium\` as root)`);
+      this.skip();
+    }
+    const { chromium } = await import('playwright-core');
+    rig = await openRig();
+    rig.rt.properties.unset('wiw_password');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await shot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+  after(async () => {
+    await browser?.close();
+    await rig?.close();
+  });
+
+  it('signs in with the printed address and drops the token from it', async () => {
+    await page.goto(rig.web.loginUrl);
+    await page.locator('h1', { hasText: 'WIW Provisioning' }).waitFor();
+    expect(page.url()).not.to.contain('token');
+  });
+
+  it('shows why the When I Work connection is not connected', async () => {
+    const status = page.locator('[data-connection="wiw"] .status');
+    await status.filter({ hasText: 'Not connected' }).waitFor();
+    expect(await status.textContent()).to.contain('wiw_password');
+  });
+
+  it('edits a secret property with the pencil, and shows it masked', async () => {
+    await page.getByRole('link', { name: /Project properties/ }).click();
+    const row = page.locator('[data-property="wiw_password"]');
+    await row.getByRole('button', { name: 'Edit WIW password' }).click();
+    await row.locator('input[type="password"]').fill(rig.pair.properties.wiw_password);
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.locator('td.value code', { hasText: '********' }).waitFor();
+    expect(rig.rt.properties.resolve().values.wiw_password).to.equal(rig.pair.properties.wiw_password);
+    expect(await page.content()).not.to.contain(rig.pair.properties.wiw_password);
+  });
+
+  it('connects: the card says Connected', async () => {
+    await page.getByRole('link', { name: 'Package', exact: true }).click();
+    await page.locator('[data-connection="wiw"]').getByRole('button').click();
+    await page.locator('[data-connection="wiw"] .status.ok', { hasText: 'Connected' }).waitFor();
+    await page.locator('[data-connection="goco"] .status.ok', { hasText: 'Connected' }).waitFor();
+    await shot('package');
+  });
+
+  it('marks all-employees-sync to be run last, with the reason', async () => {
+    const note = card('all-employees-sync').locator('.run-last-note');
+    expect(await note.textContent()).to.contain('location-sync').and.to.contain('department-sync');
+  });
+
+  it('starts and stops a recipe from its menu', async () => {
+    await menu('employee-sync', 'Start recipe');
+    await card('employee-sync').locator('.state .badge', { hasText: 'running' }).waitFor();
+    expect(rig.rt.recipes().find((r) => r.name === 'employee-sync')?.running).to.equal(true);
+    await menu('employee-sync', 'Stop recipe');
+    await card('employee-sync').locator('.state .badge', { hasText: 'stopped' }).waitFor();
+    expect(rig.rt.recipes().find((r) => r.name === 'employee-sync')?.running).to.equal(false);
+  });
+
+  it('test-runs the recipes all-employees-sync needs', async () => {
+    for (const name of ['location-sync', 'department-sync']) {
+      await page.getByRole('link', { name: 'Package', exact: true }).click();
+      const from = page.url();
+      await menu(name, 'Test recipe');
+      expect(await jobDone(from)).to.equal('succeeded');
+    }
+  });
+
+  it('shows the dry-run plan of all-employees-sync as tables', async () => {
+    await page.getByRole('link', { name: 'Package', exact: true }).click();
+    const from = page.url();
+    await menu('all-employees-sync', 'Plan (dry run)');
+    expect(await jobDone(from)).to.equal('succeeded');
+    await page.locator('.plan-note').waitFor();
+    const toCreate = await page.locator('table.counts tr[data-key="to_create"] td').textContent();
+    expect(Number(toCreate)).to.be.above(0);
+    expect(await page.locator('section[data-key="conflicts"] tbody tr').count()).to.be.above(0);
+    expect(await page.locator('section[data-planned="create[].created"] tbody tr').count()).to.equal(Number(toCreate));
+    await shot('plan');
+  });
+
+  it('test-runs all-employees-sync for real and opens the job with its steps', async () => {
+    const from = page.url();
+    await page.getByRole('button', { name: 'Run it for real' }).click();
+    expect(await jobDone(from)).to.equal('succeeded');
+    const id = Number(page.url().split('/').pop());
+    expect(rig.rt.job(id).dryRun).to.equal(false);
+    await page.locator('li.step[data-path="employees"]').getByText('input').click();
+    expect(await page.locator('li.step[data-path="employees"] pre').first().isVisible()).to.equal(true);
+    await shot('job');
+  });
+
+  it('lists the job in the recipe\'s history', async () => {
+    await page.getByRole('link', { name: /history/ }).click();
+    await page.locator('table.jobs tbody tr').first().waitFor();
+    expect(await page.locator('table.jobs tbody tr').count()).to.equal(2);
+  });
+
+  it('marks the failing step of a failed job', async () => {
+    rig.rt.properties.set('goco_api_token', 'revoked-token');
+    await page.getByRole('link', { name: 'Package', exact: true }).click();
+    const from = page.url();
+    await menu('all-employees-sync', 'Test recipe');
+    expect(await jobDone(from)).to.equal('failed');
+    rig.rt.properties.set('goco_api_token', rig.pair.properties.goco_api_token);
+    await page.locator('li.step.failed .fail-mark').first().waitFor();
+    await shot('failed-job');
+  });
+
+  it('raised no script errors and no CSP violations', () => {
+    expect(errors).to.deep.equal([]);
+  });
+});
