@@ -183,9 +183,19 @@ function finish(value: unknown): unknown {
   return value;
 }
 
+/**
+ * JSONata treats an object marked `_jsonata_function`/`_jsonata_lambda: true` as a function (a name lookup on
+ * it finds nothing). Reading a missing key walks the prototype chain, slowly on the engine's many-keyed
+ * scopes, so plain objects are checked with own-property tests (a polluted Object.prototype is out of scope).
+ */
 function isJsonataFunction(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
   const marks = value as { _jsonata_function?: unknown; _jsonata_lambda?: unknown };
-  return marks._jsonata_function === true || marks._jsonata_lambda === true;
+  if (proto !== Object.prototype && proto !== null && proto !== Array.prototype) {
+    return marks._jsonata_function === true || marks._jsonata_lambda === true;
+  }
+  return (Object.hasOwn(value, '_jsonata_function') && marks._jsonata_function === true)
+    || (Object.hasOwn(value, '_jsonata_lambda') && marks._jsonata_lambda === true);
 }
 
 function buildBinary(node: AstNode, depth: number, budget: Budget): Compiled | undefined {
