@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import jsonata from 'jsonata';
+import type { AstNode } from '../../../src/engine/expressions/ast.js';
+import { compileFast, FALLBACK } from '../../../src/engine/expressions/fast.js';
+import { compileExpression, DEFAULT_LIMITS, ExpressionError } from '../../../src/engine/expressions/index.js';
+import { fastOf, reference } from './fast-reference.js';
+
+const INELIGIBLE = [
+  'items[x > 1]', 'a.b[0]', 'a.b[]', '$map(a, function($v) { $v })', 'function($x) { $x }', '$', '$$.a', '$x', '*', '**', 'a.*',
+  'a.b.%.c', 'a^(b)', 'a{b: c}', 'a.(b)', '$uppercase~>$lowercase', '"a" ~> $uppercase()', '[1..3]', 'a in [1]', '$match(a, /x/)',
+  '$contains(a, /x/)', '$substring(?, 1)', '($x := 1; $x)', '$trim()', '$lowercase(a, b)', '$string(a, true)', '$ceil(a)',
+  '$sum(a, b)', '$keys(a)', '$now()', '{"a": 1, "a": 2}', '{a: 1}', '{"_jsonata_lambda": 1}', 'a ~> | b | {"c": 1} |', 'a@$x',
+  'a#$i', 'a.b.c#$i', '$eval("1")', '()',
+];
+
+function astOf(source: string): AstNode {
+  return jsonata(source).ast() as AstNode;
+}
+
+describe('expressions: fast path eligibility', () => {
+  for (const source of INELIGIBLE) {
+    it(`leaves ${source} to JSONata`, () => {
+      expect(fastOf(source)).to.equal(undefined);
+    });
+  }
+
+  it('marks fast expressions on the compiled expression', () => {
+    const flags = ['$trim(a)', 'a + 1', 'a.b', 'a[0]', '$map(a, $string)'].map((s) => compileExpression(s).isFast);
+    expect(flags).to.deep.equal([true, true, true, false, false]);
+  });
+
+  it('falls back at run time when a path meets an array halfway', async () => {
+    const scope = { a: { b: [{ c: 'X' }, { c: 'Y' }] } };
+    const compiled = compileExpression('$lowercase(a.b.c)');
+    expect(fastOf('$lowercase(a.b.c)')!(scope)).to.equal(FALLBACK);
+    const expected = await reference('$lowercase(a.b.c)', scope);
+    expect(await outcome(() => compiled.evaluate(scope))).to.deep.equal(expected);
+  });
+
+  it('returns a Promise (JSONata) for a fallback and a plain value otherwise', () => {
+    const compiled = compileExpression('$string(a.b.c)');
+    expect(compiled.evaluate({ a: { b: { c: 1 } } })).to.equal('1');
+    const pending = compiled.evaluate({ a: { b: [{ c: 1 }, { c: 2 }] } });
+    expect(pending).to.be.instanceOf(Promise);
+    return (pending as Promise<unknown>).then((v) => expect(v).to.equal('[1,2]'));
+  });
+
+  it("reports JSONata's error code when the data makes the expression fail", async () => {
+    const error = await outcome(() => compileExpression('a + 1').evaluate({ a: 'text' }));
+    expect(error).to.deep.equal({ code: 'EXPRESSION_FAILED', jsonataCode: 'T2001' });
+  });
+
+  it('never reads inherited properties', () => {
+    const inherited = Object.create({ secret: 'x' }) as object;
+    const results = ['$string(o.secret)', '$lookup(o, "secret")', '$exists(o.toString)'].map((s) => fastOf(s)!({ o: inherited }));
+    expect(results).to.deep.equal([undefined, undefined, false]);
+  });
+
+  it('reads nothing under a forbidden key built at run time', () => {
+    expect(fastOf('$lookup(o, "con" & "structor")')!({ o: {} })).to.equal(undefined);
+  });
+
+  it('treats objects JSONata marks as functions by falling back', () => {
+    expect(fastOf('$string(o.x)')!({ o: { _jsonata_function: true, x: 1 } })).to.equal(FALLBACK);
+  });
+
+  it('is not eligible when the step limit is smaller than twice the expression', () => {
+    const limits = { ...DEFAULT_LIMITS, maxSteps: 8 };
+    expect([compileFast(astOf('1 + 2'), limits) !== undefined, compileFast(astOf('$trim(a) & $trim(b)'), limits)]).to.deep.equal([true, undefined]);
+  });
+
+  it('is not eligible when the depth limit is smaller than twice the nesting', () => {
+    const limits = { ...DEFAULT_LIMITS, maxDepth: 6 };
+    expect([compileFast(astOf('-1'), limits) !== undefined, compileFast(astOf('-(-(-(-1)))'), limits)]).to.deep.equal([true, undefined]);
+  });
+
+  it('is not eligible past 120 counted nodes, so JSONata would never have read its clock', () => {
+    const long = Array.from({ length: 70 }, (_, i) => `${i}`).join(' + ');
+    expect([fastOf('1 + 2'), fastOf(long)].map((f) => f !== undefined)).to.deep.equal([true, false]);
+  });
+});
+
+async function outcome(run: () => unknown): Promise<unknown> {
+  try {
+    return { value: await run() };
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error;
+    return { code: error.code, jsonataCode: error.details.jsonataCode };
+  }
+}
