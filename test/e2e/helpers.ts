@@ -39,7 +39,7 @@ export interface JobJson {
 
 /** The env of a spawned CLI: nothing of the caller's recipes settings leaks in. */
 function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const k of ['RECIPES_DATA_DIR', 'RECIPES_PACKAGE', 'RECIPES_SECRET_KEY']) delete env[k];
   return env;
 }
@@ -53,8 +53,8 @@ export function runCli(dataDir: string, args: string[], stdin?: string): Promise
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     if (stdin !== undefined) child.stdin?.end(stdin);
