@@ -85,7 +85,7 @@ export async function runForeach(it: Interpreter, step: ForeachStep, scope: Scop
 
   const worker = async () => {
     while (!halt && next < items.length) {
-      if (env.signal.aborted) {
+      if (env.signal.aborted || env.stopAfterStep?.aborted) {
         halt = true;
         fatal ??= new JobStopped();
         out.broken_by ??= 'cancelled';

@@ -40,6 +40,11 @@ export interface JobEnv {
   mappingScope: Record<string, Record<string, string>>;
   logger: Logger;
   signal: AbortSignal;
+  /**
+   * Ends the job as stopped before its next step (or foreach item) without aborting the step in flight,
+   * which `signal` would: a graceful shutdown lets a write finish instead of leaving its outcome unknown.
+   */
+  stopAfterStep?: AbortSignal;
   /** How many items of each foreach keep full step records (failed items are always kept). */
   recordItems: number;
   onStep(record: StepRecord): void;

@@ -78,7 +78,7 @@ export class Interpreter {
   /** `record` is false inside foreach items past the recorder's sample, to keep job records small. */
   async runSteps(steps: readonly Step[], scope: Scope, prefix: string, record: boolean): Promise<void> {
     for (const step of steps) {
-      if (this.env.signal.aborted) throw new JobStopped();
+      if (this.env.signal.aborted || this.env.stopAfterStep?.aborted) throw new JobStopped();
       await this.runStep(step, scope, prefix, record);
     }
   }

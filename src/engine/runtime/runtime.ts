@@ -34,7 +34,10 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Run even when recipes this one `needs` have not succeeded yet. */
   force?: boolean;
+  /** Aborts the job: the step in flight sees it through ctx.signal (its requests are cancelled). */
   signal?: AbortSignal;
+  /** Ends the job as stopped once the step in flight has finished, without aborting that step. */
+  stopAfterStep?: AbortSignal;
 }
 
 export interface RecipeView {
@@ -274,6 +277,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         mappingScope: scope,
         logger,
         signal: controller.signal,
+        stopAfterStep: options.stopAfterStep,
         recordItems: this.recordItems,
         onStep: (record) => {
           buffer.push(record);
