@@ -90,3 +90,11 @@ export function report(error: unknown, json: boolean): number {
   }
   return code;
 }
+
+/**
+ * Whether `--json` was given. A parent command with its own `--json` (jobs, properties, connections)
+ * takes the flag even when it is written after the subcommand, so look there too.
+ */
+export function wantsJson(opts: { json?: boolean }, cmd: Command): boolean {
+  return Boolean(opts.json ?? (cmd.optsWithGlobals() as { json?: boolean }).json);
+}

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isRecipeError } from '../../engine/errors.js';
-import { EXIT, ExitCode, globals, out, printJson, report, withRuntime } from '../context.js';
+import { EXIT, ExitCode, globals, out, printJson, report, withRuntime, wantsJson } from '../context.js';
 import { table } from '../format.js';
 
 export function connectionsCommand(program: Command): void {
@@ -8,7 +8,7 @@ export function connectionsCommand(program: Command): void {
   const list = (opts: { json?: boolean }, cmd: Command) =>
     withRuntime(globals(cmd), (rt) => {
       const rows = Object.values(rt.package.connections).map((c) => ({ name: c.name, title: c.title, connector: c.connector.name, auth: c.auth, properties: [...c.properties] }));
-      if (opts.json) return printJson(rows);
+      if (wantsJson(opts, cmd)) return printJson(rows);
       out(table([['NAME', 'CONNECTOR', 'AUTH', 'TITLE'], ...rows.map((r) => [r.name, r.connector, r.auth, r.title])]));
     });
   connections.option('--json', 'print machine-readable output').action(list);
@@ -21,11 +21,11 @@ export function connectionsCommand(program: Command): void {
       withRuntime(globals(cmd), async (rt) => {
         try {
           const result = await rt.testConnection(name);
-          if (opts.json) printJson({ connected: true, ...result });
+          if (wantsJson(opts, cmd)) printJson({ connected: true, ...result });
           else out(result.message);
         } catch (error) {
-          if (!opts.json) process.stderr.write(`${name}: not connected.\n`);
-          const code = report(error, opts.json ?? false);
+          if (!wantsJson(opts, cmd)) process.stderr.write(`${name}: not connected.\n`);
+          const code = report(error, wantsJson(opts, cmd));
           // Exit 2 only for what the command was given (an unknown connection, properties not set);
           // a service refusing the credentials or not answering is a failed operation.
           throw new ExitCode(isRecipeError(error) && /^(CONNECTION_|PROPERTY_)/.test(error.code) ? code : EXIT.failed);

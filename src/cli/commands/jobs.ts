@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
-import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
+import { EXIT, ExitCode, globals, out, printJson, withRuntime, wantsJson } from '../context.js';
 import { jobLine } from '../format.js';
 import { showJob } from './recipes.js';
 
@@ -21,7 +21,7 @@ export function jobsCommand(program: Command): void {
         globals(cmd),
         (rt) => {
           const list = rt.jobs(recipe, opts.limit);
-          if (opts.json) return printJson(list);
+          if (wantsJson(opts, cmd)) return printJson(list);
           if (list.length === 0) out('no jobs yet.');
           for (const job of list) out(jobLine(job));
         },
@@ -34,7 +34,7 @@ export function jobsCommand(program: Command): void {
     .option('--json', 'print machine-readable output')
     .action((id: string, opts: { json?: boolean }, cmd: Command) => {
       const n = jobId(id);
-      return withRuntime(globals(cmd), (rt) => showJob(rt, n, opts.json ?? false, true), true);
+      return withRuntime(globals(cmd), (rt) => showJob(rt, n, wantsJson(opts, cmd), true), true);
     });
   jobs
     .command('rerun <id>')
@@ -46,9 +46,9 @@ export function jobsCommand(program: Command): void {
         async (rt) => {
           const n = jobId(id);
           const past = rt.job(n);
-          if (!opts.json) process.stderr.write(`warning: a rerun repeats job ${n}'s writes unless the recipe is idempotent (the WIW Provisioning recipes are). Replaying its trigger data through the current ${past.recipe}.\n`);
+          if (!wantsJson(opts, cmd)) process.stderr.write(`warning: a rerun repeats job ${n}'s writes unless the recipe is idempotent (the WIW Provisioning recipes are). Replaying its trigger data through the current ${past.recipe}.\n`);
           const job = await rt.rerun(n);
-          showJob(rt, job.id, opts.json ?? false, false);
+          showJob(rt, job.id, wantsJson(opts, cmd), false);
           if (job.status !== 'succeeded') throw new ExitCode(EXIT.failed);
         },
         true,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
-import { globals, out, printJson, withRuntime } from '../context.js';
+import { globals, out, printJson, withRuntime, wantsJson } from '../context.js';
 import { table } from '../format.js';
 
 async function readStdin(): Promise<string> {
@@ -31,7 +31,7 @@ export function propertiesCommand(program: Command): void {
   const list = (opts: { json?: boolean }, cmd: Command) =>
     withRuntime(globals(cmd), (rt) => {
       const views = rt.properties.list();
-      if (opts.json) return printJson(views);
+      if (wantsJson(opts, cmd)) return printJson(views);
       out(table([['NAME', 'SECRET', 'VALUE', 'TITLE'], ...views.map((v) => [v.name, v.secret ? 'yes' : '', v.source === 'unset' ? (v.required ? '(not set, required)' : '(not set)') : `${v.display}${v.source === 'default' ? ' (default)' : ''}`, v.title])]));
     });
   props.option('--json', 'print machine-readable output').action(list);
@@ -43,7 +43,7 @@ export function propertiesCommand(program: Command): void {
     .action((name: string, opts: { json?: boolean }, cmd: Command) =>
       withRuntime(globals(cmd), (rt) => {
         const v = rt.properties.get(name);
-        if (opts.json) return printJson(v);
+        if (wantsJson(opts, cmd)) return printJson(v);
         out(v.source === 'unset' ? `${name} is not set` : `${v.display}${v.source === 'default' ? ' (default)' : ''}`);
       }),
     );

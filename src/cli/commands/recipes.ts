@@ -79,12 +79,18 @@ export function recipesCommands(program: Command): void {
       withRuntime(globals(cmd), async (rt) => {
         const since = Date.now();
         const controller = new AbortController();
+        const hard = new AbortController();
         const stop = (signal: string) => {
-          out(`${signal}: finishing the step in flight, then stopping.`);
+          if (controller.signal.aborted) {
+            out(`${signal} again: cancelling the steps in flight.`);
+            hard.abort();
+            return;
+          }
+          out(`${signal}: finishing the step in flight, then stopping (again to cancel it).`);
           controller.abort();
         };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.on('SIGINT', () => stop('SIGINT'));
+        process.on('SIGTERM', () => stop('SIGTERM'));
         rt.on('job:end', (job) => out(jobLine(job) + (job.error ? `  ${(job.error as { code?: string }).code ?? ''}` : '')));
         const running = rt.recipes().filter((r) => r.running).map((r) => r.name);
         out(`serving ${rt.package.title} (data dir ${rt.store.dataDir}); running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
@@ -92,6 +98,7 @@ export function recipesCommands(program: Command): void {
         if (web) out(`console at ${web.url}\n  open once to sign in: ${web.loginUrl}\n  login token: ${web.token}`);
         await new Server(rt, {
           signal: controller.signal,
+          abortSignal: hard.signal,
           webhookPort: opts.webhookPort,
           maxTriggerFailures: opts.maxTriggerFailures,
           onWebhookListening: (base, hooks) => {

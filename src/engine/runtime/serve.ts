@@ -11,7 +11,10 @@ import type { RecipeModel } from '../model.js';
 import type { Runtime } from './runtime.js';
 
 export interface ServeOptions {
+  /** Shutdown: jobs in flight finish their current step, then end as stopped; run() resolves after. */
   signal: AbortSignal;
+  /** Aborts jobs in flight at once, cancelling their requests (a second Ctrl-C). */
+  abortSignal?: AbortSignal;
   /** Port of the webhook endpoint on 127.0.0.1 (only opened when a recipe declares a webhook). @default 0 */
   webhookPort?: number;
   /** How often the store is checked for start/stop changes, in ms. @default 500 */
@@ -66,13 +69,16 @@ export class Server {
         await wait(this.options.watchMs ?? 500, signal);
       }
     } finally {
-      this.rt.cancelAll();
       for (const loop of this.loops.values()) loop.controller.abort();
       await Promise.allSettled([...this.loops.values()].map((l) => l.done));
       await Promise.allSettled([...this.webhookQueues.values()]);
       await new Promise<void>((resolve) => (this.webhook ? this.webhook.close(() => resolve()) : resolve()));
       lock.release();
     }
+  }
+
+  private jobOptions(): { stopAfterStep: AbortSignal; signal?: AbortSignal } {
+    return { stopAfterStep: this.options.signal, signal: this.options.abortSignal };
   }
 
   private running(name: string): boolean {
@@ -106,12 +112,12 @@ export class Server {
           const events = await this.rt.poll(recipe, t.batch);
           for (const event of events) {
             if (signal.aborted || this.options.signal.aborted) break;
-            const job = await this.rt.runEvent(recipe, event, { signal: this.options.signal });
+            const job = await this.rt.runEvent(recipe, event, this.jobOptions());
             if (job.status === 'stopped') break;
           }
           if (events.length === t.batch) continue; // more waiting: catch up before sleeping
         } else {
-          await this.rt.execute(recipe, { type: 'schedule', at: new Date().toISOString() }, { signal: this.options.signal });
+          await this.rt.execute(recipe, { type: 'schedule', at: new Date().toISOString() }, this.jobOptions());
         }
         this.rt.store.clearTriggerFailures(this.rt.package.name, recipe.name);
       } catch (error) {
@@ -172,7 +178,7 @@ export class Server {
     }
     // One job at a time per recipe, in arrival order.
     const previous = this.webhookQueues.get(recipe.name) ?? Promise.resolve();
-    const next = previous.then(() => this.rt.execute(recipe, data, { signal: this.options.signal })).catch(() => undefined);
+    const next = previous.then(() => this.rt.execute(recipe, data, this.jobOptions())).catch(() => undefined);
     this.webhookQueues.set(recipe.name, next);
     return [202, { accepted: true }];
   }
