@@ -80,7 +80,7 @@ const ROWS: Row[] = [
   // linked by phone: 6125550142 in GoCo, +16125550142 in WIW, no email in WIW
   { e: { firstName: 'Hamfast', lastName: 'Gamgee', workEmail: email('hamfast.gamgee'), mobilePhone: '6125550142', departmentId: BOH.id }, outcome: 'linked_by_phone', cases: ['phone_format'], wiw: [{ phone: '+16125550142', firstName: 'Gaffer' }] },
   // GoCo FAQ: in WIW without code, with another email and phone: nothing matches, so a duplicate gets created
-  { e: { firstName: 'Meriadoc', lastName: 'Brandybuck', workEmail: email('meriadoc.brandybuck'), mobilePhone: '(651) 328-4471' }, outcome: 'created', cases: ['faq_duplicate'], wiw: [{ firstName: 'Merry', email: 'merry.b@gmail.example', phone: '763-555-0199' }] },
+  { e: { firstName: 'Meriadoc', lastName: 'Brandybuck', workEmail: email('meriadoc.brandybuck'), mobilePhone: '(651) 328-4471' }, outcome: 'created', cases: ['faq_duplicate'], wiw: [{ firstName: 'Meriadoc', email: 'merry.b@gmail.example', phone: '763-555-0199' }] },
   // conflict: email matches WIW user A, phone matches WIW user B
   { e: { firstName: 'Peregrin', lastName: 'Took', workEmail: email('pippin.took'), mobilePhone: '(612) 555-0177' }, outcome: 'conflict', cases: ['conflict'], wiw: [{ email: 'pippin.took@shirehospitality.example ' }, { firstName: 'Pippin', email: 'ptook@tookland.example', phone: '612.555.0177' }] },
   // terminated, still holding an active WIW seat: skipped, reported as a seat to free
