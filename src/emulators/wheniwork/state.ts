@@ -3,6 +3,7 @@
  * positions, and counters tests assert on. Handlers mutate it directly; `snapshot()` gives tests a deep copy
  * without passwords.
  */
+import { normEmail, UserIndex } from './user-index.js';
 import { wiwDate } from './wiw-date.js';
 import type {
   WiwAccount,
@@ -23,6 +24,12 @@ export interface AccountState {
   users: Map<number, WiwUser>;
   locations: Map<number, WiwLocation>;
   positions: Map<number, WiwPosition>;
+  /**
+   * Email, login and seat indexes over `users`. Add users with `WiwState.addUser` and change a user's email,
+   * login_id or is_deleted inside `index.change(user, ...)`; after editing those fields directly, call
+   * `WiwState.reindex()`.
+   */
+  index: UserIndex;
 }
 
 export interface Invitation {
@@ -51,6 +58,8 @@ export class WiwState {
   readonly accounts = new Map<number, AccountState>();
   /** Invitations sent by POST /2/users (invite not false, and an email or phone to send to). */
   readonly invitations: Invitation[] = [];
+  /** The first person (in `persons` order) with each normalised email; persons' emails never change. */
+  private personsByEmail = new Map<string, WiwPerson>();
   private readonly nextIds: Record<IdKind, number> = { person: 2001, user: 4001, location: 301, position: 501 };
 
   constructor(
@@ -60,7 +69,7 @@ export class WiwState {
     this.developerKeys = new Set(seed.developerKeys);
     for (const p of seed.persons) {
       const id = this.claimId('person', p.id);
-      this.persons.set(id, {
+      this.addPerson({
         id,
         email: p.email,
         password: p.password,
@@ -89,9 +98,35 @@ export class WiwState {
 
   personByEmail(email: string): WiwPerson | undefined {
     const wanted = normEmail(email);
-    if (!wanted) return undefined;
-    for (const p of this.persons.values()) if (normEmail(p.email) === wanted) return p;
-    return undefined;
+    return wanted ? this.personsByEmail.get(wanted) : undefined;
+  }
+
+  private addPerson(person: WiwPerson): void {
+    this.persons.set(person.id, person);
+    const key = normEmail(person.email);
+    if (key && !this.personsByEmail.has(key)) this.personsByEmail.set(key, person);
+  }
+
+  /** Adds a new user to the account and its indexes. */
+  addUser(acc: AccountState, user: WiwUser): void {
+    acc.users.set(user.id, user);
+    acc.index.add(user);
+  }
+
+  /**
+   * Rebuilds every index from the live maps. Needed only after editing a user's email, login_id or
+   * is_deleted (or a person) directly on `state` rather than through the API.
+   */
+  reindex(): void {
+    this.personsByEmail = new Map();
+    for (const p of this.persons.values()) {
+      const key = normEmail(p.email);
+      if (key && !this.personsByEmail.has(key)) this.personsByEmail.set(key, p);
+    }
+    for (const acc of this.accounts.values()) {
+      acc.index = new UserIndex();
+      for (const u of acc.users.values()) acc.index.add(u);
+    }
   }
 
   /** The person for a new user: the one owning the email, else a new login without a password. */
@@ -100,23 +135,20 @@ export class WiwState {
     if (existing) return existing;
     const id = this.claimId('person');
     const person: WiwPerson = { id, email, first_name, last_name, password: null };
-    this.persons.set(id, person);
+    this.addPerson(person);
     return person;
   }
 
   /** The person's non-deleted users, in account order. This order decides the default workplace. */
   usersOfPerson(personId: number): WiwUser[] {
     const found: WiwUser[] = [];
-    for (const acc of this.accounts.values()) {
-      for (const u of acc.users.values()) if (u.login_id === personId && !u.is_deleted) found.push(u);
-    }
+    for (const acc of this.accounts.values()) found.push(...acc.index.activeOfLogin(personId));
     return found;
   }
 
+  /** Non-deleted users (the seats in use), from a counter kept by the index. */
   activeUserCount(acc: AccountState): number {
-    let n = 0;
-    for (const u of acc.users.values()) if (!u.is_deleted) n++;
-    return n;
+    return acc.index.activeCount;
   }
 
   accountView(acc: AccountState): WiwAccount {
@@ -154,6 +186,7 @@ export class WiwState {
       users: new Map(),
       locations: new Map(),
       positions: new Map(),
+      index: new UserIndex(),
     };
     this.accounts.set(a.id, acc);
     for (const l of a.locations ?? []) this.add(acc.locations, this.makeLocation(a.id, l));
@@ -163,6 +196,7 @@ export class WiwState {
       for (const id of user.locations) if (!acc.locations.has(id)) throw new WiwSeedError(`user ${user.id}: unknown location ${id}`);
       for (const id of user.positions) if (!acc.positions.has(id)) throw new WiwSeedError(`user ${user.id}: unknown position ${id}`);
       this.add(acc.users, user);
+      acc.index.add(user);
     }
   }
 
@@ -237,7 +271,4 @@ export class WiwState {
   }
 }
 
-/** Emails compare trimmed and case-insensitively, as logins do. */
-export function normEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+export { normEmail } from './user-index.js';

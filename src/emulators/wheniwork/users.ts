@@ -18,7 +18,7 @@ import {
   queryBool,
   queryIds,
 } from './fields.js';
-import { type AccountState, normEmail } from './state.js';
+import type { AccountState } from './state.js';
 import { EMPLOYMENT_TYPES, WIW_ROLES, type WiwUser } from './types.js';
 
 type UserPatch = Partial<
@@ -65,15 +65,8 @@ function requireContact(email: string, phone: string): void {
   if (email.trim() === '' && phone.trim() === '') throw invalidField('An email or a phone_number is required.');
 }
 
-function activeWithEmail(acc: AccountState, email: string, exceptId?: number): WiwUser | undefined {
-  const wanted = normEmail(email);
-  if (!wanted) return undefined;
-  for (const u of acc.users.values()) if (!u.is_deleted && u.id !== exceptId && normEmail(u.email) === wanted) return u;
-  return undefined;
-}
-
 function rejectDuplicate(acc: AccountState, email: string, exceptId?: number): void {
-  if (activeWithEmail(acc, email, exceptId)) {
+  if (acc.index.activeWithEmail(email, exceptId)) {
     throw wiwError(400, WIW_CODES.DUPLICATE_EMAIL, 'A user with this email address already exists in this account.');
   }
 }
@@ -89,10 +82,16 @@ function findUser(ctx: ApiContext, id: number): WiwUser {
   return user;
 }
 
-function restore(ctx: ApiContext, user: WiwUser): void {
-  takeSeat(ctx);
-  user.is_deleted = false;
-  user.deleted_at = null;
+/** Brings a deleted user back (taking a seat) and applies the patch; the index follows both changes. */
+function restoreAndPatch(ctx: ApiContext, user: WiwUser, restore: boolean, patch: UserPatch, now: string): void {
+  if (restore) takeSeat(ctx);
+  ctx.acc.index.change(user, () => {
+    if (restore) {
+      user.is_deleted = false;
+      user.deleted_at = null;
+    }
+    Object.assign(user, patch, { updated_at: now });
+  });
 }
 
 export function listUsers(ctx: ApiContext, req: EmulatorRequest): Reply {
@@ -105,18 +104,24 @@ export function listUsers(ctx: ApiContext, req: EmulatorRequest): Reply {
   const search = (q.get('search') ?? '').trim().toLowerCase();
   const locationIds = queryIds(q.get('location_id'));
   const ids = queryIds(q.get('ids'));
-  const users = [...ctx.acc.users.values()].filter((u) => {
-    if (u.is_deleted ? !showDeleted : onlyDeleted) return false;
-    if (u.activated ? onlyPending : !showPending) return false;
-    if (ids && !ids.includes(u.id)) return false;
-    if (locationIds && !u.locations.some((l) => locationIds.includes(l))) return false;
-    if (search) {
-      const hay = [u.first_name, u.last_name, `${u.first_name} ${u.last_name}`, u.email].map((s) => s.toLowerCase());
-      if (!hay.some((s) => s.includes(search))) return false;
-    }
-    return true;
-  });
+  const idSet = ids && new Set(ids);
+  const locationSet = locationIds && new Set(locationIds);
+  // One pass in account order; the reply holds the live objects (serialised once by the HTTP shell).
+  const users: WiwUser[] = [];
+  for (const u of ctx.acc.users.values()) {
+    if (u.is_deleted ? !showDeleted : onlyDeleted) continue;
+    if (u.activated ? onlyPending : !showPending) continue;
+    if (idSet && !idSet.has(u.id)) continue;
+    if (locationSet && !u.locations.some((l) => locationSet.has(l))) continue;
+    if (search && !matchesSearch(u, search)) continue;
+    users.push(u);
+  }
   return { status: 200, body: { users } };
+}
+
+function matchesSearch(u: WiwUser, search: string): boolean {
+  const hay = [u.first_name, u.last_name, `${u.first_name} ${u.last_name}`, u.email];
+  return hay.some((s) => s.toLowerCase().includes(search));
 }
 
 export function getUser(ctx: ApiContext, _req: EmulatorRequest, id: number): Reply {
@@ -137,17 +142,16 @@ export function createUser(ctx: ApiContext, req: EmulatorRequest): Reply {
   const now = ctx.state.stamp();
 
   if (reactivate && email) {
-    const deleted = [...ctx.acc.users.values()].find((u) => u.is_deleted && normEmail(u.email) === normEmail(email));
+    const deleted = ctx.acc.index.deletedWithEmail(email);
     if (deleted) {
-      restore(ctx, deleted);
-      Object.assign(deleted, patch, { updated_at: now });
+      restoreAndPatch(ctx, deleted, true, patch, now);
       return { status: 200, body: { user: deleted } };
     }
   }
 
   takeSeat(ctx);
   const user = ctx.state.makeUser(ctx.acc.account.id, { ...patch, first_name: patch.first_name, last_name: patch.last_name });
-  ctx.acc.users.set(user.id, user);
+  ctx.state.addUser(ctx.acc, user);
   if (invite && (user.email || user.phone_number)) {
     user.invited_at = now;
     ctx.state.invitations.push({ user_id: user.id, account_id: user.account_id, at: now });
@@ -166,8 +170,7 @@ export function updateUser(ctx: ApiContext, req: EmulatorRequest, id: number): R
   requireContact(patch.email ?? user.email, patch.phone_number ?? user.phone_number);
   const willBeActive = !user.is_deleted || reactivate;
   if (willBeActive) rejectDuplicate(ctx.acc, patch.email ?? user.email, user.id);
-  if (reactivate && user.is_deleted) restore(ctx, user);
-  Object.assign(user, patch, { updated_at: ctx.state.stamp() });
+  restoreAndPatch(ctx, user, reactivate && user.is_deleted, patch, ctx.state.stamp());
   return { status: 200, body: { user } };
 }
 
@@ -177,9 +180,7 @@ export function deleteUser(ctx: ApiContext, _req: EmulatorRequest, id: number): 
   const user = findUser(ctx, id);
   if (!user.is_deleted) {
     const now = ctx.state.stamp();
-    user.is_deleted = true;
-    user.deleted_at = now;
-    user.updated_at = now;
+    ctx.acc.index.change(user, () => Object.assign(user, { is_deleted: true, deleted_at: now, updated_at: now }));
   }
   return { status: 200, body: { success: true } };
 }
