@@ -2,26 +2,13 @@
  * Schema validation with ajv, compiled once per schema, and ajv's errors turned into plain sentences
  * that point at the user's YAML.
  */
-import addFormats from 'ajv-formats';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { validator } from '../schema-validator.js';
 import type { JsonSchema } from '../types.js';
 import { fromPointer, type Problem } from './problem.js';
 import type { YamlSource } from './source.js';
 
-// verbose: ajv then gives each error its parentSchema, which the 'did you mean' suggestions need.
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, verbose: true });
-// Formats (uri, email, date-time) as connector schemas use them.
-addFormats.default(ajv);
-const cache = new WeakMap<object, ValidateFunction>();
-
-export function validator(schema: JsonSchema): ValidateFunction {
-  let fn = cache.get(schema);
-  if (!fn) {
-    fn = ajv.compile(schema);
-    cache.set(schema, fn);
-  }
-  return fn;
-}
+export { validator };
 
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
