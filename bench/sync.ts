@@ -30,7 +30,7 @@ function diff(after: Record<string, number>, before: Record<string, number>): Re
 }
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
-async function scenario(employees: number, wiwUsers: number, latency: number, label: string): Promise<BenchRow[]> {
+export async function scenario(employees: number, wiwUsers: number, latency: number, label: string): Promise<BenchRow[]> {
   const emu = new JsonChild(['dist/bench/emulator-process.js', '--employees', String(employees), '--wiw-users', String(wiwUsers), '--latency', String(latency)]);
   const dataDir = mkdtempSync(join(tmpdir(), 'recipes-bench-'));
   const rows: BenchRow[] = [];

@@ -16,6 +16,8 @@ import type { JobRecord } from '../../src/engine/store/index.js';
 export const PACKAGE_DIR = fileURLToPath(new URL('../../recipes/wiw-provisioning/', import.meta.url));
 export const ALL = 'all-employees-sync';
 export const SETUP = ['location-sync', 'department-sync'] as const;
+/** The store key of every runtime opened here; spawned CLIs get it as RECIPES_SECRET_KEY. */
+export const SECRET_KEY = 'soak-test-key';
 
 /** A fresh temp data dir; `remove` deletes it. */
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
@@ -25,7 +27,7 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
 
 /** A runtime on `dataDir` with the pair's properties (plus `extra`) set. */
 export function openRuntime(pair: EmulatorPair, dataDir: string, extra: Record<string, string> = {}): Runtime {
-  const rt = Runtime.open({ packageDir: PACKAGE_DIR, dataDir, connectors, secretKey: 'soak-test-key', recordItems: 20 });
+  const rt = Runtime.open({ packageDir: PACKAGE_DIR, dataDir, connectors, secretKey: SECRET_KEY, recordItems: 20 });
   for (const [name, value] of Object.entries({ ...pair.properties, ...extra })) rt.properties.set(name, value);
   return rt;
 }
@@ -63,10 +65,21 @@ export async function runUntilSettled(rt: Runtime, recipe: string, attempts: num
 
 /** The admin's flow: location-sync and department-sync, then all-employees-sync, each re-run while it fails. */
 export async function runPackage(rt: Runtime, attempts = 4, settled: string[] = []): Promise<{ setup: JobRecord[]; all: JobRecord[] }> {
-  const setup: JobRecord[] = [];
-  for (const name of SETUP) setup.push(...(await runUntilSettled(rt, name, attempts)));
+  const setup = await runSetup(rt, attempts);
   const all = await runUntilSettled(rt, ALL, attempts, settled);
   return { setup, all };
+}
+
+/** location-sync and department-sync, each re-run while it fails; throws when one never succeeds. */
+export async function runSetup(rt: Runtime, attempts = 4): Promise<JobRecord[]> {
+  const setup: JobRecord[] = [];
+  for (const name of SETUP) {
+    const jobs = await runUntilSettled(rt, name, attempts);
+    const last = jobs.at(-1) as JobRecord;
+    if (last.status !== 'succeeded') throw new Error(`${name} ended ${last.status}: ${JSON.stringify(last.error)}`);
+    setup.push(...jobs);
+  }
+  return setup;
 }
 
 export interface NormalUser {
@@ -153,9 +166,7 @@ export async function expectedRun(start: () => Promise<EmulatorPair>): Promise<E
   const tmp = tempDir('recipes-expected-');
   const rt = openRuntime(pair, tmp.dir);
   try {
-    const { setup, all } = await runPackage(rt, 1);
-    const broken = setup.find((j) => j.status !== 'succeeded');
-    if (broken) throw new Error(`the fault-free ${broken.recipe} ended ${broken.status}: ${JSON.stringify(broken.error)}`);
+    const { all } = await runPackage(rt, 1);
     const job = all.at(-1) as JobRecord;
     return { state: normalise(pair.wiw.snapshot(), pair.accountId), failed: failedItems(rt, job), job };
   } finally {
