@@ -61,10 +61,6 @@ function readPatch(body: Body, acc: AccountState): UserPatch {
   return patch;
 }
 
-function requireContact(email: string, phone: string): void {
-  if (email.trim() === '' && phone.trim() === '') throw invalidField('An email or a phone_number is required.');
-}
-
 function rejectDuplicate(acc: AccountState, email: string, exceptId?: number): void {
   if (acc.index.activeWithEmail(email, exceptId)) {
     throw wiwError(400, WIW_CODES.DUPLICATE_EMAIL, 'A user with this email address already exists in this account.');
@@ -134,7 +130,6 @@ export function createUser(ctx: ApiContext, req: EmulatorRequest): Reply {
   const patch = readPatch(body, ctx.acc);
   if (patch.first_name === undefined) throw invalidField('The first_name field is required.');
   if (patch.last_name === undefined) throw invalidField('The last_name field is required.');
-  requireContact(patch.email ?? '', patch.phone_number ?? '');
   const reactivate = optBool(body, 'reactivate') ?? false;
   const invite = optBool(body, 'invite') ?? true;
   const email = patch.email ?? '';
@@ -167,7 +162,6 @@ export function updateUser(ctx: ApiContext, req: EmulatorRequest, id: number): R
   // Editing oneself must not be a way round the role check.
   if (patch.role !== undefined && patch.role !== user.role) requireRole(ctx, SUPERVISORS);
   const reactivate = optBool(body, 'reactivate') ?? false;
-  requireContact(patch.email ?? user.email, patch.phone_number ?? user.phone_number);
   const willBeActive = !user.is_deleted || reactivate;
   if (willBeActive) rejectDuplicate(ctx.acc, patch.email ?? user.email, user.id);
   restoreAndPatch(ctx, user, reactivate && user.is_deleted, patch, ctx.state.stamp());

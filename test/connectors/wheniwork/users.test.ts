@@ -93,9 +93,9 @@ describe('wheniwork connector: users', () => {
     });
 
     it('another refusal is WIW_REJECTED with WIW\'s text and code', async () => {
-      const error = await rejection(run('create_user', { first_name: 'No', last_name: 'Contact' }, ctx));
+      const error = await rejection(run('create_user', { first_name: '   ', last_name: 'Blank' }, ctx));
       expect(error.code).to.equal('WIW_REJECTED');
-      expect(error.message).to.include('An email or a phone_number is required.').and.include('code 1050');
+      expect(error.message).to.include('The first_name field is required.').and.include('code 1050');
     });
 
     it('a 500 on create is WIW_SEAT_LIMIT with the explanation', async () => {
