@@ -68,7 +68,9 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
   }
   if (error instanceof Error) {
     const raw = (error as Error & { code?: unknown }).code;
-    const code = typeof raw === 'string' ? raw : 'INTERNAL';
+    // An uncoded error thrown on its own is a bug; as the cause of a coded one it only says what happened
+    // underneath (a SyntaxError from a truncated body, a socket error), named by its class.
+    const code = typeof raw === 'string' ? raw : depth > 0 ? error.name : 'INTERNAL';
     const out: SerializedError = { code, kind: code === 'INTERNAL' ? 'bug' : 'operational', message: error.message };
     if (error.cause !== undefined && depth < 3) out.cause = serializeError(error.cause, depth + 1);
     return out;
