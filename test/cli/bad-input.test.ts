@@ -6,7 +6,8 @@ import { Cli, run, TempDirs, type Result } from './helpers.js';
 /** A Node stack trace line: never shown to a person. */
 const STACK = /^\s+at .+:\d+:\d+\)?$/m;
 
-describe('cli: bad input', () => {
+describe('cli: bad input', function () {
+  this.timeout(60_000);
   const dirs = new TempDirs();
   const r: Record<string, Result> = {};
   let missingDir: string;

@@ -111,6 +111,7 @@ describe('cli: serve', function () {
 
       exitCode = await s.stop('SIGINT');
     });
+    after(() => s?.stop('SIGKILL')); // a failed step above must not leave the data dir locked
 
     it('runs a GoCo change through employee-sync into WIW and prints the job', () => {
       expect(first.line).to.match(JOB_OK);
@@ -178,6 +179,7 @@ describe('cli: serve', function () {
       if (!id) throw new Error(`serve printed no stopped job:\n${s.lines.join('\n')}\n${s.stderr}`);
       stoppedJob = await cli.json(['jobs', 'show', String(id)]);
     });
+    after(() => s?.stop('SIGKILL'));
 
     it('a test run processes the earliest unprocessed change', () => {
       expect(tested.code).to.equal(0);
