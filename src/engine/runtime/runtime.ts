@@ -312,15 +312,20 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   }
 }
 
+function duration(ms: number): string {
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
 export function describeTrigger(recipe: RecipeModel): string {
   const t = recipe.trigger;
   switch (t.type) {
     case 'manual':
       return 'manual';
     case 'schedule':
-      return `every ${t.everyMs / 1000}s`;
+      return `every ${duration(t.everyMs)}`;
     case 'poll':
-      return `poll ${t.source} every ${t.everyMs / 1000}s`;
+      return `poll ${t.source} every ${duration(t.everyMs)}`;
     case 'webhook':
       return `webhook ${t.path}`;
   }
