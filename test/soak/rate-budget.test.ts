@@ -78,7 +78,12 @@ soakDescribe(`rate budget: all-employees-sync of ${SOAK_EMPLOYEES} employees aga
     expect(s.created + s.not_created.length).to.equal(seed.expected.counts.created);
   });
 
-  it(`sends at least 95% of ${BUDGET} requests a minute over the sync`, () => {
+  it(`sends at least 95% of ${BUDGET} requests in the sync's busiest minute`, function () {
+    if ((run.at(-1) as Seen).at - (run[0] as Seen).at < MINUTE) this.skip(); // SOAK_EMPLOYEES too small for a full minute
+    expect(busiestMinute(run), gapReport(run)).to.be.at.least(0.95 * BUDGET);
+  });
+
+  it(`sends at least 95% of ${BUDGET} requests a minute over the whole sync`, () => {
     const rate = ratePerMinute(run);
     expect(run.length, 'requests in the sync').to.be.greaterThan(BUDGET);
     expect(rate, `${run.length} requests in ${(((run.at(-1) as Seen).at - (run[0] as Seen).at) / 1000).toFixed(1)} s; ${gapReport(run)}`)
