@@ -192,14 +192,14 @@ export class Jobs {
 }
 
 function toRecord(row: JobRow): JobRecord {
-  return {
+  const record = {
     id: row.id,
     pkg: row.pkg,
     recipe: row.recipe,
     status: row.status,
     test: row.test === 1,
     dryRun: row.dry_run === 1,
-    trigger: fromJson(row.trigger),
+    trigger: undefined as unknown,
     eventId: row.event_id,
     rerunOf: row.rerun_of,
     startedAt: row.started_at,
@@ -208,4 +208,11 @@ function toRecord(row: JobRow): JobRecord {
     error: fromJson(row.error),
     summary: fromJson(row.summary),
   };
+  // A trigger can be large (a 100,000-item batch is ~8 MB of JSON): parsed only when someone reads it.
+  let parsed: { value: unknown } | undefined;
+  Object.defineProperty(record, 'trigger', {
+    enumerable: true,
+    get: () => (parsed ??= { value: fromJson(row.trigger) }).value,
+  });
+  return record;
 }
