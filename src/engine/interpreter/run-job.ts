@@ -86,7 +86,8 @@ export class Interpreter {
   private async runStep(step: Step, scope: Scope, prefix: string, record: boolean): Promise<void> {
     const path = prefix ? `${prefix}.${step.id}` : step.id;
     const seq = ++this.seq;
-    const startedAt = new Date();
+    // A number, not a Date: most steps inside long loops are not recorded, and a Date per step adds up.
+    const startedAt = Date.now();
     const t0 = performance.now();
     let input: unknown;
     let output: unknown;
@@ -128,14 +129,14 @@ export class Interpreter {
       scope[step.id] = output;
     } catch (error) {
       if (error instanceof StopSignal) {
-        this.record(record, { seq, step, path, status: 'succeeded', input, output, startedAt, t0 });
+        if (record) this.record(true, { seq, step, path, status: 'succeeded', input, output, startedAt, t0 });
         throw error;
       }
       status = error instanceof JobStopped ? 'stopped' : 'failed';
       this.record(true, { seq, step, path, status, input, output, error, startedAt, t0 });
       throw error;
     }
-    this.record(record, { seq, step, path, status, input, output, startedAt, t0 });
+    if (record) this.record(true, { seq, step, path, status, input, output, startedAt, t0 });
   }
 
   private async callAction(step: Extract<Step, { kind: 'action' }>, input: unknown, path: string): Promise<unknown> {
@@ -190,7 +191,7 @@ export class Interpreter {
 
   record(
     keep: boolean,
-    r: { seq: number; step: Step; path: string; status: StepStatus; input?: unknown; output?: unknown; error?: unknown; startedAt: Date; t0: number },
+    r: { seq: number; step: Step; path: string; status: StepStatus; input?: unknown; output?: unknown; error?: unknown; startedAt: number; t0: number },
   ): void {
     const durationMs = performance.now() - r.t0;
     const { env } = this;
@@ -203,7 +204,7 @@ export class Interpreter {
         input: forRecord(r.input, env.secrets),
         output: forRecord(r.output, env.secrets),
         error: r.error === undefined ? undefined : forRecord({ ...serializeError(r.error), where: r.step.where }, env.secrets),
-        startedAt: r.startedAt.toISOString(),
+        startedAt: new Date(r.startedAt).toISOString(),
         durationMs: Math.round(durationMs * 1000) / 1000,
       });
     }

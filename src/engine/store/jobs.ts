@@ -63,7 +63,6 @@ interface JobRow {
   status: JobStatus;
   test: 0 | 1;
   dry_run: 0 | 1;
-  trigger: string | null;
   event_id: string | null;
   rerun_of: number | null;
   started_at: string;
@@ -73,7 +72,7 @@ interface JobRow {
   summary: string | null;
 }
 
-const COLUMNS = `id, pkg, recipe, status, test, dry_run, trigger, event_id, rerun_of, started_at, finished_at, duration_ms, error, summary`;
+const COLUMNS = `id, pkg, recipe, status, test, dry_run, event_id, rerun_of, started_at, finished_at, duration_ms, error, summary`;
 
 interface FinishParams {
   id: number;
@@ -85,7 +84,8 @@ interface FinishParams {
 }
 
 export class Jobs {
-  private readonly insert: Database.Statement<unknown[]>;
+  private readonly insert: (j: NewJob) => number;
+  private readonly toRecord: (row: JobRow) => JobRecord;
   private readonly finish: Database.Statement<[FinishParams]>;
   private readonly select: Database.Statement<[number], JobRow>;
   private readonly selectState: Database.Statement<[number], Pick<JobRow, 'status' | 'started_at'>>;
@@ -96,10 +96,20 @@ export class Jobs {
   private readonly interruptTx: (isOwnerAlive: (pid: number) => boolean) => number;
 
   constructor(db: Database.Database) {
-    this.insert = db.prepare(
-      `INSERT INTO jobs (pkg, recipe, status, test, dry_run, trigger, event_id, rerun_of, pid, started_at)
-       VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
+    const insertJob = db.prepare(
+      `INSERT INTO jobs (pkg, recipe, status, test, dry_run, event_id, rerun_of, pid, started_at)
+       VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
     );
+    const insertTrigger = db.prepare(`INSERT INTO job_triggers (job_id, data) VALUES (?, ?)`);
+    this.insert = db.transaction((j: NewJob): number => {
+      const info = insertJob.run(j.pkg, j.recipe, j.test ? 1 : 0, j.dryRun ? 1 : 0, j.eventId ?? null, j.rerunOf ?? null, process.pid, nowIso());
+      const id = Number(info.lastInsertRowid);
+      const data = toJson(j.trigger);
+      if (data !== null) insertTrigger.run(id, data);
+      return id;
+    });
+    const selectTrigger = db.prepare<[number], { data: string }>(`SELECT data FROM job_triggers WHERE job_id = ?`);
+    this.toRecord = (row) => toRecord(row, () => selectTrigger.get(row.id)?.data ?? null);
     this.finish = db.prepare(
       `UPDATE jobs SET status = @status, finished_at = @now, duration_ms = @duration, error = @error, summary = @summary
        WHERE id = @id AND status = 'running'`,
@@ -131,18 +141,7 @@ export class Jobs {
   }
 
   create(j: NewJob): number {
-    const info = this.insert.run(
-      j.pkg,
-      j.recipe,
-      j.test ? 1 : 0,
-      j.dryRun ? 1 : 0,
-      toJson(j.trigger),
-      j.eventId ?? null,
-      j.rerunOf ?? null,
-      process.pid,
-      nowIso(),
-    );
-    return Number(info.lastInsertRowid);
+    return this.insert(j);
   }
 
   /** Throws JOB_NOT_FOUND for an unknown id and JOB_NOT_RUNNING (a bug) when the job already finished. */
@@ -162,24 +161,24 @@ export class Jobs {
 
   get(id: number): JobRecord | undefined {
     const row = this.select.get(id);
-    return row && toRecord(row);
+    return row && this.toRecord(row);
   }
 
   list(q: JobQuery): JobRecord[] {
     return this.query
       .all({ pkg: q.pkg, recipe: q.recipe ?? null, status: q.status ?? null, limit: q.limit ?? 50 })
-      .map(toRecord);
+      .map(this.toRecord);
   }
 
   last(pkg: string, recipe: string): JobRecord | undefined {
     const row = this.lastStmt.get(pkg, recipe);
-    return row && toRecord(row);
+    return row && this.toRecord(row);
   }
 
   /** The newest succeeded job, test runs included, dry runs excluded (they changed nothing). */
   lastSucceeded(pkg: string, recipe: string): JobRecord | undefined {
     const row = this.lastOk.get(pkg, recipe);
-    return row && toRecord(row);
+    return row && this.toRecord(row);
   }
 
   /**
@@ -191,7 +190,7 @@ export class Jobs {
   }
 }
 
-function toRecord(row: JobRow): JobRecord {
+function toRecord(row: JobRow, readTrigger: () => string | null): JobRecord {
   const record = {
     id: row.id,
     pkg: row.pkg,
@@ -208,11 +207,11 @@ function toRecord(row: JobRow): JobRecord {
     error: fromJson(row.error),
     summary: fromJson(row.summary),
   };
-  // A trigger can be large (a 100,000-item batch is ~8 MB of JSON): parsed only when someone reads it.
+  // A trigger can be large (a 100,000-item batch is ~8 MB of JSON): read and parsed only when someone asks.
   let parsed: { value: unknown } | undefined;
   Object.defineProperty(record, 'trigger', {
     enumerable: true,
-    get: () => (parsed ??= { value: fromJson(row.trigger) }).value,
+    get: () => (parsed ??= { value: fromJson(readTrigger()) }).value,
   });
   return record;
 }

@@ -40,6 +40,24 @@ describe('store: opening and migrations', () => {
     expect(store.mappings('p').get('location', '1')).to.equal('2');
   });
 
+  it('moves a v2 database\'s inline job triggers to their own table (v3)', () => {
+    const dir = temp.dir();
+    const db = new Database(join(dir, 'state.db'));
+    migrate(db, 'state.db', 2);
+    db.prepare(
+      `INSERT INTO jobs (pkg, recipe, status, test, dry_run, trigger, started_at) VALUES ('p', 'r', 'succeeded', 0, 0, '{"items":[1,2]}', 'x')`,
+    ).run();
+    db.close();
+
+    const store = temp.open({ dataDir: dir });
+    const [job] = store.listJobs({ pkg: 'p' });
+    expect(job?.trigger).to.deep.equal({ items: [1, 2] });
+    store.close();
+    const raw = new Database(join(dir, 'state.db'), { readonly: true });
+    expect(raw.prepare('SELECT count(*) AS n FROM jobs WHERE trigger IS NOT NULL').get()).to.deep.equal({ n: 0 });
+    raw.close();
+  });
+
   it('refuses a database written by a newer version', () => {
     const dir = temp.dir();
     temp.open({ dataDir: dir }).close();
