@@ -30,7 +30,7 @@ const FAULTS: FaultOptions = {
 describe('faults: all-employees-sync of 2,000 employees while WIW fails 10% of calls', function () {
   this.timeout(120_000);
   const seed = generateSeed({ seed: SEED, employees: EMPLOYEES, wiwUsers: WIW_USERS });
-  const tmp = tempDir('recipes-faults-');
+  let tmp: { dir: string; remove: () => void };
   let expected: Expected;
   let pair: EmulatorPair;
   let rt: Runtime;
@@ -38,6 +38,7 @@ describe('faults: all-employees-sync of 2,000 employees while WIW fails 10% of c
   let all: JobRecord[];
 
   before(async () => {
+    tmp = tempDir('recipes-faults-');
     expected = await expectedRun(() => startEmulators({ seed }));
     pair = await startEmulators({ seed, wiwFaults: FAULTS });
     rt = openRuntime(pair, tmp.dir);
@@ -46,7 +47,7 @@ describe('faults: all-employees-sync of 2,000 employees while WIW fails 10% of c
   after(async () => {
     await rt?.close();
     await pair?.close();
-    tmp.remove();
+    tmp?.remove();
   });
 
   it('served every kind of fault during the run', () => {

@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import { startEmulators, type EmulatorPair } from '../../src/emulators/index.js';
 import { generateSeed } from '../../src/emulators/seed/index.js';
+import type { Seed } from '../../src/emulators/seed/types.js';
 import type { Runtime } from '../../src/engine/runtime/runtime.js';
 import type { JobRecord } from '../../src/engine/store/index.js';
 import { ALL, openRuntime, runSetup, tempDir } from '../faults/package-run.js';
@@ -44,8 +45,8 @@ function busiestMinute(seen: Seen[]): number {
 
 soakDescribe(`rate budget: all-employees-sync of ${SOAK_EMPLOYEES} employees against WIW's ${BUDGET} requests a minute`, function () {
   this.timeout(900_000);
-  const seed = generateSeed({ seed: 11, employees: SOAK_EMPLOYEES, wiwUsers: Math.round(SOAK_EMPLOYEES * 0.6) });
-  const tmp = tempDir('recipes-rate-');
+  let seed: Seed;
+  let tmp: { dir: string; remove: () => void };
   let pair: EmulatorPair;
   let proxy: CountingProxy;
   let rt: Runtime;
@@ -54,6 +55,8 @@ soakDescribe(`rate budget: all-employees-sync of ${SOAK_EMPLOYEES} employees aga
   let run: Seen[];
 
   before(async () => {
+    tmp = tempDir('recipes-rate-');
+    seed = generateSeed({ seed: 11, employees: SOAK_EMPLOYEES, wiwUsers: Math.round(SOAK_EMPLOYEES * 0.6) });
     pair = await startEmulators({ seed, wiwRateLimit: { limit: BUDGET, mode: '429' } });
     proxy = await startCountingProxy(pair.wiw.url);
     rt = openRuntime(pair, tmp.dir, {
@@ -70,7 +73,7 @@ soakDescribe(`rate budget: all-employees-sync of ${SOAK_EMPLOYEES} employees aga
     await rt?.close();
     await proxy?.close();
     await pair?.close();
-    tmp.remove();
+    tmp?.remove();
   });
 
   it('makes every create the plan asks for (created or reported as not created)', () => {
