@@ -27,6 +27,8 @@ process.stdout.write(
   JSON.stringify({
     wallMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    userMs: cpu.user / 1000,
+    systemMs: cpu.system / 1000,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     status: job?.status,
     error: job?.error,

@@ -1,5 +1,5 @@
 /**
- * Walking GoCo's offset-paginated lists one page at a time, sequentially, while HR may be changing the data.
+ * Walking GoCo's offset-paginated lists while HR may be changing the data.
  * Each page's raw records are yielded and dropped, so a caller keeps only what it parsed.
  *
  * Offset pages are cut from live data, so a change between two requests shifts records across a boundary:
@@ -43,22 +43,48 @@ function isLast(page: Page, consumed: number): boolean {
   return page.records.length === 0 || page.records.length < page.limit || (page.total !== undefined && consumed >= page.total);
 }
 
-export async function* walkByOffset(fetch: FetchPage, pageSize: number, what: string): AsyncGenerator<Chunk> {
+/** Pages of an id-ordered list requested ahead of the one being read (the transport's queue bounds them). */
+const READ_AHEAD = 3;
+
+export async function* walkByOffset(fetch: FetchPage, pageSize: number, what: string, readAhead = READ_AHEAD): AsyncGenerator<Chunk> {
   let offset = 0;
   let previousFirst: string | undefined;
+  let firstTotal: number | undefined;
+  let changed = false;
+  // Offsets of pages already requested; with latency per call, reading 100 pages one after the other
+  // would cost 100 round trips. Each page is still cut by its own offset, exactly as a sequential walk.
+  const ahead = new Map<number, Promise<Page>>();
+  const request = (at: number): Promise<Page> => {
+    const page = fetch({ limit: pageSize, offset: at });
+    page.catch(() => undefined); // awaited later, or dropped when the walk ends first
+    return page;
+  };
   for (;;) {
-    const page = await fetch({ limit: pageSize, offset });
+    const page = await (ahead.get(offset) ?? request(offset));
+    ahead.delete(offset);
     const first = recordId(page.records[0]);
     // A server that ignores `offset` would otherwise be read forever.
     if (offset > 0 && first !== undefined && first === previousFirst) {
       throw badResponse(what, `offset ${offset} returned the same page again`);
     }
     previousFirst = first;
+    firstTotal ??= page.total;
+    if (page.total !== firstTotal) changed = true;
     const consumed = offset + page.records.length;
+    if (readAhead > 0 && !isLast(page, consumed) && page.total !== undefined) {
+      // Only pages the server says exist: a stable list costs exactly its pages.
+      for (let k = 0, at = consumed; k < readAhead && at < page.total; k++, at += page.limit) {
+        if (!ahead.has(at)) ahead.set(at, request(at));
+      }
+    }
     yield { records: page.records, remaining: remainingAfter(page, consumed) };
-    if (isLast(page, consumed)) return;
+    if (isLast(page, consumed)) break;
     offset = consumed;
   }
+  // Pages read ahead may be served out of order, so a hire during the walk could shift a record past
+  // every page that asked for it. When the list changed, read it once more in order (callers keep the
+  // later copy of a record seen twice).
+  if (changed && readAhead > 0) yield* walkByOffset(fetch, pageSize, what, 0);
 }
 
 export interface UpdateWalk {
