@@ -118,9 +118,11 @@ export class Transport {
     if (attempt > 1) this.stats.retries += 1;
     this.#logger.debug({ connector: where.name, method: where.method, path: where.path, attempt }, 'http attempt');
     try {
+      const searchParams = definedParams(options.searchParams);
+      // Only the options a request has: got merges every key it is given into a fresh Options object.
       const response = await this.#client(this.#relativePath(options.path), {
         method: where.method,
-        searchParams: definedParams(options.searchParams),
+        ...(searchParams === undefined ? {} : { searchParams }),
         ...(options.json === undefined ? {} : { json: options.json }),
         ...(options.headers === undefined ? {} : { headers: options.headers }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
