@@ -22,11 +22,14 @@ describe('http backoff and rate window', () => {
   it('ignores an unreadable Retry-After', () => {
     expect([parseRetryAfter('soon', 0), parseRetryAfter(undefined, 0)]).to.deep.equal([undefined, undefined]);
   });
-  it('spreads 100 requests per minute one per 600 ms, plus a 1 ms margin', () => {
-    expect(rateWindow(100)).to.deep.equal({ interval: 601, intervalCap: 1 });
+  it('spreads 100 requests per minute one per 600 ms, plus a 2 ms margin', () => {
+    expect(rateWindow(100)).to.deep.equal({ interval: 602, intervalCap: 1 });
   });
-  it('spreads 1200 requests per minute one per 50 ms, plus a 1 ms margin', () => {
-    expect(rateWindow(1200)).to.deep.equal({ interval: 51, intervalCap: 1 });
+  it('spreads 600 requests per minute two per 200 ms, plus a 2 ms margin', () => {
+    expect(rateWindow(600)).to.deep.equal({ interval: 202, intervalCap: 2 });
+  });
+  it('spreads 1200 requests per minute four per 200 ms, plus a 2 ms margin', () => {
+    expect(rateWindow(1200)).to.deep.equal({ interval: 202, intervalCap: 4 });
   });
   it('never allows more than the budget in a minute, and allows at least 95% of it', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 200_000 }), (rpm) => {

@@ -62,24 +62,26 @@ describe('http transport: concurrency, rate budget, close and abort', () => {
   it('keeps request starts within the per-minute budget in every rolling window', async () => {
     server.reset((_req, res) => json(res, 200, {}));
     const { logger, records } = recordingLogger();
-    // 1200 per minute = 20 per second, one per 51 ms; 25 requests take about 1.2 s.
+    // 1200 per minute = four per 202 ms window; 25 requests take six windows, about 1.2 s.
     transport = new Transport({ name: 'test', prefixUrl: server.url, requestsPerMinute: 1200, logger });
     await Promise.all(Array.from({ length: 25 }, () => transport!.request({ path: '/users' })));
     const starts = records.filter((r) => r.msg === 'http attempt').map((r) => r.time as number);
     const busiestSecond = Math.max(...starts.map((time) => starts.filter((t) => t >= time && t < time + 1000).length));
-    expect([starts.length, busiestSecond <= 20, starts.at(-1)! - starts[0]! >= 24 * 51 - 20])
+    expect([starts.length, busiestSecond <= 20, starts.at(-1)! - starts[0]! >= 6 * 202 - 20])
       .to.deep.equal([25, true, true]);
   });
 
   it('counts retries against the budget', async () => {
     server.reset((_req, res, _body, hit) => (hit === 1 ? json(res, 503, {}) : json(res, 200, {})));
     const { logger, records } = recordingLogger();
-    // 600 per minute: one start per 101 ms, even for a retry whose backoff is zero.
+    // 600 per minute: two starts per 202 ms window, even for retries whose backoff is zero.
     transport = new Transport({ name: 'test', prefixUrl: server.url, requestsPerMinute: 600, logger,
       sleep: async () => undefined });
-    await transport.request({ path: '/users' });
+    await Promise.all([transport.request({ path: '/users' }), transport.request({ path: '/users' })]);
     const starts = records.filter((r) => r.msg === 'http attempt').map((r) => r.time as number);
-    expect(starts[1]! - starts[0]!).to.be.at.least(101 - 20);
+    // Three attempts (one retried): the third must wait for the next window.
+    expect(starts).to.have.length(3);
+    expect(starts[2]! - starts[0]!).to.be.at.least(202 - 20);
   });
 
   it('close() waits for requests already made', async () => {
