@@ -81,7 +81,7 @@ describe('cli: serve', function () {
 
     before(async () => {
       s = serve();
-      await s.waitFor(/^employee-sync: running its trigger \(poll goco\.employee_changed every 0\.15s\)/);
+      await s.waitFor(/^employee-sync: running its trigger \(poll goco\.employee_changed every 150ms\)/);
 
       let mark = s.mark();
       const c0 = change(0);
