@@ -107,6 +107,9 @@ export class Server {
     const t = recipe.trigger;
     const every = t.type === 'poll' || t.type === 'schedule' ? t.everyMs : 60_000;
     while (!signal.aborted && !this.options.signal.aborted) {
+      // Polls start every `every` ms whatever the jobs took, so a busy recipe does not fall further behind
+      // by sleeping a full interval after each batch.
+      const started = performance.now();
       try {
         if (t.type === 'poll') {
           const events = await this.rt.poll(recipe, t.batch);
@@ -132,7 +135,7 @@ export class Server {
           return reason;
         }
       }
-      await wait(every, AbortSignal.any([signal, this.options.signal]));
+      await wait(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
     }
     return undefined;
   }
