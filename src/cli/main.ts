@@ -35,7 +35,7 @@ export function buildProgram(): Command {
     .description('Run integration recipes; ships the WIW Provisioning package (GoCo -> When I Work).')
     .option('--data-dir <dir>', 'state store folder (env RECIPES_DATA_DIR)', process.env.RECIPES_DATA_DIR ?? './.recipes')
     .option('--package <dir>', 'package folder (env RECIPES_PACKAGE; default: the shipped WIW Provisioning package)', process.env.RECIPES_PACKAGE ?? shippedPackage())
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace; logs go to stderr', 'warn')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace; logs go to stderr (JSON lines)', 'error')
     .option('--log-file <file>', 'write logs to this file instead of stderr')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();

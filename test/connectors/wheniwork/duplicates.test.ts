@@ -46,6 +46,20 @@ describe('wheniwork connector: find_duplicates', () => {
       { id: 'c', employeeNumber: 'E7', firstName: 'Zed', lastName: 'Zed' },
     ];
     const out = findDuplicates({ users, people, region: 'US' });
-    expect(out.groups.filter((g) => g.employee?.id === 'b')).to.deep.equal([]);
+    // User 7 carries E7 (Zed's number), so only the unlinked user 8 is taken for Dee Fox (E2).
+    expect(out.groups.filter((g) => g.employee?.id === 'b').map((g) => g.users.map((u) => u.id))).to.deep.equal([[8]]);
+  });
+
+  it('names the GoCo FAQ duplicate: one unlinked user with the same name but another email and phone', () => {
+    const people = [{ id: 'm', employeeNumber: 'E9', firstName: 'Cy', lastName: 'Moe', workEmail: 'cy@new.example', mobilePhone: '612 555 0999' }];
+    const out = findDuplicates({ users: users.filter((u) => u.id === 5), people, region: 'US' });
+    expect(out.groups).to.have.length(1);
+    expect(out.groups[0]!.employee).to.include({ id: 'm', name: 'Cy Moe' });
+    expect(out.groups[0]!.reason).to.match(/same name as a GoCo employee, but a different email and phone/);
+  });
+
+  it('does not name a user the sync would match by email', () => {
+    const people = [{ id: 'm', employeeNumber: 'E9', firstName: 'Cy', lastName: 'Moe', workEmail: 'cy1@x.example' }];
+    expect(findDuplicates({ users: users.filter((u) => u.id === 5), people, region: 'US' }).groups).to.deep.equal([]);
   });
 });

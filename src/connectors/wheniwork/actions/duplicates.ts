@@ -63,7 +63,8 @@ export function findDuplicates(input: DuplicatesInput): { groups: DuplicateGroup
   const groups: DuplicateGroup[] = [];
   const seen = new Set<string>();
   const emit = (members: WiwUserLike[], reason: string, employee?: DuplicateGroup['employee']): void => {
-    if (members.length < 2) return;
+    // One user is a group only beside the employee it probably stands for (GoCo's FAQ duplicate).
+    if (members.length < (employee === undefined ? 2 : 1)) return;
     // A set of users is reported once among user groups, and once more at most, naming the employee.
     const key = `${employee === undefined ? 'u' : 'e'}:${members.map((u) => String(u.id)).sort().join(',')}`;
     if (seen.has(key)) return;
@@ -104,10 +105,17 @@ export function findDuplicates(input: DuplicatesInput): { groups: DuplicateGroup
           return c === undefined || c === own || !keys.has(c);
         }), 'name');
       }
-      if (fits.size < 2) continue;
+      // GoCo's FAQ case: the only user that fits is an unlinked one with the same name but another email and
+      // phone. The sync cannot match it, so it creates a second user for the same person.
+      const [only, onlyBy] = fits.size === 1 ? [...fits][0]! : [undefined, undefined];
+      const faq = only !== undefined && onlyBy?.size === 1 && onlyBy.has('name') && code(only.employee_code) === undefined;
+      if (fits.size < 2 && !faq) continue;
       const bys = ['employee code', 'email', 'phone', 'name'].filter((b) => [...fits.values()].some((s) => s.has(b)));
       const first = (person.preferredName ?? '').trim() || (person.firstName ?? '').trim();
-      emit([...fits.keys()], `same employee (${bys.join(', ')})`, {
+      const reason = faq
+        ? 'same name as a GoCo employee, but a different email and phone and no employee code: the sync cannot match it'
+        : `same employee (${bys.join(', ')})`;
+      emit([...fits.keys()], reason, {
         id: String(person.id),
         employee_number: person.employeeNumber === null || person.employeeNumber === undefined ? null : String(person.employeeNumber),
         name: `${first} ${(person.lastName ?? '').trim()}`.trim(),
