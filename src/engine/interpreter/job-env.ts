@@ -4,20 +4,9 @@ import type { RecipeModel } from '../model.js';
 import type { ConnectorDef, Logger, Mappings } from '../types.js';
 
 export type Scope = Record<string, unknown>;
-export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'planned' | 'stopped';
-
-export interface StepRecord {
-  seq: number;
-  stepId: string;
-  /** Where in the recipe, with loop items: `each[3].create`. */
-  path: string;
-  status: StepStatus;
-  input?: unknown;
-  output?: unknown;
-  error?: unknown;
-  startedAt: string;
-  durationMs: number;
-}
+// A step record is what the store keeps of a step: one description of it, the store's.
+export type { StepRecord, StepStatus } from '../store/index.js';
+import type { StepRecord } from '../store/index.js';
 
 export type JobEvent =
   | { type: 'progress'; jobId: number; step: string; done: number; total?: number }

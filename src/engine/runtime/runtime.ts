@@ -211,7 +211,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   steps(jobId: number): StepRecord[] {
     this.job(jobId);
-    return this.store.getSteps(jobId) as StepRecord[];
+    return this.store.getSteps(jobId);
   }
 
   /** Asks a running job to stop after the step in flight. */
