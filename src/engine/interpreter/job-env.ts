@@ -1,12 +1,12 @@
 /** What a job runs with, and how it ends. The runtime builds the env; the interpreter only reads it. */
 import type { SerializedError } from '../errors.js';
 import type { RecipeModel } from '../model.js';
+import type { StepRecord } from '../store/index.js';
 import type { ConnectorDef, Logger, Mappings } from '../types.js';
 
-export type Scope = Record<string, unknown>;
 // A step record is what the store keeps of a step: one description of it, the store's.
 export type { StepRecord, StepStatus } from '../store/index.js';
-import type { StepRecord } from '../store/index.js';
+export type Scope = Record<string, unknown>;
 
 export type JobEvent =
   | { type: 'progress'; jobId: number; step: string; done: number; total?: number }
