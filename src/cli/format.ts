@@ -10,6 +10,13 @@ export function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ')).join('\n');
 }
 
+/** A list's length; a record keeps long lists as their first items and a closing "... (N in all)". */
+function listLength(list: unknown[]): number {
+  const last = list[list.length - 1];
+  const all = typeof last === 'string' ? /\((\d+) in all\)$/.exec(last) : null;
+  return all ? Number(all[1]) : list.length;
+}
+
 function brief(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'object') return String(value).slice(0, 80);
@@ -18,7 +25,7 @@ function brief(value: unknown): string {
   const parts: string[] = [];
   for (const [k, x] of Object.entries(v)) {
     if (typeof x === 'number' || typeof x === 'boolean') parts.push(`${k}=${x}`);
-    else if (Array.isArray(x)) parts.push(`${k}: ${x.length}`);
+    else if (Array.isArray(x)) parts.push(`${k}: ${listLength(x)}`);
     else if (typeof x === 'string' && x.length < 40) parts.push(`${k}=${x}`);
     if (parts.length >= 6) break;
   }
