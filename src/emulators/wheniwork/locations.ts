@@ -1,11 +1,7 @@
-/**
- * /2/locations (WIW "schedules"). Deletes are soft and, like WIW, keep the record "for historical purposes";
- * a deleted location is also taken off every user's `locations` so later user updates stay valid.
- */
-import type { EmulatorRequest, Reply } from '../shared/http.js';
-import { type ApiContext, MANAGERS, requireRole } from './auth.js';
-import { invalidField, notFound } from './errors.js';
-import { type Body, bodyObject, optBool, optString, queryBool, queryIds, reqString } from './fields.js';
+/** /2/locations (WIW "schedules"): the field rules; the handlers are catalog.ts's. */
+import { catalogHandlers } from './catalog.js';
+import { invalidField } from './errors.js';
+import { type Body, optBool, optString, reqString } from './fields.js';
 import type { WiwLocation } from './types.js';
 
 type LocationPatch = Partial<Pick<WiwLocation, 'name' | 'address' | 'coordinates' | 'is_default' | 'sort'>>;
@@ -34,51 +30,13 @@ function readPatch(body: Body, create: boolean): LocationPatch {
   return patch;
 }
 
-function findLocation(ctx: ApiContext, id: number): WiwLocation {
-  const loc = ctx.acc.locations.get(id);
-  if (!loc) throw notFound('Location');
-  return loc;
-}
+const locations = catalogHandlers<WiwLocation>({
+  one: 'location',
+  records: (acc) => acc.locations,
+  make: (ctx, patch) => ctx.state.makeLocation(ctx.acc.account.id, patch),
+  readPatch,
+  onDelete: (now) => ({ deleted_at: now }),
+  userField: 'locations',
+});
 
-/** `show_deleted=true` is an emulator extension; WIW documents only `only_unconfirmed` (ignored here). */
-export function listLocations(ctx: ApiContext, req: EmulatorRequest): Reply {
-  const showDeleted = queryBool(req.query.get('show_deleted'), false);
-  const locations = [...ctx.acc.locations.values()].filter((l) => showDeleted || !l.is_deleted);
-  return { status: 200, body: { locations } };
-}
-
-export function getLocation(ctx: ApiContext, _req: EmulatorRequest, id: number): Reply {
-  return { status: 200, body: { location: findLocation(ctx, id) } };
-}
-
-export function createLocation(ctx: ApiContext, req: EmulatorRequest): Reply {
-  requireRole(ctx, MANAGERS);
-  const patch = readPatch(bodyObject(req), true);
-  const location = ctx.state.makeLocation(ctx.acc.account.id, { ...patch, name: patch.name as string });
-  ctx.acc.locations.set(location.id, location);
-  return { status: 200, body: { location } };
-}
-
-export function updateLocation(ctx: ApiContext, req: EmulatorRequest, id: number): Reply {
-  requireRole(ctx, MANAGERS);
-  const location = findLocation(ctx, id);
-  Object.assign(location, readPatch(bodyObject(req), false), { updated_at: ctx.state.stamp() });
-  return { status: 200, body: { location } };
-}
-
-/** `DELETE /2/locations/{id}` or `DELETE /2/locations?ids=1,2,3`. */
-export function deleteLocations(ctx: ApiContext, req: EmulatorRequest, id?: number): Reply {
-  requireRole(ctx, MANAGERS);
-  const ids = id !== undefined ? [id] : (queryIds(req.query.get('ids')) ?? []);
-  if (ids.length === 0) throw invalidField('Give a location id in the path or an ids query list.');
-  const found = ids.map((i) => findLocation(ctx, i));
-  const now = ctx.state.stamp();
-  for (const loc of found) {
-    if (loc.is_deleted) continue;
-    Object.assign(loc, { is_deleted: true, deleted_at: now, updated_at: now });
-    for (const u of ctx.acc.users.values()) {
-      if (u.locations.includes(loc.id)) u.locations = u.locations.filter((l) => l !== loc.id);
-    }
-  }
-  return { status: 200, body: { success: true } };
-}
+export const { list: listLocations, get: getLocation, create: createLocation, update: updateLocation, remove: deleteLocations } = locations;

@@ -1,8 +1,7 @@
-/** /2/positions. Soft deletes like locations; a deleted position is taken off every user's `positions`. */
-import type { EmulatorRequest, Reply } from '../shared/http.js';
-import { type ApiContext, MANAGERS, requireRole } from './auth.js';
-import { invalidField, notFound } from './errors.js';
-import { type Body, bodyObject, optBool, optString, queryBool, queryIds, reqString } from './fields.js';
+/** /2/positions: the field rules; the handlers are catalog.ts's. */
+import { catalogHandlers } from './catalog.js';
+import { invalidField } from './errors.js';
+import { type Body, optBool, optString, reqString } from './fields.js';
 import type { WiwPosition } from './types.js';
 
 type PositionPatch = Partial<Pick<WiwPosition, 'name' | 'color' | 'sort' | 'tips_tracking'>>;
@@ -29,50 +28,12 @@ function readPatch(body: Body, create: boolean): PositionPatch {
   return patch;
 }
 
-function findPosition(ctx: ApiContext, id: number): WiwPosition {
-  const pos = ctx.acc.positions.get(id);
-  if (!pos) throw notFound('Position');
-  return pos;
-}
+const positions = catalogHandlers<WiwPosition>({
+  one: 'position',
+  records: (acc) => acc.positions,
+  make: (ctx, patch) => ctx.state.makePosition(ctx.acc.account.id, patch),
+  readPatch,
+  userField: 'positions',
+});
 
-export function listPositions(ctx: ApiContext, req: EmulatorRequest): Reply {
-  const showDeleted = queryBool(req.query.get('show_deleted'), false);
-  const positions = [...ctx.acc.positions.values()].filter((p) => showDeleted || !p.is_deleted);
-  return { status: 200, body: { positions } };
-}
-
-export function getPosition(ctx: ApiContext, _req: EmulatorRequest, id: number): Reply {
-  return { status: 200, body: { position: findPosition(ctx, id) } };
-}
-
-export function createPosition(ctx: ApiContext, req: EmulatorRequest): Reply {
-  requireRole(ctx, MANAGERS);
-  const patch = readPatch(bodyObject(req), true);
-  const position = ctx.state.makePosition(ctx.acc.account.id, { ...patch, name: patch.name as string });
-  ctx.acc.positions.set(position.id, position);
-  return { status: 200, body: { position } };
-}
-
-export function updatePosition(ctx: ApiContext, req: EmulatorRequest, id: number): Reply {
-  requireRole(ctx, MANAGERS);
-  const position = findPosition(ctx, id);
-  Object.assign(position, readPatch(bodyObject(req), false), { updated_at: ctx.state.stamp() });
-  return { status: 200, body: { position } };
-}
-
-/** `DELETE /2/positions/{id}` or `DELETE /2/positions?ids=1,2,3`. */
-export function deletePositions(ctx: ApiContext, req: EmulatorRequest, id?: number): Reply {
-  requireRole(ctx, MANAGERS);
-  const ids = id !== undefined ? [id] : (queryIds(req.query.get('ids')) ?? []);
-  if (ids.length === 0) throw invalidField('Give a position id in the path or an ids query list.');
-  const found = ids.map((i) => findPosition(ctx, i));
-  const now = ctx.state.stamp();
-  for (const pos of found) {
-    if (pos.is_deleted) continue;
-    Object.assign(pos, { is_deleted: true, updated_at: now });
-    for (const u of ctx.acc.users.values()) {
-      if (u.positions.includes(pos.id)) u.positions = u.positions.filter((p) => p !== pos.id);
-    }
-  }
-  return { status: 200, body: { success: true } };
-}
+export const { list: listPositions, get: getPosition, create: createPosition, update: updatePosition, remove: deletePositions } = positions;
