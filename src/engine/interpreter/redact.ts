@@ -51,6 +51,25 @@ export function forRecord(value: unknown, secrets: readonly string[], cap = RECO
   return { truncated: true, bytes: json.length, preview: json.slice(0, cap) };
 }
 
+/**
+ * The whole value with secret values and secret-named keys replaced, nothing cut: for what a job keeps
+ * whole (its summary and error), where a recipe author might have put a property by mistake.
+ */
+export function withoutSecrets(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') {
+    let out = value;
+    for (const s of secrets) if (s && out.includes(s)) out = out.split(s).join(REDACTED);
+    return out;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutSecrets(v, secrets));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY_PATTERN.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : withoutSecrets(v, secrets);
+  }
+  return out;
+}
+
 /** Replaces secret values inside a message (errors from third parties may echo what they were sent). */
 export function scrubText(text: string, secrets: readonly string[]): string {
   return shrink(text, secrets, 0) as string;

@@ -6,6 +6,7 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import { liveMappings } from '../builtins/mappings.js';
 import { RecipeError, serializeError, UserError } from '../errors.js';
 import { runJob } from '../interpreter/run-job.js';
+import { withoutSecrets } from '../interpreter/redact.js';
 import type { JobEvent, StepRecord } from '../interpreter/job-env.js';
 import { loadPackageOrThrow } from '../loader/load-package.js';
 import { silentLogger } from '../logger.js';
@@ -290,10 +291,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       });
       flush();
       const error = outcome.error ?? (outcome.message && outcome.status !== 'succeeded' ? { code: 'JOB_STOPPED', kind: 'operational', message: outcome.message } : undefined);
-      this.store.finishJob(jobId, { status: outcome.status, error, summary: outcome.summary ?? (outcome.message ? { message: outcome.message } : undefined) });
+      const summary = outcome.summary ?? (outcome.message ? { message: outcome.message } : undefined);
+      this.store.finishJob(jobId, { status: outcome.status, error: withoutSecrets(error, secrets), summary: withoutSecrets(summary, secrets) });
     } catch (error) {
       flush();
-      this.store.finishJob(jobId, { status: 'failed', error: serializeError(error) });
+      this.store.finishJob(jobId, { status: 'failed', error: withoutSecrets(serializeError(error), secrets) });
       logger.error({ err: serializeError(error) }, 'job crashed');
     } finally {
       this.running.delete(jobId);
