@@ -1,5 +1,5 @@
 /**
- * One GoCo connection: the shared Transport (one got client, one queue) plus the calls the actions need, each
+ * One GoCo connection: the shared Transport (one keep-alive agent, one queue) plus the calls the actions need, each
  * returning wire.ts shapes with transport errors translated into GoCo ones. Building it touches no network.
  */
 import { Transport } from '../http/index.js';

@@ -1,8 +1,8 @@
 /**
- * One HTTP transport per connection: one got instance, one keep-alive agent pair and one PQueue. Every attempt,
+ * One HTTP transport per connection: one keep-alive agent pair and one PQueue. Every attempt,
  * retries included, goes through the queue, so `concurrency` and `requestsPerMinute` bound what the server sees.
  *
- * Lifecycle of `request()`: wait for a queue slot -> one attempt (got, no retries of its own) -> classify:
+ * Lifecycle of `request()`: wait for a queue slot -> one attempt (`send`, no retries of its own) -> classify:
  * success | retry after a pause (outside the queue) | coded error. What is retried:
  * - network errors and timeouts, but only when the request is idempotent or provably never sent (refused);
  *   otherwise HTTP_AMBIGUOUS, so the caller looks the record up instead of creating it twice;
@@ -12,7 +12,6 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { got, RequestError, TimeoutError, type Got } from 'got';
 import PQueue from 'p-queue';
 import { pino } from 'pino';
 import type { Logger } from '../../engine/types.js';
@@ -26,6 +25,7 @@ import {
   type TransportResponse, type TransportStats,
 } from './options.js';
 import { rateWindow } from './rate-window.js';
+import { send, SendError } from './send.js';
 
 type Attempt =
   | { kind: 'response'; status: number; headers: ResponseHeaders; text: string }
@@ -38,11 +38,12 @@ export class Transport {
   readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0 };
   readonly #options: ResolvedOptions;
   readonly #logger: Logger;
-  readonly #client: Got;
   readonly #queue: PQueue;
   readonly #agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   readonly #active = new Set<Promise<unknown>>();
   readonly #prefixPath: string;
+  /** `prefixUrl` with exactly one trailing slash, or '' when paths are absolute URLs. */
+  readonly #base: string;
   #closed = false;
 
   constructor(options: TransportOptions) {
@@ -54,15 +55,7 @@ export class Transport {
       concurrency: o.concurrency,
       ...(o.requestsPerMinute === undefined ? {} : { ...rateWindow(o.requestsPerMinute), strict: true }),
     });
-    this.#client = got.extend({
-      ...(o.prefixUrl === undefined ? {} : { prefixUrl: o.prefixUrl }),
-      headers: o.headers,
-      timeout: { request: o.timeoutMs },
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      responseType: 'text',
-      agent: this.#agents,
-    });
+    this.#base = o.prefixUrl === undefined ? '' : `${o.prefixUrl.replace(/\/+$/, '')}/`;
   }
 
   /** Sends one request, retrying what is safe to retry; resolves with the parsed body or rejects with a RecipeError. */
@@ -118,16 +111,16 @@ export class Transport {
     if (attempt > 1) this.stats.retries += 1;
     this.#logger.debug({ connector: where.name, method: where.method, path: where.path, attempt }, 'http attempt');
     try {
-      const searchParams = definedParams(options.searchParams);
-      // Only the options a request has: got merges every key it is given into a fresh Options object.
-      const response = await this.#client(this.#relativePath(options.path), {
+      const sent = await send({
+        url: this.#url(options),
         method: where.method,
-        ...(searchParams === undefined ? {} : { searchParams }),
-        ...(options.json === undefined ? {} : { json: options.json }),
-        ...(options.headers === undefined ? {} : { headers: options.headers }),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        headers: options.headers === undefined ? this.#options.headers : { ...this.#options.headers, ...options.headers },
+        body: options.json === undefined ? undefined : JSON.stringify(options.json),
+        timeoutMs: this.#options.timeoutMs,
+        signal: options.signal,
+        agents: this.#agents,
       });
-      return { kind: 'response', status: response.statusCode, headers: response.headers, text: String(response.body ?? '') };
+      return { kind: 'response', ...sent };
     } catch (error) {
       return { kind: 'error', error };
     }
@@ -157,17 +150,20 @@ export class Transport {
 
   #onError(error: unknown, where: Where, attempt: number, idempotent: boolean, signal: AbortSignal | undefined): Next {
     if (signal?.aborted) throw abortedError(where, signal.reason);
-    if (!(error instanceof RequestError)) throw error;
-    const code = typeof error.code === 'string' ? error.code : undefined;
-    const timedOut = error instanceof TimeoutError;
+    if (!(error instanceof SendError)) throw error;
+    const { code, timedOut } = error;
     const failure = { code, timedOut, attempts: attempt, timeoutMs: this.#options.timeoutMs };
     if (!idempotent && !wasNotSent(code)) throw networkError(where, { ...failure, ambiguous: true }, error);
     if (attempt > this.#options.retries) throw networkError(where, { ...failure, ambiguous: false }, error);
     return { errorCode: code };
   }
 
-  #relativePath(path: string): string {
-    return this.#options.prefixUrl === undefined ? path : path.replace(/^\/+/, '');
+  #url(options: RequestOptions): URL {
+    const url = new URL(this.#base === '' ? options.path : this.#base + options.path.replace(/^\/+/, ''));
+    for (const [key, value] of Object.entries(options.searchParams ?? {})) {
+      if (value !== undefined) url.searchParams.append(key, String(value));
+    }
+    return url;
   }
 
   #displayPath(path: string): string {
@@ -190,13 +186,6 @@ function parseBody(text: string): { ok: true; value: unknown } | { ok: false; er
   } catch (error) {
     return { ok: false, error };
   }
-}
-
-function definedParams(params: RequestOptions['searchParams']): Record<string, string | number | boolean> | undefined {
-  if (params === undefined) return undefined;
-  const out: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) out[key] = value;
-  return out;
 }
 
 function resolve(options: TransportOptions): ResolvedOptions {

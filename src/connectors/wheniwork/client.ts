@@ -1,5 +1,5 @@
 /**
- * The connection handle `connect` returns: ONE transport (one got client, one queue, so `concurrency` and
+ * The connection handle `connect` returns: ONE transport (one keep-alive agent, one queue, so `concurrency` and
  * `requests_per_minute` hold for logins and API calls together) and the session. No network until the
  * first call. Calls to `/2` carry the session's headers; a 401 renews the login once and repeats the call
  * (the server did nothing, so repeating is safe even for a POST).
