@@ -18,6 +18,11 @@ export function row(bench: string, metric: string, value: number, unit: string, 
   return { bench, metric, value: Math.round(value * 100) / 100, unit, target: `${op} ${Math.round(bound * 100) / 100}`, ok, note };
 }
 
+/** A figure reported for context, with no target of its own. */
+export function info(bench: string, metric: string, value: number, unit: string, note?: string): BenchRow {
+  return { bench, metric, value: Math.round(value * 1000) / 1000, unit, target: '', ok: true, note };
+}
+
 export class JsonChild {
   readonly child: ChildProcess;
   private readonly lines: AsyncIterableIterator<string>;

@@ -1,12 +1,15 @@
 /**
  * One measured recipe run in a fresh process: opens the runtime on a data dir, optionally sets properties
  * (JSON in env BENCH_PROPERTIES) and runs setup recipes, then runs the measured recipe and prints one JSON
- * line: wall ms, CPU ms of this process during the run, peak RSS, job status and summary.
+ * line: wall ms, CPU ms of this process during the run, peak RSS, job status and summary. The heap is
+ * sized as the `recipes` command sizes it (src/cli/heap.ts), so the figures are the CLI's.
  */
 import { resolve } from 'node:path';
+import { tuneHeap } from '../src/cli/heap.js';
 import { connectors } from '../src/connectors/index.js';
 import { Runtime } from '../src/engine/runtime/runtime.js';
 
+tuneHeap();
 const [dataDir, recipe, ...setup] = process.argv.slice(2) as [string, string, ...string[]];
 const rt = Runtime.open({ packageDir: resolve(process.env.BENCH_PACKAGE ?? 'recipes/wiw-provisioning'), dataDir, connectors, recordItems: 20 });
 if (process.env.BENCH_PROPERTIES) {

@@ -8,7 +8,7 @@ import {
   type Location,
 } from './model.js';
 import { walkByOffset, walkByUpdate, type FetchPage } from './pager.js';
-import { normaliseTimestamp, toDepartment, toEmployee, toLocation, type Collection, type Parsed } from './wire.js';
+import { normaliseTimestamp, Strings, toDepartment, toEmployee, toLocation, type Collection, type Parsed } from './wire.js';
 
 type Ctx = ActionContext<GocoClient>;
 
@@ -50,8 +50,9 @@ const listEmployees: ActionDef<ListEmployeesInput, ListResult<Employee>, GocoCli
       ? walkByOffset(fetch, pageSize, 'list employees')
       : walkByUpdate(fetch, { pageSize, since, what: 'list employees' });
     const includeTerminated = input.include_terminated ?? true;
+    const strings = new Strings();
     return collect(chunks, {
-      parse: toEmployee,
+      parse: (raw) => toEmployee(raw, strings),
       idOf: (e) => e.id,
       noun: 'employee',
       ...(includeTerminated ? {} : { keep: (e: Employee) => e.status !== 'terminated' }),

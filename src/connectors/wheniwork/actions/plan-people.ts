@@ -86,12 +86,19 @@ export function planPeople(input: MatchInput): MatchOutput {
   const { region } = input;
   const plan = matchPeople(input.people, input.users, { region });
   const cache = new Map<GocoPerson, Desired>();
+  // One frozen `[id]` per WIW id, shared by everyone at that location or position (100,000 people, 200 ids).
+  const lists = new Map<number | undefined, number[]>();
+  const list = (id: number | undefined): number[] => {
+    let ids = lists.get(id);
+    if (ids === undefined) lists.set(id, (ids = Object.freeze(id === undefined ? [] : [id]) as number[]));
+    return ids;
+  };
   const desired = (person: GocoPerson): Desired => {
     let d = cache.get(person);
     if (d === undefined) {
       const location = mapped(input.locations, person.workLocationId);
       const position = mapped(input.positions, person.departmentId);
-      d = { ...desiredUser(person, region), locations: location === undefined ? [] : [location], positions: position === undefined ? [] : [position] };
+      d = { ...desiredUser(person, region), locations: list(location), positions: list(position) };
       cache.set(person, d);
     }
     return d;
