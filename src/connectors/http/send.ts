@@ -58,10 +58,13 @@ export function send(r: SendRequest): Promise<Sent> {
       let text = '';
       res.on('data', (chunk: string) => { text += chunk; });
       res.on('error', (error: NodeJS.ErrnoException) => fail(new SendError(error.message, error.code, false, { cause: error })));
+      const cut = (): void => fail(new SendError('the connection closed before the response was complete', 'ECONNRESET', false));
+      // A body cut short ends with 'end', 'error' or only 'close', depending on where the socket died.
+      res.on('close', () => { if (!res.complete) cut(); });
       res.on('end', () => {
         if (settled) return;
         if (!res.complete) {
-          fail(new SendError('the connection closed before the response was complete', 'ECONNRESET', false));
+          cut();
           return;
         }
         settled = true;

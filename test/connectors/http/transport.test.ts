@@ -139,6 +139,20 @@ describe('http transport: responses, retries and errors', () => {
     expect([response.body, server.seen.length]).to.deep.equal([{ ok: 1 }, 2]);
   });
 
+  it('retries a GET whose body was cut short, and reports a cut POST as HTTP_AMBIGUOUS', async () => {
+    const cutShort = (res: http.ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"users": [1, 2');
+      setImmediate(() => res.socket?.destroy());
+    };
+    server.reset((_req, res, _body, hit) => (hit === 1 ? cutShort(res) : json(res, 200, { ok: 1 })));
+    const response = await make().request({ path: '/users' });
+    expect([response.body, server.seen.length]).to.deep.equal([{ ok: 1 }, 2]);
+    server.reset((_req, res) => cutShort(res));
+    const error = await failure(make().request({ method: 'POST', path: '/users', json: {} }));
+    expect([error.code, error.details.errorCode]).to.deep.equal(['HTTP_AMBIGUOUS', 'ECONNRESET']);
+  });
+
   it('retries a POST refused before sending, then reports HTTP_NETWORK', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
