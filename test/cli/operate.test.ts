@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { startEmulators, type EmulatorPair } from '../../src/emulators/index.js';
 import { generateSeed } from '../../src/emulators/seed/index.js';
 import { BIN, cliEnv, cliFor, ROOT, TempDirs, TERMINAL_CONTROL, type Cli, type Result } from './helpers.js';
+import { skipBecause } from '../skip.js';
 
 interface JobJson {
   id: number;
@@ -111,7 +112,7 @@ describe('cli: properties, test runs and job history', function () {
     });
 
     it('a secret left out on a terminal is asked for with hidden input', async function () {
-      if (!hasScript) this.skip(); // needs util-linux `script` for a pseudo-terminal
+      if (!hasScript) skipBecause(this, 'needs util-linux `script` for a pseudo-terminal');
       const other = cli.copy(dirs);
       const prompted = await onTerminal(other, ['properties', 'set', 'wiw_api_key'], 'typed-key-123\r');
       expect(prompted.code, prompted.stdout).to.equal(0);
@@ -170,7 +171,7 @@ describe('cli: properties, test runs and job history', function () {
     });
 
     it('draws a progress bar for a long loop on a terminal', async function () {
-      if (!hasScript) this.skip(); // needs util-linux `script` for a pseudo-terminal
+      if (!hasScript) skipBecause(this, 'needs util-linux `script` for a pseudo-terminal');
       const tty = await onTerminal(cli, ['test', 'all-employees-sync', '--dry-run']);
       expect(tty.code, tty.stdout).to.equal(0);
       expect(tty.stdout).to.match(/\w+ \[[░█]+\] \d+\/\d+/);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { openRig, type Rig } from './helpers.js';
+import { skipBecause } from '../skip.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -36,8 +37,7 @@ describe('console in a browser', function () {
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
-      console.log(`    (skipped: no Chromium at ${CHROMIUM}; install it with \`apt-get update && apt-get install -y chromium\` as root)`);
-      this.skip();
+      skipBecause(this, `no Chromium at ${CHROMIUM}; install it with \`apt-get update && apt-get install -y chromium\` as root`);
     }
     const { chromium } = await import('playwright-core');
     rig = await openRig();

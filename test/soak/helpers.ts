@@ -15,8 +15,10 @@ export function soakRequested(): boolean {
   return process.env.SOAK === '1' || process.argv.some((a) => a.includes('test/soak'));
 }
 
-/** `describe` when soak suites were asked for, else `describe.skip`. */
-export const soakDescribe = (soakRequested() ? describe : describe.skip) as Mocha.SuiteFunction;
+/** `describe` when soak suites were asked for, else `describe.skip` with the reason in the suite's title. */
+export function soakDescribe(title: string, fn: (this: Mocha.Suite) => void): Mocha.Suite | void {
+  return soakRequested() ? describe(title, fn) : describe.skip(`${title} (skipped: soak suites run with \`npm run test:soak\` or SOAK=1)`, fn);
+}
 
 /** Employees per soak run. @default 2000 (env SOAK_EMPLOYEES) */
 export const SOAK_EMPLOYEES = Number(process.env.SOAK_EMPLOYEES ?? 2000);

@@ -8,6 +8,7 @@ import type { WiwClient } from '../../../src/connectors/wheniwork/client.js';
 import { wheniwork } from '../../../src/connectors/wheniwork/index.js';
 import type { WiwSettings } from '../../../src/connectors/wheniwork/settings.js';
 import { makeCtx, run, silent } from './helpers.js';
+import { skipBecause } from '../../skip.js';
 
 describe('wheniwork connector: live contract (real API, read-only)', function () {
   this.timeout(60_000);
@@ -17,8 +18,7 @@ describe('wheniwork connector: live contract (real API, read-only)', function ()
   before(function () {
     const { WIW_LIVE_EMAIL: email, WIW_LIVE_PASSWORD: password, WIW_LIVE_KEY: key } = process.env;
     if (!email || !password || !key) {
-      console.log('    (skipped: set WIW_LIVE_EMAIL, WIW_LIVE_PASSWORD and WIW_LIVE_KEY to run live contract tests)');
-      this.skip();
+      skipBecause(this, 'set WIW_LIVE_EMAIL, WIW_LIVE_PASSWORD and WIW_LIVE_KEY to run live contract tests');
     }
     const settings: WiwSettings = {
       email: email!, password: password!, api_key: key!,
