@@ -12,7 +12,7 @@ import { generateOrg, type Org } from './generate-org.js';
 import { FIRST_NAMES, LAST_NAMES, flat, slug } from './names.js';
 import { EmailBook, generatePerson, messyEmail, type Draft } from './people.js';
 import { formatPhone, phoneAt } from './phones.js';
-import type { ExpectedOutcome, ExpectedPerson, Seed, WiwSeedUser } from './types.js';
+import type { ExpectedOutcome, ExpectedPerson, ScenarioCase, Seed, WiwSeedUser } from './types.js';
 import { toWiwUser } from './wiw-shape.js';
 
 export interface GenerateOptions {
@@ -33,19 +33,7 @@ export interface GenerateOptions {
 
 export const DEFAULT_NOW = '2026-05-01T12:00:00.000Z';
 
-type Scenario =
-  | 'none'
-  | 'code_match'
-  | 'email_changed'
-  | 'email_case'
-  | 'personal_email_match'
-  | 'phone_format'
-  | 'faq_duplicate'
-  | 'conflict'
-  | 'terminated_in_wiw'
-  | 'terminated'
-  | 'rehire_deleted'
-  | 'excluded';
+type Scenario = 'none' | ScenarioCase;
 
 /** The first employees walk through every scenario once, so even small seeds hold each case. */
 const FORCED: Scenario[] = [

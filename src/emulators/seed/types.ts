@@ -61,8 +61,8 @@ export type ExpectedOutcome =
   /** Rehired; the code matches a deleted WIW user, which should be reactivated rather than duplicated. */
   | 'reactivated';
 
-/** The named situations a seed contains; one employee may show several. */
-export type SeedCase =
+/** The situations an employee is built for, one per employee (generate.ts picks it). */
+export type ScenarioCase =
   | 'code_match'
   | 'email_changed'
   | 'email_case'
@@ -73,7 +73,11 @@ export type SeedCase =
   | 'terminated_in_wiw'
   | 'terminated'
   | 'rehire_deleted'
-  | 'excluded'
+  | 'excluded';
+
+/** The named situations a seed contains: its scenarios plus traits; one employee may show several. */
+export type SeedCase =
+  | ScenarioCase
   | 'sync_flag_true'
   | 'future_hire'
   | 'onboarding'
