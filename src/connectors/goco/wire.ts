@@ -109,20 +109,19 @@ export class Strings {
   }
 }
 
-const unshared: Pick<Strings, 'share'> = { share: (value) => value };
-
 class Reader {
   readonly problems: string[] = [];
-  constructor(private readonly raw: Record<string, unknown>, private readonly strings: Pick<Strings, 'share'> = unshared) {}
+  constructor(private readonly raw: Record<string, unknown>, private readonly strings?: Strings) {}
 
   /** A string field whose values repeat across records. */
   shared(field: string): string {
-    return this.strings.share(this.string(field));
+    const value = this.string(field);
+    return this.strings ? this.strings.share(value) : value;
   }
 
   optionalShared(field: string): string | null {
     const value = this.optionalString(field);
-    return value === null ? null : this.strings.share(value);
+    return value === null || !this.strings ? value : this.strings.share(value);
   }
 
   private bad(field: string, expected: string): null {

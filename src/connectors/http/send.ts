@@ -44,11 +44,16 @@ export function send(r: SendRequest): Promise<Sent> {
       headers['content-length'] = Buffer.byteLength(r.body);
     }
     let settled = false;
-    const fail = (error: SendError): void => {
-      if (settled) return;
+    /** Ends the attempt once: false when it had already ended. */
+    const finish = (): boolean => {
+      if (settled) return false;
       settled = true;
       clearTimeout(timer);
       r.signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const fail = (error: SendError): void => {
+      if (!finish()) return;
       req.destroy();
       reject(error);
     };
@@ -62,15 +67,8 @@ export function send(r: SendRequest): Promise<Sent> {
       // A body cut short ends with 'end', 'error' or only 'close', depending on where the socket died.
       res.on('close', () => { if (!res.complete) cut(); });
       res.on('end', () => {
-        if (settled) return;
-        if (!res.complete) {
-          cut();
-          return;
-        }
-        settled = true;
-        clearTimeout(timer);
-        r.signal?.removeEventListener('abort', onAbort);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
+        if (!res.complete) cut();
+        else if (finish()) resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
       });
     });
     const timer = setTimeout(() => fail(new SendError(`no answer within ${r.timeoutMs} ms`, 'ETIMEDOUT', true)), r.timeoutMs);
