@@ -53,7 +53,9 @@ export function forRecord(value: unknown, secrets: readonly string[], cap = RECO
 
 /**
  * The whole value with secret values and secret-named keys replaced, nothing cut: for what a job keeps
- * whole (its summary and error), where a recipe author might have put a property by mistake.
+ * whole (its summary and error), where a recipe author might have put a property by mistake. Copies only
+ * the objects and lists on the way to a replacement; the rest is returned as it is, because a summary can
+ * list 70,000 people and a second copy of them was the job's largest allocation.
  */
 export function withoutSecrets(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') {
@@ -62,12 +64,30 @@ export function withoutSecrets(value: unknown, secrets: readonly string[]): unkn
     return out;
   }
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => withoutSecrets(v, secrets));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY_PATTERN.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : withoutSecrets(v, secrets);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const clean = withoutSecrets(item, secrets);
+      if (out === undefined && clean !== item) out = value.slice(0, i);
+      out?.push(clean);
+    }
+    return out ?? value;
   }
-  return out;
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = source[k];
+    const clean = SECRET_KEY_PATTERN.test(k) && v !== null && v !== undefined && v !== '' ? REDACTED : withoutSecrets(v, secrets);
+    if (out === undefined && clean !== v) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j] as string] = source[keys[j] as string];
+    }
+    if (out !== undefined) out[k] = clean;
+  }
+  return out ?? value;
 }
 
 /** Replaces secret values inside a message (errors from third parties may echo what they were sent). */

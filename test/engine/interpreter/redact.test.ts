@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { forRecord, RECORD_CAP_BYTES, REDACTED } from '../../../src/engine/interpreter/redact.js';
+import { forRecord, RECORD_CAP_BYTES, REDACTED, withoutSecrets } from '../../../src/engine/interpreter/redact.js';
 
 describe('interpreter: what a step record keeps', () => {
   it('replaces the values of secret-named keys', () => {
@@ -33,5 +33,27 @@ describe('interpreter: what a step record keeps', () => {
     expect(out.truncated).to.equal(true);
     expect(out.bytes).to.be.greaterThan(RECORD_CAP_BYTES);
     expect(out.preview).to.have.length(RECORD_CAP_BYTES);
+  });
+});
+
+describe('interpreter: what a job keeps whole (withoutSecrets)', () => {
+  const people = Array.from({ length: 100 }, (_, i) => ({ employee: `P${i}`, email: `p${i}@example.test` }));
+
+  it('replaces secret values and secret-named keys at any depth, leaving the input as it was', () => {
+    const summary = { new_users: people, seats: '3 needed', connection: { api_token: 'tok', note: 'used s3cret' } };
+    const clean = withoutSecrets(summary, ['s3cret']) as typeof summary;
+    expect(clean.connection).to.deep.equal({ api_token: REDACTED, note: `used ${REDACTED}` });
+    expect(summary.connection).to.deep.equal({ api_token: 'tok', note: 'used s3cret' });
+    expect(clean.new_users).to.deep.equal(people);
+  });
+
+  it('copies only what leads to a replacement: a clean list of 100 people is the same list', () => {
+    const summary = { new_users: people, lists: [[1, 2], ['s3cret']] };
+    const clean = withoutSecrets(summary, ['s3cret']) as typeof summary;
+    expect(clean).to.not.equal(summary);
+    expect(clean.new_users).to.equal(people);
+    expect(clean.lists[0]).to.equal(summary.lists[0]);
+    expect(clean.lists[1]).to.deep.equal([REDACTED]);
+    expect(withoutSecrets(summary, [])).to.equal(summary);
   });
 });
