@@ -205,13 +205,19 @@ function toRecord(row: JobRow, readTrigger: () => string | null): JobRecord {
     finishedAt: row.finished_at,
     durationMs: row.duration_ms,
     error: fromJson(row.error),
-    summary: fromJson(row.summary),
+    summary: undefined as unknown,
   };
-  // A trigger can be large (a 100,000-item batch is ~8 MB of JSON): read and parsed only when someone asks.
-  let parsed: { value: unknown } | undefined;
-  Object.defineProperty(record, 'trigger', {
-    enumerable: true,
-    get: () => (parsed ??= { value: fromJson(readTrigger()) }).value,
-  });
+  // A trigger can be large (a 100,000-item batch is ~8 MB of JSON), and so can a summary (a sync of
+  // 100,000 employees lists 70,000 new users): each is read and parsed only when someone asks.
+  parsedOnRead(record, 'trigger', readTrigger);
+  parsedOnRead(record, 'summary', () => row.summary);
   return record;
+}
+
+function parsedOnRead(record: Record<string, unknown>, key: string, read: () => string | null): void {
+  let parsed: { value: unknown } | undefined;
+  Object.defineProperty(record, key, {
+    enumerable: true,
+    get: () => (parsed ??= { value: fromJson(read()) }).value,
+  });
 }

@@ -48,6 +48,18 @@ describe('store: jobs and steps', () => {
     expect(j.finishedAt).to.be.a('string');
   });
 
+  it('hands the summary out whole to every way of reading a record (it is parsed on first read)', () => {
+    const store = temp.open();
+    const id = store.createJob(job());
+    const summary = { created: 2, new_users: [{ employee: 'Ana' }, { employee: 'Bo' }] };
+    store.finishJob(id, { status: 'succeeded', summary });
+    const j = store.getJob(id)!;
+    expect(JSON.parse(JSON.stringify(j)).summary).to.deep.equal(summary);
+    expect({ ...j }.summary).to.deep.equal(summary);
+    expect(structuredClone(j).summary).to.deep.equal(summary);
+    expect(j.summary).to.equal(j.summary);
+  });
+
   it('stores an Error in its serialized shape', () => {
     const store = temp.open();
     const id = store.createJob(job());
