@@ -21,6 +21,9 @@ const EXPRESSIONS = [
   '$round(a)', '$round(a, 2)', '$round(a, b)', '$sum(a)', '$sum([a, b])',
   '$lowercase($trim(s))', 'a * 2 + $length(obj.x)', '$uppercase(s) & "-" & $string(a)',
   '$exists(a) ? $string(a) : "none"', '$count([a, b, obj.x])', '$boolean([a, b])', '$not(obj)',
+  // Maps: an object built for each item of a list.
+  'a.{"v": x}', 'obj.{"v": x, "w": y}', '[a.{"v": x}]', 'obj.x.{"v": y}', 'a.{"n": $string(x), "k": 1}',
+  '{"l": [a.{"v": x}]}', '[a.{"v": x}, b.{"v": x}]', 'a.{"o": {"p": x}, "m": x.y}', '$count(a.{"v": x})',
 ];
 
 /** Values each name is given in turn: the shapes data really has, and the ones that make JSONata fail. */
@@ -28,6 +31,7 @@ const VALUES: unknown[] = [
   undefined, null, 0, -0, 1, 3, -2.5, 0.5, 2.5, 1.005, 1e21, 1e-7, 123456789.123456789, '', ' x ', 'ABC', 'Hello World',
   '12', '-3.5e2', '0x1F', '0b101', '12abc', ' 12', 'ünï 😀 ß', 'a\tb\n c  ', true, false, [], [1], [1, 2],
   ['a', 'b'], [''], [true], [0], [null], {}, { x: 1 }, { x: 'y' }, [{ x: 1 }, { x: 2 }], { x: { y: [1] } },
+  [{ x: 1 }], [{ x: { y: 2 } }, {}], [{ x: [1, 2] }, { x: 'z' }], [{ x: 1 }, [{ x: 2 }]], [{ x: 1 }, null], [[{ x: 1 }]],
 ];
 
 const BASE = { a: 3, b: 2, s: '  Hello   World ', obj: { x: 'Mixed Case', y: 1.005 } };

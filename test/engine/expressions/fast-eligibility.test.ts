@@ -10,7 +10,7 @@ const INELIGIBLE = [
   'a.b.%.c', 'a^(b)', 'a{b: c}', 'a.(b)', '$uppercase~>$lowercase', '"a" ~> $uppercase()', '[1..3]', 'a in [1]', '$match(a, /x/)',
   '$contains(a, /x/)', '$substring(?, 1)', '($x := 1; $x)', '$trim()', '$lowercase(a, b)', '$string(a, true)', '$ceil(a)',
   '$sum(a, b)', '$keys(a)', '$now()', '{"a": 1, "a": 2}', '{a: 1}', '{"_jsonata_lambda": 1}', 'a ~> | b | {"c": 1} |', 'a@$x',
-  'a#$i', 'a.b.c#$i', '$eval("1")', '()',
+  'a#$i', 'a.b.c#$i', '$eval("1")', '()', 'a.{x: y}', 'a.{"k": x}.b', 'a.({"k": x})', 'a.{"k": x}[0]', 'a[].{"k": x}',
 ];
 
 function astOf(source: string): AstNode {
@@ -72,6 +72,36 @@ describe('expressions: fast path eligibility', () => {
   it('is not eligible when the depth limit is smaller than twice the nesting', () => {
     const limits = { ...DEFAULT_LIMITS, maxDepth: 6 };
     expect([compileFast(astOf('-1'), limits) !== undefined, compileFast(astOf('-(-(-(-1)))'), limits)]).to.deep.equal([true, undefined]);
+  });
+
+  it("leaves a map to JSONata when JSONata's count of steps could pass the limit, so limits hold as before", async () => {
+    // a.{"v": x}: JSONata visits the path and its name once, then 4 nodes per item ('{', key, path, name);
+    // the fast path counts the 6 nodes of the expression plus 4 per item. With 40 steps allowed, JSONata
+    // answers up to 9 items and stops at 10; the fast path answers up to 8 and leaves 9 to JSONata.
+    const compiled = compileExpression('a.{"v": x}', { maxSteps: 40 });
+    const results = [];
+    for (const n of [2, 8, 9, 10]) {
+      const scope = { a: Array.from({ length: n }, (_, x) => ({ x })) };
+      const result = compiled.evaluate(scope);
+      results.push({ n, fast: !(result instanceof Promise), outcome: await outcome(() => result) });
+    }
+    const list = (n: number) => Array.from({ length: n }, (_, v) => ({ v }));
+    expect(results).to.deep.equal([
+      { n: 2, fast: true, outcome: { value: list(2) } },
+      { n: 8, fast: true, outcome: { value: list(8) } },
+      { n: 9, fast: false, outcome: { value: list(9) } },
+      { n: 10, fast: false, outcome: { code: 'EXPRESSION_LIMIT', jsonataCode: undefined } },
+    ]);
+  });
+
+  it('counts the steps of every map in one evaluation together', () => {
+    const compiled = compileExpression('[a.{"v": x}, b.{"v": x}]', { maxSteps: 61 });
+    const items = (n: number) => Array.from({ length: n }, (_, x) => ({ x }));
+    // 13 nodes in all (the array; each map's path, name, object, key, value path and name) plus 4 per item.
+    expect(compiled.evaluate({ a: items(6), b: items(6) })).to.not.be.instanceOf(Promise);
+    const both = compiled.evaluate({ a: items(6), b: items(7) });
+    expect(both).to.be.instanceOf(Promise);
+    return both;
   });
 
   it('is not eligible past 120 counted nodes, so JSONata would never have read its clock', () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { FALLBACK } from '../../../src/engine/expressions/fast.js';
 import { expectSame, fastOf, reference, show } from './fast-reference.js';
 
-const LEAVES = ['a', 'b', 's', 'obj.x', 'obj', 'obj.y.z', 'missing', '1', '0', '-1', '2.5', '0.1', '"x"', '""', '" A  b "', '"12"',
+const LEAVES = ['a', 'b', 's', 'x', 'obj.x', 'obj', 'obj.y.z', 'missing', '1', '0', '-1', '2.5', '0.1', '"x"', '""', '" A  b "', '"12"',
   'true', 'false', 'null', '[]', '{}'];
 const ONE_ARG = ['lowercase', 'uppercase', 'trim', 'length', 'string', 'number', 'exists', 'boolean', 'not', 'count', 'join',
   'abs', 'floor', 'round', 'sum'];
@@ -26,6 +26,7 @@ const expression = fc.letrec<{ e: string }>((tie) => ({
     fc.tuple(tie('e'), tie('e')).map(([x, y]) => `$join(${x}, ${y})`),
     fc.tuple(tie('e'), tie('e')).map(([x, y]) => `$round(${x}, ${y})`),
     fc.tuple(tie('e'), tie('e')).map(([x, y]) => `$lookup(${x}, ${y})`),
+    fc.tuple(fc.constantFrom('a', 'b', 'obj', 'obj.y', 'list'), tie('e')).map(([p, x]) => `${p}.{"k": ${x}, "x": x}`),
   ),
 })).e;
 
@@ -43,8 +44,9 @@ const value = fc.oneof(
   { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }) },
   { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('x', 'y', 'z'), scalar, { maxKeys: 2 }) },
 );
+const item = fc.dictionary(fc.constantFrom('x', 'y', 'z'), scalar, { maxKeys: 2 });
 const scope = fc.record(
-  { a: value, b: value, s: value, obj: fc.oneof(value, fc.record({ x: value, y: fc.oneof(value, fc.record({ z: value })) }, { requiredKeys: [] })) },
+  { a: value, b: value, s: value, list: fc.array(fc.oneof({ weight: 5, arbitrary: item }, { weight: 1, arbitrary: value }), { maxLength: 4 }), obj: fc.oneof(value, fc.record({ x: value, y: fc.oneof(value, fc.record({ z: value })) }, { requiredKeys: [] })) },
   { requiredKeys: [] },
 );
 
