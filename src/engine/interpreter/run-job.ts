@@ -65,13 +65,20 @@ export class Interpreter {
     return { status: 'failed', error: serializeError(error) };
   }
 
+  /**
+   * The recipe's summary. One that fails (bad data, a limit) does not change how the job ended, as the work
+   * is done, but it says why it is missing instead of vanishing.
+   */
   private async summary(scope: Scope): Promise<Record<string, unknown> | undefined> {
-    const compiled = this.env.recipe.summary;
-    if (!compiled) return undefined;
+    const { recipe } = this.env;
+    if (!recipe.summary) return undefined;
     try {
-      return (await compiled.evaluate(scope)) as Record<string, unknown>;
-    } catch {
-      return undefined;
+      return (await recipe.summary.evaluate(scope)) as Record<string, unknown>;
+    } catch (error) {
+      const at = error instanceof RecipeError && typeof error.details.path === 'string' ? `summary${error.details.path.replace(/\//g, '.')}` : 'summary';
+      const message = `${at} in ${recipe.file} could not be computed: ${error instanceof Error ? error.message : String(error)}`;
+      this.env.logger.warn({ err: serializeError(error) }, message);
+      return { summary_error: message };
     }
   }
 

@@ -33,6 +33,15 @@ describe('interpreter: outputs, vars, if/else, nested scopes', () => {
     });
   });
 
+  describe('a summary that fails', () => {
+    it('keeps the outcome of the job and says which summary entry failed and why', async () => {
+      const job = await runTest(rt, 'summary-fails');
+      expect(job.status).to.equal('succeeded');
+      expect(job.summary).to.have.keys('summary_error');
+      expect(job.summary?.summary_error).to.match(/^summary\.amount in .*summary-fails\.yaml could not be computed: .*number/i);
+    });
+  });
+
   describe('if/else', () => {
     let job: JobRecord;
     let steps: StepRecord[];
