@@ -39,12 +39,12 @@ const scalar = fc.oneof(
   fc.string({ maxLength: 6 }),
   fc.constantFrom('', ' x ', '12', '0x1F', 'ü😀', 'a\tb  c', 'Hello'),
 );
+const item = fc.dictionary(fc.constantFrom('x', 'y', 'z'), scalar, { maxKeys: 2 });
 const value = fc.oneof(
   { weight: 4, arbitrary: scalar },
   { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }) },
-  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('x', 'y', 'z'), scalar, { maxKeys: 2 }) },
+  { weight: 1, arbitrary: item },
 );
-const item = fc.dictionary(fc.constantFrom('x', 'y', 'z'), scalar, { maxKeys: 2 });
 const scope = fc.record(
   { a: value, b: value, s: value, list: fc.array(fc.oneof({ weight: 5, arbitrary: item }, { weight: 1, arbitrary: value }), { maxLength: 4 }), obj: fc.oneof(value, fc.record({ x: value, y: fc.oneof(value, fc.record({ z: value })) }, { requiredKeys: [] })) },
   { requiredKeys: [] },
