@@ -4,8 +4,6 @@ import type { Step } from '../model.js';
 import { validator } from '../schema-validator.js';
 import type { JsonSchema } from '../types.js';
 
-export { validator as compiled };
-
 export function validateInput(schema: JsonSchema, input: unknown, step: Pick<Step, 'id' | 'where'>): void {
   const fn = validator(schema);
   if (fn(input)) return;

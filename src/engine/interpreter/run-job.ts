@@ -136,14 +136,14 @@ export class Interpreter {
       scope[step.id] = output;
     } catch (error) {
       if (error instanceof StopSignal) {
-        if (record) this.record(true, { seq, step, path, status: 'succeeded', input, output, startedAt, t0 });
+        if (record) this.record({ seq, step, path, status: 'succeeded', input, output, startedAt, t0 });
         throw error;
       }
       status = error instanceof JobStopped ? 'stopped' : 'failed';
-      this.record(true, { seq, step, path, status, input, output, error, startedAt, t0 });
+      this.record({ seq, step, path, status, input, output, error, startedAt, t0 });
       throw error;
     }
-    if (record) this.record(true, { seq, step, path, status, input, output, startedAt, t0 });
+    if (record) this.record({ seq, step, path, status, input, output, startedAt, t0 });
   }
 
   private async callAction(step: Extract<Step, { kind: 'action' }>, input: unknown, path: string): Promise<unknown> {
@@ -196,25 +196,22 @@ export class Interpreter {
     return { attempts, caught: true, error };
   }
 
-  record(
-    keep: boolean,
+  /** Reports one step execution to the recorder; callers decide whether a step is recorded at all. */
+  private record(
     r: { seq: number; step: Step; path: string; status: StepStatus; input?: unknown; output?: unknown; error?: unknown; startedAt: number; t0: number },
   ): void {
-    const durationMs = performance.now() - r.t0;
     const { env } = this;
-    if (keep) {
-      env.onStep({
-        seq: r.seq,
-        stepId: r.step.id,
-        path: r.path,
-        status: r.status,
-        input: forRecord(r.input, env.secrets),
-        output: forRecord(r.output, env.secrets),
-        error: r.error === undefined ? undefined : forRecord({ ...serializeError(r.error), where: r.step.where }, env.secrets),
-        startedAt: new Date(r.startedAt).toISOString(),
-        durationMs: Math.round(durationMs * 1000) / 1000,
-      });
-    }
+    env.onStep({
+      seq: r.seq,
+      stepId: r.step.id,
+      path: r.path,
+      status: r.status,
+      input: forRecord(r.input, env.secrets),
+      output: forRecord(r.output, env.secrets),
+      error: r.error === undefined ? undefined : forRecord({ ...serializeError(r.error), where: r.step.where }, env.secrets),
+      startedAt: new Date(r.startedAt).toISOString(),
+      durationMs: Math.round((performance.now() - r.t0) * 1000) / 1000,
+    });
   }
 }
 

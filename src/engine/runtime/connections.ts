@@ -4,7 +4,7 @@
  * is closed and a new one made, so `serve` needs no restart.
  */
 import { UserError } from '../errors.js';
-import { compiled } from '../interpreter/input.js';
+import { validator } from '../schema-validator.js';
 import type { ConnectionModel, PackageModel } from '../model.js';
 import type { ConnectorDef, Logger } from '../types.js';
 
@@ -33,7 +33,7 @@ export class ConnectionPool {
     const conn = this.model(name);
     const settings = (await conn.settings.evaluate({ properties })) as Record<string, unknown>;
     for (const k of Object.keys(settings)) if (settings[k] === undefined || settings[k] === '') delete settings[k];
-    const validate = compiled(conn.connector.settings);
+    const validate = validator(conn.connector.settings);
     if (!validate(settings)) {
       const what = (validate.errors ?? []).map((e) => `${e.instancePath || 'settings'} ${e.message}`).join('; ');
       throw new UserError('CONNECTION_SETTINGS', `Connection '${name}' (${conn.title}) has invalid settings: ${what}.`, {
