@@ -91,7 +91,6 @@ export function recordId(raw: unknown): string | undefined {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; id?: string; reason: string };
 
-/** Collects field problems so one reason lists them all. */
 /**
  * Shares one copy of each value a list repeats (names, job titles, dates, location, department and manager
  * ids): JSON.parse makes a string per occurrence, and at 100,000 employees the copies were a third of the
@@ -109,6 +108,7 @@ export class Strings {
   }
 }
 
+/** Collects field problems so one reason lists them all. */
 class Reader {
   readonly problems: string[] = [];
   constructor(private readonly raw: Record<string, unknown>, private readonly strings?: Strings) {}
