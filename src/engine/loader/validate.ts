@@ -8,8 +8,6 @@ import type { JsonSchema } from '../types.js';
 import { fromPointer, type Problem } from './problem.js';
 import type { YamlSource } from './source.js';
 
-export { validator };
-
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
