@@ -15,6 +15,8 @@ import type { Logger } from '../engine/types.js';
 
 export interface GlobalOptions {
   dataDir: string;
+  /** postgres:// URL; state in that database instead of the data dir's state.db. */
+  databaseUrl?: string;
   package: string;
   logLevel: string;
   logFile?: string;
@@ -40,21 +42,22 @@ export function getLogger(g: GlobalOptions): Logger {
 
 /**
  * Opens the runtime. Reading commands pass `mustExist` so a mistyped --data-dir is reported instead of
- * silently creating an empty one.
+ * silently creating an empty one; with --database-url they neither create nor upgrade the schema.
  */
-export function openRuntime(g: GlobalOptions, mustExist = false): Runtime {
+export async function openRuntime(g: GlobalOptions, mustExist = false): Promise<Runtime> {
   const dataDir = resolve(g.dataDir);
-  if (mustExist && !existsSync(resolve(dataDir, STATE_FILE))) {
+  const databaseUrl = g.databaseUrl || undefined;
+  if (!databaseUrl && mustExist && !existsSync(resolve(dataDir, STATE_FILE))) {
     throw new RecipeError('STORE_MISSING', `No recipes data at ${g.dataDir}: nothing has been set or run with this data dir yet.`, {
       kind: 'user',
       hint: 'Pass the right --data-dir (or RECIPES_DATA_DIR), or start with `recipes properties set NAME VALUE`.',
     });
   }
-  return Runtime.open({ packageDir: resolve(g.package), dataDir, connectors: defaultConnectors, logger: getLogger(g) });
+  return Runtime.open({ packageDir: resolve(g.package), dataDir, databaseUrl, createDataDir: !mustExist || !databaseUrl, connectors: defaultConnectors, logger: getLogger(g) });
 }
 
 export async function withRuntime<T>(g: GlobalOptions, fn: (rt: Runtime) => Promise<T> | T, mustExist = false): Promise<T> {
-  const rt = openRuntime(g, mustExist);
+  const rt = await openRuntime(g, mustExist);
   try {
     return await fn(rt);
   } finally {

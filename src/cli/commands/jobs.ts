@@ -19,8 +19,8 @@ export function jobsCommand(program: Command): void {
     .action((recipe: string | undefined, opts: { limit: number; json?: boolean }, cmd: Command) =>
       withRuntime(
         globals(cmd),
-        (rt) => {
-          const list = rt.jobs(recipe, opts.limit);
+        async (rt) => {
+          const list = await rt.jobs(recipe, opts.limit);
           if (wantsJson(opts, cmd)) return printJson(list);
           if (list.length === 0) out('no jobs yet.');
           for (const job of list) out(jobLine(job));
@@ -45,10 +45,10 @@ export function jobsCommand(program: Command): void {
         globals(cmd),
         async (rt) => {
           const n = jobId(id);
-          const past = rt.job(n);
+          const past = await rt.job(n);
           if (!wantsJson(opts, cmd)) process.stderr.write(`warning: a rerun repeats job ${n}'s writes unless the recipe is idempotent (the WIW Provisioning recipes are). Replaying its trigger data through the current ${past.recipe}.\n`);
           const job = await rt.rerun(n);
-          showJob(rt, job.id, wantsJson(opts, cmd), false);
+          await showJob(rt, job.id, wantsJson(opts, cmd), false);
           if (job.status !== 'succeeded') throw new ExitCode(EXIT.failed);
         },
         true,

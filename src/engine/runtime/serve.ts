@@ -55,16 +55,16 @@ export class Server {
   ) {}
 
   async run(): Promise<void> {
-    const lock = this.rt.store.acquireServeLock();
+    const lock = await this.rt.store.acquireServeLock();
     const { signal } = this.options;
     try {
       await this.openWebhooks();
       let version = -1;
       while (!signal.aborted) {
-        const now = this.rt.store.recipesVersion(this.rt.package.name);
+        const now = await this.rt.store.recipesVersion(this.rt.package.name);
         if (now !== version) {
           version = now;
-          this.reconcile();
+          await this.reconcile();
         }
         await wait(this.options.watchMs ?? 500, signal);
       }
@@ -73,7 +73,7 @@ export class Server {
       await Promise.allSettled([...this.loops.values()].map((l) => l.done));
       await Promise.allSettled([...this.webhookQueues.values()]);
       await new Promise<void>((resolve) => (this.webhook ? this.webhook.close(() => resolve()) : resolve()));
-      lock.release();
+      await lock.release();
     }
   }
 
@@ -81,14 +81,14 @@ export class Server {
     return { stopAfterStep: this.options.signal, signal: this.options.abortSignal };
   }
 
-  private running(name: string): boolean {
-    return this.rt.store.getRecipe(this.rt.package.name, name).running;
+  private async running(name: string): Promise<boolean> {
+    return (await this.rt.store.getRecipe(this.rt.package.name, name)).running;
   }
 
-  private reconcile(): void {
+  private async reconcile(): Promise<void> {
     for (const name of this.rt.package.recipeOrder) {
       const recipe = this.rt.recipe(name);
-      const should = this.running(name) && (recipe.trigger.type === 'poll' || recipe.trigger.type === 'schedule');
+      const should = (await this.running(name)) && (recipe.trigger.type === 'poll' || recipe.trigger.type === 'schedule');
       const loop = this.loops.get(name);
       if (should && !loop) {
         const controller = new AbortController();
@@ -122,16 +122,16 @@ export class Server {
         } else {
           await this.rt.execute(recipe, { type: 'schedule', at: new Date().toISOString() }, this.jobOptions());
         }
-        this.rt.store.clearTriggerFailures(this.rt.package.name, recipe.name);
+        await this.rt.store.clearTriggerFailures(this.rt.package.name, recipe.name);
       } catch (error) {
-        const count = this.rt.store.noteTriggerFailure(this.rt.package.name, recipe.name);
+        const count = await this.rt.store.noteTriggerFailure(this.rt.package.name, recipe.name);
         const err = serializeError(error);
         this.rt.logger.warn({ recipe: recipe.name, err, count }, 'trigger failed');
         const max = this.options.maxTriggerFailures ?? 5;
         this.options.onTriggerFailure?.(recipe.name, count, max, err);
         if (count >= max) {
           const reason = `Stopped after ${count} consecutive trigger failures; last: ${err.code}: ${err.message}`;
-          this.rt.stop(recipe.name, reason);
+          await this.rt.stop(recipe.name, reason);
           return reason;
         }
       }
@@ -153,8 +153,9 @@ export class Server {
         };
         const recipe = hooks.find((r) => r.trigger.type === 'webhook' && r.trigger.path === (req.url ?? '').split('?')[0]);
         if (req.method !== 'POST' || !recipe) return reply(404, { error: 'no such webhook' });
-        if (!this.running(recipe.name)) return reply(409, { error: `recipe ${recipe.name} is stopped` });
-        void this.acceptWebhook(recipe, Buffer.concat(chunks), String(req.headers['x-signature'] ?? '')).then(([s, b]) => reply(s, b));
+        void this.running(recipe.name)
+          .then((running) => (running ? this.acceptWebhook(recipe, Buffer.concat(chunks), String(req.headers['x-signature'] ?? '')) : ([409, { error: `recipe ${recipe.name} is stopped` }] as [number, unknown])))
+          .then(([s, b]) => reply(s, b), (error: unknown) => reply(500, { error: serializeError(error).message }));
       });
     });
     await new Promise<void>((resolve) => this.webhook?.listen(this.options.webhookPort ?? 0, '127.0.0.1', resolve));
@@ -168,7 +169,7 @@ export class Server {
 
   private async acceptWebhook(recipe: RecipeModel, body: Buffer, signature: string): Promise<[number, unknown]> {
     if (recipe.trigger.type !== 'webhook') return [404, {}];
-    const { values } = this.rt.properties.resolve();
+    const { values } = await this.rt.properties.resolve();
     const secret = String((await recipe.trigger.secret.evaluate({ properties: values })) ?? '');
     const expected = 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
     const ok = secret.length > 0 && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));

@@ -1,16 +1,28 @@
-/** Finds or creates `<dataDir>/state.db`, sets the connection's pragmas and migrates it. */
+/** Finds or creates `<dataDir>/state.db`, sets the connection's pragmas, wraps it in Kysely and migrates it. */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { RecipeError, UserError } from '../errors.js';
-import { migrate } from './migrations.js';
+import { APPLICATION_ID } from './legacy-migrations.js';
+import { checkSqliteVersion, migrate } from './migrate.js';
+import type { Db } from './schema.js';
 import { StoreErrorCode, isNotADatabase, storeCorrupt } from './store-errors.js';
 
 export const STATE_FILE = 'state.db';
 /** How long a write waits for another process's transaction before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
 
-export function openDatabase(dataDir: string, create: boolean): Database.Database {
+export const CREATE_HINT = 'Run `recipes properties set ...` (or another command that changes state) to create it.';
+
+export interface OpenedSqlite {
+  db: Db;
+  /** The one connection under Kysely: for the serve lock's IMMEDIATE transaction. */
+  sqlite: Database.Database;
+  file: string;
+}
+
+export async function openSqlite(dataDir: string, create: boolean): Promise<OpenedSqlite> {
   ensureDir(dataDir, create);
   const file = join(dataDir, STATE_FILE);
   if (!create && !existsSync(file)) {
@@ -19,29 +31,43 @@ export function openDatabase(dataDir: string, create: boolean): Database.Databas
       hint: 'Run `recipes properties set ...` to create it, or pass --data-dir.',
     });
   }
-  let db: Database.Database;
+  let sqlite: Database.Database;
   try {
-    db = new Database(file, { fileMustExist: !create });
+    sqlite = new Database(file, { fileMustExist: !create });
   } catch (cause) {
     throw new RecipeError(StoreErrorCode.OPEN_FAILED, `Cannot open ${file}.`, { cause, details: { file } });
   }
+  const db: Db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // The first statement that reads the header: a non-database file fails here with SQLITE_NOTADB.
-    db.pragma('journal_mode = WAL');
+    sqlite.pragma('journal_mode = WAL');
     // WAL + NORMAL survives process crashes; a power cut may lose the last transaction (a cursor replays
     // one event, which the package's idempotent recipes absorb).
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
     // Deleted rows (an unset secret, an old plain value) are zeroed on disk rather than left in free pages.
-    db.pragma('secure_delete = ON');
-    migrate(db, file);
-    return db;
+    sqlite.pragma('secure_delete = ON');
+    checkOwnership(sqlite, file);
+    // SQLite's rule, as before: any command may bring an existing file up to date.
+    await migrate(db, { dialect: 'sqlite', sqlite, where: file, create: true, createHint: CREATE_HINT });
+    return { db, sqlite, file };
   } catch (error) {
-    db.close();
+    await db.destroy(); // closes `sqlite`
     if (isNotADatabase(error)) throw storeCorrupt(file, 'file is not a database', error);
     throw error;
   }
+}
+
+/** Refuses an SQLite file of another program and one newer than this code. */
+function checkOwnership(db: Database.Database, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  if (appId !== APPLICATION_ID) {
+    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number };
+    if (version !== 0 || tables.n > 0) throw storeCorrupt(file, 'an SQLite database of another program');
+  }
+  checkSqliteVersion(db, file);
 }
 
 function ensureDir(dataDir: string, create: boolean): void {

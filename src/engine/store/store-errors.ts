@@ -13,6 +13,18 @@ export const StoreErrorCode = {
   TOO_NEW: 'STORE_TOO_NEW',
   /** SQLite could not open the file for another reason (permissions, disk). */
   OPEN_FAILED: 'STORE_OPEN_FAILED',
+  /** The database server cannot be reached (refused, timed out, unknown host). */
+  UNREACHABLE: 'STORE_UNREACHABLE',
+  /** The database server refused the user name or password in the URL. */
+  AUTH_FAILED: 'STORE_AUTH_FAILED',
+  /** The URL names a database that does not exist on the server. */
+  DATABASE_MISSING: 'STORE_DATABASE_MISSING',
+  /** The database has an older schema and the command may not migrate it (reading commands do not). */
+  OUTDATED: 'STORE_OUTDATED',
+  /** A migration failed; nothing of it was kept. */
+  MIGRATION_FAILED: 'STORE_MIGRATION_FAILED',
+  /** --database-url is not a postgres:// URL. */
+  URL_INVALID: 'STORE_URL_INVALID',
   /** A secret property cannot be decrypted with the key in use. */
   SECRET_KEY_MISMATCH: 'SECRET_KEY_MISMATCH',
   /** A secret property exists but no key is available (env unset and no key file). */
