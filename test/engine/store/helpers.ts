@@ -1,12 +1,16 @@
-/** Temp data dirs for store tests; every dir made here is removed by `cleanup`. */
+/** Temp data dirs (and, on PostgreSQL, fresh databases) for store tests; everything made here goes in `cleanup`. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store, type StoreOptions } from '../../../src/engine/store/index.js';
+import type { TestDatabase } from '../../support/databases.js';
 
 export class TempDirs {
   private readonly dirs: string[] = [];
   private readonly stores: Store[] = [];
+
+  /** Without `db`, SQLite. */
+  constructor(private readonly db?: TestDatabase) {}
 
   dir(): string {
     const dir = mkdtempSync(join(tmpdir(), 'recipes-store-'));
@@ -14,23 +18,27 @@ export class TempDirs {
     return dir;
   }
 
-  /** A store in a fresh dir (or `dataDir`), closed by cleanup. Tests pin the key source explicitly. */
-  open(options: Partial<StoreOptions> = {}): Store {
-    const store = Store.open({ dataDir: options.dataDir ?? this.dir(), secretKey: 'test-passphrase', ...options });
+  /**
+   * A store in a fresh dir (or `dataDir`) and, on PostgreSQL, a fresh database (or `databaseUrl`), closed
+   * by cleanup. Tests pin the key source explicitly.
+   */
+  async open(options: Partial<StoreOptions> = {}): Promise<Store> {
+    const databaseUrl = 'databaseUrl' in options ? options.databaseUrl : await this.db?.fresh();
+    const store = await Store.open({ dataDir: options.dataDir ?? this.dir(), secretKey: 'test-passphrase', ...options, databaseUrl });
     this.stores.push(store);
     return store;
   }
 
-  cleanup(): void {
-    for (const s of this.stores.splice(0)) s.close();
+  async cleanup(): Promise<void> {
+    for (const s of this.stores.splice(0)) await s.close();
     for (const d of this.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   }
 }
 
-/** Runs `fn` and returns what it threw (fails the test when it does not throw). */
-export function thrown(fn: () => unknown): Error & { code?: string } {
+/** Awaits `fn` and returns what it threw (fails the test when it does not throw). */
+export async function thrown(fn: () => unknown): Promise<Error & { code?: string }> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     return error as Error & { code?: string };
   }
