@@ -31,6 +31,8 @@ const ADVISORY_KEY = [0x52435053, 0x53455256] as const;
 
 export async function acquirePostgresServeLock(pool: pg.Pool, where: string): Promise<ServeLock> {
   const client = await pool.connect();
+  // The server going away while serve runs must not crash the process; the next query reports it.
+  client.on('error', () => undefined);
   let held = false;
   try {
     const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', [...ADVISORY_KEY]);

@@ -62,6 +62,7 @@ export class Store {
   private readonly steps: Steps;
   private readonly mappingsTable: MappingsTable;
   private closed = false;
+  private readonly locks = new Set<ServeLock>();
 
   private constructor(dataDir: string, location: string, db: Db, backend: Backend, secrets: SecretBox) {
     this.dataDir = dataDir;
@@ -103,6 +104,7 @@ export class Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const lock of this.locks) await lock.release().catch(() => undefined);
     await this.db.destroy();
   }
 
@@ -200,8 +202,11 @@ export class Store {
    * taken over.
    */
   async acquireServeLock(): Promise<ServeLock> {
-    if (this.backend.dialect === 'postgres') return acquirePostgresServeLock(this.backend.pool, this.location);
-    return acquireServeLock(this.backend.sqlite, this.dataDir);
+    if (this.backend.dialect === 'sqlite') return acquireServeLock(this.backend.sqlite, this.dataDir);
+    // Held on a pooled connection: closing the store (which ends the pool) must give it back first.
+    const lock = await acquirePostgresServeLock(this.backend.pool, this.location);
+    this.locks.add(lock);
+    return { file: lock.file, release: () => (this.locks.delete(lock), lock.release()) };
   }
 }
 

@@ -8,6 +8,7 @@ import type { TestDatabase } from '../../support/databases.js';
 export class TempDirs {
   private readonly dirs: string[] = [];
   private readonly stores: Store[] = [];
+  private readonly urls = new WeakMap<Store, string>();
 
   /** Without `db`, SQLite. */
   constructor(private readonly db?: TestDatabase) {}
@@ -26,7 +27,15 @@ export class TempDirs {
     const databaseUrl = 'databaseUrl' in options ? options.databaseUrl : await this.db?.fresh();
     const store = await Store.open({ dataDir: options.dataDir ?? this.dir(), secretKey: 'test-passphrase', ...options, databaseUrl });
     this.stores.push(store);
+    if (databaseUrl) this.urls.set(store, databaseUrl);
     return store;
+  }
+
+  /** The database URL (password included) a PostgreSQL store was opened on, to open it again. */
+  urlOf(store: Store): string {
+    const url = this.urls.get(store);
+    if (!url) throw new Error('not a PostgreSQL store of these TempDirs');
+    return url;
   }
 
   async cleanup(): Promise<void> {
