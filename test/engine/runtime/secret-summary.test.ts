@@ -7,9 +7,9 @@ import { Runtime } from '../../../src/engine/runtime/runtime.js';
 describe('runtime: a job record never keeps a secret, even one a recipe summary reads', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'recipes-secret-summary-'));
   let rt: Runtime;
-  before(() => {
-    rt = Runtime.open({ packageDir: 'test/fixtures/packages/engine-secret-summary', dataDir, connectors: [], secretKey: 'test' });
-    rt.properties.set('api_token', 's3cr3t-t0ken');
+  before(async () => {
+    rt = await Runtime.open({ packageDir: 'test/fixtures/packages/engine-secret-summary', dataDir, connectors: [], secretKey: 'test' });
+    await rt.properties.set('api_token', 's3cr3t-t0ken');
   });
   after(async () => {
     await rt.close();
@@ -19,6 +19,6 @@ describe('runtime: a job record never keeps a secret, even one a recipe summary 
   it('replaces the secret in the stored summary', async () => {
     const job = await rt.test('careless');
     expect(job?.status).to.equal('succeeded');
-    expect(rt.job(job!.id).summary).to.deep.equal({ leak: '[redacted]', note: 'the token is [redacted]' });
+    expect((await rt.job(job!.id)).summary).to.deep.equal({ leak: '[redacted]', note: 'the token is [redacted]' });
   });
 });
