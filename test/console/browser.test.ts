@@ -41,7 +41,7 @@ describe('console in a browser', function () {
     }
     const { chromium } = await import('playwright-core');
     rig = await openRig();
-    rig.rt.properties.unset('wiw_password');
+    await rig.rt.properties.unset('wiw_password');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => errors.push(e.message));
@@ -76,7 +76,7 @@ describe('console in a browser', function () {
     await row.locator('input[type="password"]').fill(rig.pair.properties.wiw_password);
     await row.getByRole('button', { name: 'Save' }).click();
     await row.locator('td.value code', { hasText: '********' }).waitFor();
-    expect(rig.rt.properties.resolve().values.wiw_password).to.equal(rig.pair.properties.wiw_password);
+    expect((await rig.rt.properties.resolve()).values.wiw_password).to.equal(rig.pair.properties.wiw_password);
     expect(await page.content()).not.to.contain(rig.pair.properties.wiw_password);
   });
 
@@ -96,10 +96,10 @@ describe('console in a browser', function () {
   it('starts and stops a recipe from its menu', async () => {
     await menu('employee-sync', 'Start recipe');
     await card('employee-sync').locator('.state .badge', { hasText: 'running' }).waitFor();
-    expect(rig.rt.recipes().find((r) => r.name === 'employee-sync')?.running).to.equal(true);
+    expect((await rig.rt.recipes()).find((r) => r.name === 'employee-sync')?.running).to.equal(true);
     await menu('employee-sync', 'Stop recipe');
     await card('employee-sync').locator('.state .badge', { hasText: 'stopped' }).waitFor();
-    expect(rig.rt.recipes().find((r) => r.name === 'employee-sync')?.running).to.equal(false);
+    expect((await rig.rt.recipes()).find((r) => r.name === 'employee-sync')?.running).to.equal(false);
   });
 
   it('test-runs the recipes all-employees-sync needs', async () => {
@@ -129,7 +129,7 @@ describe('console in a browser', function () {
     await page.getByRole('button', { name: 'Run it for real' }).click();
     expect(await jobDone(from)).to.equal('succeeded');
     const id = Number(page.url().split('/').pop());
-    expect(rig.rt.job(id).dryRun).to.equal(false);
+    expect((await rig.rt.job(id)).dryRun).to.equal(false);
     await page.locator('li.step[data-path="employees"]').getByText('input').click();
     expect(await page.locator('li.step[data-path="employees"] pre').first().isVisible()).to.equal(true);
     await shot('job');
@@ -142,17 +142,17 @@ describe('console in a browser', function () {
   });
 
   it('marks the failing step of a failed job', async () => {
-    rig.rt.properties.set('goco_api_token', 'revoked-token');
+    await rig.rt.properties.set('goco_api_token', 'revoked-token');
     await page.getByRole('link', { name: 'Package', exact: true }).click();
     const from = page.url();
     await menu('all-employees-sync', 'Test recipe');
     expect(await jobDone(from)).to.equal('failed');
-    rig.rt.properties.set('goco_api_token', rig.pair.properties.goco_api_token);
+    await rig.rt.properties.set('goco_api_token', rig.pair.properties.goco_api_token);
     await page.locator('li.step.failed .fail-mark').first().waitFor();
     await shot('failed-job');
   });
 
-  it('raised no script errors and no CSP violations', () => {
+  it('raised no script errors and no CSP violations', async () => {
     expect(errors).to.deep.equal([]);
   });
 });
