@@ -4,7 +4,7 @@
  * appears in a message: everything names the database by `maskUrl`.
  */
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { RecipeError, UserError } from '../errors.js';
 import { migrate } from './migrate.js';
 import { CREATE_HINT } from './open-db.js';
@@ -45,7 +45,9 @@ export async function openPostgres(url: string, create: boolean): Promise<Opened
       hint: 'Pass --database-url postgres://USER:PASSWORD@HOST:PORT/DATABASE (or set RECIPES_DATABASE_URL), or leave it out to keep state in the data dir.',
     });
   }
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 10 });
+  // Loaded only here: the embedded default never pays for the driver (about 8 MB of RSS).
+  const { default: driver } = await import('pg');
+  const pool = new driver.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 10 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
