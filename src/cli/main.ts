@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { connectionsCommand } from './commands/connections.js';
 import { demoCommand } from './commands/demo.js';
 import { duplicatesCommand } from './commands/duplicates.js';
@@ -30,12 +30,15 @@ function shippedPackage(): string {
   return 'recipes/wiw-provisioning';
 }
 
+/** pino's levels: anything else is bad usage (exit 2), named by commander with these choices. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export function buildProgram(): Command {
   const program = new Command('recipes')
     .description('Run integration recipes; ships the WIW Provisioning package (GoCo -> When I Work).')
     .option('--data-dir <dir>', 'state store folder (env RECIPES_DATA_DIR)', process.env.RECIPES_DATA_DIR ?? './.recipes')
     .option('--package <dir>', 'package folder (env RECIPES_PACKAGE; default: the shipped WIW Provisioning package)', process.env.RECIPES_PACKAGE ?? shippedPackage())
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace; logs go to stderr (JSON lines)', 'error')
+    .addOption(new Option('--log-level <level>', 'logs go to stderr (JSON lines)').choices(LOG_LEVELS).default('error'))
     .option('--log-file <file>', 'write logs to this file instead of stderr')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
@@ -52,6 +55,20 @@ export function buildProgram(): Command {
     for (const sub of cmd.commands) sub.exitOverride();
   }
   return program;
+}
+
+/**
+ * `recipes jobs show 1 | head` closes the pipe before the output ends: that is the reader's choice, not
+ * a failure, so the process ends quietly (exit 0) instead of dying on an unhandled EPIPE. Only the
+ * process entry (bin/recipes.js) calls this: it exits the process.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@
  * views are already masked, and a secret is only ever written (PUT), never read back.
  */
 import { RecipeError, serializeError, type SerializedError } from '../engine/errors.js';
+import { authLabel } from '../engine/runtime/connections.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
 import type { JobRecord } from '../engine/store/index.js';
 
@@ -64,7 +65,7 @@ function packageView(rt: Runtime, state: ConsoleState) {
     name: rt.package.name,
     title: rt.package.title,
     description: rt.package.description,
-    connections: Object.values(rt.package.connections).map((c) => ({ name: c.name, title: c.title, description: c.description, auth: c.auth, status: state.connections.get(c.name) ?? null })),
+    connections: Object.values(rt.package.connections).map((c) => ({ name: c.name, title: c.title, description: c.description, auth: c.auth, authLabel: authLabel(c), status: state.connections.get(c.name) ?? null })),
     recipes: recipesView(rt),
   };
 }

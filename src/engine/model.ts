@@ -9,12 +9,22 @@ export interface PropertyDecl {
   name: string;
   title: string;
   description?: string;
-  type: 'string' | 'integer' | 'boolean';
+  /** What a value must be; checked at `properties set` and when a job resolves the properties. */
+  type: PropertyType;
   secret: boolean;
   required: boolean;
   default?: string | number | boolean;
-  enum?: (string | number)[];
+  /** The allowed values of an `enum` (package.yaml: `values`, or the older `enum` list). */
+  values?: (string | number)[];
+  /** Bounds of a `number` or `integer`. */
+  min?: number;
+  max?: number;
+  /** A good value, quoted in errors. */
+  example?: string | number | boolean;
 }
+
+export const PROPERTY_TYPES = ['string', 'secret', 'url', 'number', 'integer', 'boolean', 'enum', 'phone_region'] as const;
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
 
 export interface ConnectionModel {
   name: string;

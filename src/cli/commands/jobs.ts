@@ -30,8 +30,8 @@ export function jobsCommand(program: Command): void {
     );
   jobs
     .command('show <id>')
-    .description("a job's steps with input and output (secrets redacted), the failing step marked")
-    .option('--json', 'print machine-readable output')
+    .description("a job's steps, one line each with digests of input and output, failures grouped by error code; --json for the whole record (secrets redacted)")
+    .option('--json', 'print the whole record: every step with its input and output')
     .action((id: string, opts: { json?: boolean }, cmd: Command) => {
       const n = jobId(id);
       return withRuntime(globals(cmd), (rt) => showJob(rt, n, wantsJson(opts, cmd), true), true);

@@ -17,7 +17,7 @@ function connectionCard(conn, refresh) {
   };
   return h('section', { class: 'card connection', 'data-connection': conn.name },
     h('h3', {}, conn.title),
-    h('p', { class: 'muted' }, `${conn.name} · authentication: ${conn.auth === 'none' ? 'None' : conn.auth}`),
+    h('p', { class: 'muted' }, `${conn.name} · authentication: ${conn.authLabel ?? conn.auth}`),
     state,
     s ? h('p', { class: 'muted small' }, `Tested ${when(s.at)}`) : null,
     h('button', { class: 'primary', onclick: test }, s?.ok ? 'Test connection' : 'Connect'));

@@ -20,6 +20,9 @@ export interface ForeachOutput {
   not_attempted_items: unknown[];
 }
 
+/** The HTTP transport's code for a request not attempted because its service stopped answering. */
+const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
+
 /** Items between two yields to the event loop. */
 const YIELD_EVERY = 256;
 
@@ -50,6 +53,7 @@ export async function runForeach(it: Interpreter, step: ForeachStep, scope: Scop
   let done = 0;
   let halt = false;
   let fatal: unknown;
+  let outageOf: string | undefined;
 
   const runItem = async (index: number) => {
     const itemScope = itemScopeOf(scope, step.as, items[index]);
@@ -66,7 +70,13 @@ export async function runForeach(it: Interpreter, step: ForeachStep, scope: Scop
       out.failed++;
       out.failures.push({ index, item: items[index], error: serializeError(error) });
       const code = error instanceof RecipeError ? error.code : 'INTERNAL';
-      if (step.breakOn.has(code)) {
+      if (code === CIRCUIT_OPEN) {
+        // The service stopped answering (the connection's circuit is open): the rest would fail the same way.
+        it.itemFailures++;
+        out.broken_by ??= code;
+        outageOf ??= String((error as RecipeError).details.connector ?? '');
+        halt = true;
+      } else if (step.breakOn.has(code)) {
         it.itemFailures++;
         out.broken_by ??= code;
         halt = true;
@@ -101,6 +111,7 @@ export async function runForeach(it: Interpreter, step: ForeachStep, scope: Scop
 
   for (let i = next; i < items.length; i++) out.not_attempted_items.push(items[i]);
   out.not_attempted = out.not_attempted_items.length;
+  if (outageOf !== undefined) it.outage ??= { connector: outageOf, done: out.succeeded, total: out.total };
   if (fatal) throw fatal;
   return out;
 }

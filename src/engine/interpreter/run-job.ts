@@ -28,6 +28,8 @@ export class Interpreter {
   private seq = 0;
   /** Item failures under `on_item_error: continue` or `break_on`; they fail the job once it has done the rest. */
   itemFailures = 0;
+  /** Set by a loop whose items stopped on CIRCUIT_OPEN: the job's error says so in one sentence. */
+  outage?: { connector: string; done: number; total: number };
 
   constructor(readonly env: JobEnv) {}
 
@@ -44,14 +46,26 @@ export class Interpreter {
     try {
       await this.runSteps(env.recipe.steps, scope, '', true);
       outcome =
-        this.itemFailures > 0
-          ? { status: 'failed', error: { code: 'ITEMS_FAILED', kind: 'operational', message: `${this.itemFailures} item(s) failed; the job did everything else it could.` } }
-          : { status: 'succeeded' };
+        this.outage !== undefined
+          ? { status: 'failed', error: this.outageError(this.outage) }
+          : this.itemFailures > 0
+            ? { status: 'failed', error: { code: 'ITEMS_FAILED', kind: 'operational', message: `${this.itemFailures} item(s) failed; the job did everything else it could.` } }
+            : { status: 'succeeded' };
     } catch (error) {
       outcome = this.outcomeOf(error);
     }
     outcome.summary = await this.summary(scope);
     return outcome;
+  }
+
+  private outageError(o: { connector: string; done: number; total: number }): SerializedError {
+    const service = [...this.env.connections.values()].find((c) => c.connector.name === o.connector)?.connector.title ?? o.connector;
+    const n = (x: number) => x.toLocaleString('en-US');
+    return {
+      code: 'SERVICE_UNAVAILABLE',
+      kind: 'operational',
+      message: `${service} stopped answering after ${n(o.done)} of ${n(o.total)}; nothing else was written; run again when it is back.`,
+    };
   }
 
   private outcomeOf(error: unknown): JobOutcome {

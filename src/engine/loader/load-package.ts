@@ -128,11 +128,15 @@ function readProperties(pkg: Doc): Record<string, PropertyDecl> {
       name,
       title: String(p.title ?? name),
       description: p.description as string | undefined,
-      type: (p.type as PropertyDecl['type']) ?? 'string',
-      secret: p.secret === true,
+      // An `enum` list without a type is an enum; `type: secret` is a string kept secret.
+      type: (p.type as PropertyDecl['type'] | undefined) ?? (Array.isArray(p.enum) || Array.isArray(p.values) ? 'enum' : 'string'),
+      secret: p.secret === true || p.type === 'secret',
       required: p.required === true,
       default: p.default as PropertyDecl['default'],
-      enum: p.enum as PropertyDecl['enum'],
+      values: (p.values ?? p.enum) as PropertyDecl['values'],
+      min: p.min as number | undefined,
+      max: p.max as number | undefined,
+      example: p.example as PropertyDecl['example'],
     };
   }
   return out;
