@@ -3,6 +3,7 @@ import { serializeError } from '../../engine/errors.js';
 import { startConsole } from '../../console/index.js';
 import { Server } from '../../engine/runtime/serve.js';
 import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
+import type { LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
 import { jobLine, stepLines, summaryLines, table } from '../format.js';
 import { attachProgress } from '../progress.js';
@@ -43,8 +44,9 @@ export function recipesCommands(program: Command): void {
     .description('run a recipe once now (a polling recipe: its earliest unprocessed event) and show each step')
     .option('--dry-run', 'plan the writes without making them')
     .option('--force', 'run even if the recipes it needs have not succeeded yet')
+    .option('--wait', 'when another job runs this recipe (any process), wait for it to end instead of refusing')
     .option('--json', 'print machine-readable output')
-    .action(async (name: string, opts: { dryRun?: boolean; force?: boolean; json?: boolean }, cmd: Command) =>
+    .action(async (name: string, opts: { dryRun?: boolean; force?: boolean; wait?: boolean; json?: boolean }, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {
         const stopProgress = opts.json ? () => undefined : attachProgress(rt);
         const controller = new AbortController();
@@ -52,7 +54,7 @@ export function recipesCommands(program: Command): void {
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
         try {
-          const job = await rt.test(name, { dryRun: opts.dryRun, force: opts.force, signal: controller.signal });
+          const job = await rt.test(name, { dryRun: opts.dryRun, force: opts.force, signal: controller.signal, wait: opts.wait, onWait: waitingNote });
           stopProgress();
           if (!job) {
             if (opts.json) printJson({ job: null, message: 'no unprocessed event' });
@@ -138,6 +140,12 @@ async function markStart(rt: Runtime, name: string): Promise<string> {
     const e = serializeError(error);
     return ` Could not mark its starting point yet (${e.code}: ${e.message}); \`recipes serve\` will on its first poll.`;
   }
+}
+
+/** Said once, on stderr (stdout may be --json), when a run waits for another job of its recipe. */
+export function waitingNote(h: LeaseHolder): void {
+  const who = h.pid === process.pid ? 'this process' : `pid ${h.pid}`;
+  process.stderr.write(`waiting: ${h.recipe} is running as job ${h.jobId} (${who}); this run starts when it ends (Ctrl-C to give up).\n`);
 }
 
 export function showJob(rt: Runtime, id: number, json: boolean, full: boolean): void {

@@ -8,6 +8,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serializeError, type SerializedError } from '../errors.js';
 import type { RecipeModel } from '../model.js';
+import { RunRefused } from './lease.js';
 import type { Runtime } from './runtime.js';
 
 export interface ServeOptions {
@@ -124,6 +125,14 @@ export class Server {
         }
         this.rt.store.clearTriggerFailures(this.rt.package.name, recipe.name);
       } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code === RunRefused.BUSY || code === RunRefused.EVENT_DONE) {
+          // Another process runs the recipe: this tick is skipped and the cursor stays, so the event is
+          // polled again at the next tick.
+          this.rt.logger.info({ recipe: recipe.name, code }, 'recipe busy elsewhere; trying at the next tick');
+          await wait(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
+          continue;
+        }
         const count = this.rt.store.noteTriggerFailure(this.rt.package.name, recipe.name);
         const err = serializeError(error);
         this.rt.logger.warn({ recipe: recipe.name, err, count }, 'trigger failed');
@@ -181,7 +190,7 @@ export class Server {
     }
     // One job at a time per recipe, in arrival order.
     const previous = this.webhookQueues.get(recipe.name) ?? Promise.resolve();
-    const next = previous.then(() => this.rt.execute(recipe, data, this.jobOptions())).catch(() => undefined);
+    const next = previous.then(() => this.rt.execute(recipe, data, { ...this.jobOptions(), wait: true })).catch(() => undefined);
     this.webhookQueues.set(recipe.name, next);
     return [202, { accepted: true }];
   }

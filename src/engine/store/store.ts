@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { Mappings } from '../types.js';
 import { Counters } from './counters.js';
 import { Jobs, type JobQuery, type JobRecord, type JobResult, type NewJob } from './jobs.js';
+import { Leases, type LeaseHolder, type StartResult } from './leases.js';
 import { MappingsTable } from './mappings.js';
 import { openDatabase } from './open-db.js';
 import { Properties, type PropertyInfo, type PropertyValue } from './properties.js';
@@ -41,6 +42,7 @@ export class Store {
   private readonly properties: Properties;
   private readonly recipes: Recipes;
   private readonly jobs: Jobs;
+  private readonly leases: Leases;
   private readonly steps: Steps;
   private readonly mappingsTable: MappingsTable;
 
@@ -51,6 +53,7 @@ export class Store {
     this.properties = new Properties(db, secrets, counters);
     this.recipes = new Recipes(db, counters);
     this.jobs = new Jobs(db);
+    this.leases = new Leases(db, this.jobs);
     this.steps = new Steps(db);
     this.mappingsTable = new MappingsTable(db);
   }
@@ -116,9 +119,28 @@ export class Store {
 
   // jobs
 
-  /** Records a running job owned by this process; returns its id. */
+  /** Records a running job owned by this process, without a lease; returns its id. */
   createJob(j: NewJob): number {
     return this.jobs.create(j);
+  }
+  /**
+   * Records a running job that holds its recipe's lease (every process honours it), or returns the live
+   * holder. A lease left by a dead process, or one not renewed in time, is taken over and its job
+   * recorded as interrupted. Renew it while the job runs and release it once the job is finished.
+   */
+  startJob(j: NewJob, now?: number): StartResult {
+    return this.leases.startJob(j, now);
+  }
+  /** False when `jobId` no longer holds the lease (it lapsed and another process took it over). */
+  renewLease(pkg: string, recipe: string, jobId: number, now?: number): boolean {
+    return this.leases.renew(pkg, recipe, jobId, now);
+  }
+  releaseLease(pkg: string, recipe: string, jobId: number): void {
+    this.leases.release(pkg, recipe, jobId);
+  }
+  /** The live holder of a recipe's lease: the job running it now, in any process. */
+  leaseHolder(pkg: string, recipe: string, now?: number): LeaseHolder | undefined {
+    return this.leases.holder(pkg, recipe, now);
   }
   finishJob(id: number, r: JobResult): void {
     this.jobs.finishJob(id, r);
@@ -144,7 +166,10 @@ export class Store {
   getSteps(jobId: number): StepRecord[] {
     return this.steps.get(jobId);
   }
-  /** Fails 'running' jobs whose process is gone; returns how many. Called by `open` unless recoverJobs is false. */
+  /**
+   * Fails 'running' jobs whose process is gone (dead pid, or a lapsed lease); jobs another live process
+   * runs are left alone. Returns how many. Called by `open` unless recoverJobs is false.
+   */
   markInterrupted(isOwnerAlive?: (pid: number) => boolean): number {
     return this.jobs.markInterrupted(isOwnerAlive);
   }
