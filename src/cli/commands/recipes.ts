@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { serializeError } from '../../engine/errors.js';
 import { startConsole } from '../../console/index.js';
-import { Server } from '../../engine/runtime/serve.js';
+import { portInUse, Server } from '../../engine/runtime/serve.js';
 import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
 import type { LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
@@ -94,24 +94,34 @@ export function recipesCommands(program: Command): void {
         process.on('SIGINT', () => stop('SIGINT'));
         process.on('SIGTERM', () => stop('SIGTERM'));
         rt.on('job:end', (job) => out(jobLine(job) + (job.error ? `  ${(job.error as { code?: string }).code ?? ''}` : '')));
-        const running = rt.recipes().filter((r) => r.running).map((r) => r.name);
-        out(`serving ${rt.package.title} (data dir ${rt.store.dataDir}); running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
-        const web = opts.console ? await startConsole(rt, { port: opts.consolePort }) : undefined;
-        if (web) out(`console at ${web.url}\n  open once to sign in: ${web.loginUrl}\n  login token: ${web.token}`);
-        await new Server(rt, {
+        const hookLines: string[] = [];
+        const server = new Server(rt, {
           signal: controller.signal,
           abortSignal: hard.signal,
           webhookPort: opts.webhookPort,
           maxTriggerFailures: opts.maxTriggerFailures,
           onWebhookListening: (base, hooks) => {
-            out(`webhooks at ${base} (POST, header X-Signature: sha256=<HMAC-SHA256 of the body>)`);
-            for (const h of hooks) out(`  ${h.recipe}: ${h.url}`);
+            hookLines.push(`webhooks at ${base} (POST, header X-Signature: sha256=<HMAC-SHA256 of the body>)`);
+            for (const h of hooks) hookLines.push(`  ${h.recipe}: ${h.url}`);
           },
           onRecipe: (name, state, reason) => out(state === 'started' ? `${name}: running its trigger (${describeTrigger(rt.recipe(name))})` : `${name}: stopped${reason ? `. ${reason}` : ''}`),
           onTriggerFailure: (name, count, max, err) => out(`${name}: trigger failed (${count} of ${max} in a row): ${err.code}: ${err.message}`),
-        })
-          .run()
-          .finally(() => web?.close());
+        });
+        // Lock and ports first: "serving" is said only once nothing can refuse it any more.
+        await server.listen();
+        let web: Awaited<ReturnType<typeof startConsole>> | undefined;
+        try {
+          web = opts.console ? await startConsole(rt, { port: opts.consolePort }) : undefined;
+        } catch (error) {
+          controller.abort();
+          await server.run(); // returns at once: releases the lock and the webhook port
+          throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUse('console', opts.consolePort, '--console-port', error) : error;
+        }
+        const running = rt.recipes().filter((r) => r.running).map((r) => r.name);
+        out(`serving ${rt.package.title} (data dir ${rt.store.dataDir}); running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
+        if (web) out(`console at ${web.url}\n  open once to sign in: ${web.loginUrl}\n  login token: ${web.token}`);
+        for (const line of hookLines) out(line);
+        await server.run().finally(() => web?.close());
         const stopped = rt.jobs(undefined, 20).filter((j) => j.status === 'stopped' && Date.parse(j.finishedAt ?? '') >= since);
         out(`stopped${stopped.length ? `; recorded as stopped: ${stopped.map((j) => `job ${j.id} (${j.recipe})`).join(', ')}` : ''}.`);
       }),
