@@ -16,9 +16,12 @@ export function recipesCommands(program: Command): void {
     .action((opts: { json?: boolean }, cmd: Command) =>
       withRuntime(globals(cmd), (rt) => {
         const views = rt.recipes();
-        if (opts.json) return printJson(views);
-        out(table([['NAME', 'STATE', 'TRIGGER', 'LAST JOB', 'TITLE'], ...views.map((v) => [v.name, v.running ? 'running' : 'stopped', v.trigger, v.lastJob ? `${v.lastJob.id} ${v.lastJob.status}` : '-', v.title])]));
+        const serve = rt.store.serveStatus();
+        // `running` stays in the JSON (it means started); `started` and `serve` say what actually runs.
+        if (opts.json) return printJson(views.map((v) => ({ ...v, started: v.running, serve })));
+        out(table([['NAME', 'STATE', 'TRIGGER', 'LAST JOB', 'TITLE'], ...views.map((v) => [v.name, v.running ? 'started' : 'stopped', v.trigger, v.lastJob ? `${v.lastJob.id} ${v.lastJob.status}` : '-', v.title])]));
         for (const v of views) if (!v.running && v.stoppedReason) out(`\n${v.name}: ${v.stoppedReason}`);
+        out(serve.running ? `\nserve: running (pid ${serve.pid}); it runs the started recipes.` : '\nserve: not running for this data dir; started recipes run only under `recipes serve`.');
       }),
     );
   program

@@ -14,7 +14,7 @@ import { openDatabase } from './open-db.js';
 import { Properties, type PropertyInfo, type PropertyValue } from './properties.js';
 import { Recipes, type RecipeState } from './recipes.js';
 import { SECRET_KEY_ENV, SecretBox } from './secrets.js';
-import { acquireServeLock, type ServeLock } from './serve-lock.js';
+import { acquireServeLock, serveStatus, type ServeLock } from './serve-lock.js';
 import { Steps, type StepRecord } from './steps.js';
 
 export interface StoreOptions {
@@ -185,5 +185,9 @@ export class Store {
   /** Throws SERVE_LOCKED when a live `recipes serve` holds this data dir; a dead one's lock is taken over. */
   acquireServeLock(): ServeLock {
     return acquireServeLock(this.db, this.dataDir);
+  }
+  /** Whether a live `recipes serve` runs on this data dir (its lock's pid is alive). */
+  serveStatus(): { running: boolean; pid: number | null } {
+    return serveStatus(this.dataDir);
   }
 }
