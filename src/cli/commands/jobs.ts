@@ -25,7 +25,6 @@ export function jobsCommand(program: Command): void {
           if (list.length === 0) out('no jobs yet.');
           for (const job of list) out(jobLine(job));
         },
-        true,
       ),
     );
   jobs
@@ -34,7 +33,7 @@ export function jobsCommand(program: Command): void {
     .option('--json', 'print machine-readable output')
     .action((id: string, opts: { json?: boolean }, cmd: Command) => {
       const n = jobId(id);
-      return withRuntime(globals(cmd), (rt) => showJob(rt, n, wantsJson(opts, cmd), true), true);
+      return withRuntime(globals(cmd), (rt) => showJob(rt, n, wantsJson(opts, cmd), true));
     });
   jobs
     .command('rerun <id>')
@@ -52,7 +51,6 @@ export function jobsCommand(program: Command): void {
           showJob(rt, job.id, wantsJson(opts, cmd), false);
           if (job.status !== 'succeeded') throw new ExitCode(EXIT.failed);
         },
-        true,
       ),
     );
 }

@@ -35,7 +35,10 @@ export function storeCorrupt(file: string, reason: string, cause?: unknown): Use
   return new UserError(StoreErrorCode.CORRUPT, `${file} is not a recipes state file (${reason}).`, {
     cause,
     details: { file },
-    hint: 'Move the file away to start with an empty state, or pass --data-dir to use another data dir.',
+    hint:
+      'Restore it from a backup: stop `recipes serve`, copy the backed-up state.db (with its secret.key) over this file and delete any '
+      + 'state.db-wal and state.db-shm beside it. Or move the file away to start with an empty store (properties, mappings, cursors '
+      + 'and job history are then gone), or pass --data-dir to use another data dir.',
   });
 }
 

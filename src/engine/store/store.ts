@@ -3,19 +3,20 @@
  * data dir (`<dataDir>/state.db`, WAL, so `recipes serve` and the CLI can use it at once). All methods are
  * synchronous. The class only wires the tables together; each concern lives in its own file.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Mappings } from '../types.js';
 import { Counters } from './counters.js';
 import { Jobs, type JobQuery, type JobRecord, type JobResult, type NewJob } from './jobs.js';
 import { Leases, type LeaseHolder, type StartResult } from './leases.js';
 import { MappingsTable } from './mappings.js';
-import { openDatabase } from './open-db.js';
+import { openDatabase, STATE_FILE } from './open-db.js';
 import { Properties, type PropertyInfo, type PropertyValue } from './properties.js';
 import { Recipes, type RecipeState } from './recipes.js';
 import { SECRET_KEY_ENV, SecretBox } from './secrets.js';
 import { acquireServeLock, serveStatus, type ServeLock } from './serve-lock.js';
 import { Steps, type StepRecord } from './steps.js';
+import { isNotADatabase, storeCorrupt } from './store-errors.js';
 
 export interface StoreOptions {
   dataDir: string;
@@ -63,7 +64,14 @@ export class Store {
     const dataDir = resolve(o.dataDir);
     const db = openDatabase(dataDir, o.create ?? true);
     const store = new Store(dataDir, db, new SecretBox(dataDir, o.secretKey ?? process.env[SECRET_KEY_ENV]));
-    if (o.recoverJobs ?? true) store.markInterrupted();
+    try {
+      if (o.recoverJobs ?? true) store.markInterrupted();
+    } catch (error) {
+      store.close();
+      // Damaged pages surface only when a query reads them; this is the first that reads the jobs.
+      if (isNotADatabase(error)) throw storeCorrupt(join(dataDir, STATE_FILE), `damaged: ${(error as Error).message}`, error);
+      throw error;
+    }
     return store;
   }
 
