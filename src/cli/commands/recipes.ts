@@ -127,7 +127,7 @@ export function recipesCommands(program: Command): void {
         await server.run().finally(() => web?.close());
         const stopped = rt.jobs(undefined, 20).filter((j) => j.status === 'stopped' && Date.parse(j.finishedAt ?? '') >= since);
         out(`stopped${stopped.length ? `; recorded as stopped: ${stopped.map((j) => `job ${j.id} (${j.recipe})`).join(', ')}` : ''}.`);
-      }),
+      }, opts.console === true), // the console is where a new admin sets the first properties: it may create the store
     );
 }
 
