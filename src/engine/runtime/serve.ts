@@ -6,8 +6,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serializeError, type SerializedError } from '../errors.js';
+import { serializeError, UserError, type SerializedError } from '../errors.js';
+import type { ServeLock } from '../store/index.js';
 import type { RecipeModel } from '../model.js';
+import { RunRefused } from './lease.js';
 import type { Runtime } from './runtime.js';
 
 export interface ServeOptions {
@@ -47,6 +49,7 @@ const wait = (ms: number, signal: AbortSignal) =>
 export class Server {
   private readonly loops = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private webhook?: HttpServer;
+  private lock?: ServeLock;
   private readonly webhookQueues = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -54,11 +57,26 @@ export class Server {
     private readonly options: ServeOptions,
   ) {}
 
-  async run(): Promise<void> {
+  /**
+   * Takes the data dir's serve lock (SERVE_LOCKED) and binds the webhook port (PORT_IN_USE), so a caller
+   * can announce serving only once both hold. `run` calls it when the caller did not.
+   */
+  async listen(): Promise<void> {
+    if (this.lock) return;
     const lock = this.rt.store.acquireServeLock();
-    const { signal } = this.options;
     try {
       await this.openWebhooks();
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    this.lock = lock;
+  }
+
+  async run(): Promise<void> {
+    await this.listen();
+    const { signal } = this.options;
+    try {
       let version = -1;
       while (!signal.aborted) {
         const now = this.rt.store.recipesVersion(this.rt.package.name);
@@ -73,7 +91,7 @@ export class Server {
       await Promise.allSettled([...this.loops.values()].map((l) => l.done));
       await Promise.allSettled([...this.webhookQueues.values()]);
       await new Promise<void>((resolve) => (this.webhook ? this.webhook.close(() => resolve()) : resolve()));
-      lock.release();
+      this.lock?.release();
     }
   }
 
@@ -124,6 +142,14 @@ export class Server {
         }
         this.rt.store.clearTriggerFailures(this.rt.package.name, recipe.name);
       } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code === RunRefused.BUSY || code === RunRefused.EVENT_DONE) {
+          // Another process runs the recipe: this tick is skipped and the cursor stays, so the event is
+          // polled again at the next tick.
+          this.rt.logger.info({ recipe: recipe.name, code }, 'recipe busy elsewhere; trying at the next tick');
+          await wait(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
+          continue;
+        }
         const count = this.rt.store.noteTriggerFailure(this.rt.package.name, recipe.name);
         const err = serializeError(error);
         this.rt.logger.warn({ recipe: recipe.name, err, count }, 'trigger failed');
@@ -157,7 +183,11 @@ export class Server {
         void this.acceptWebhook(recipe, Buffer.concat(chunks), String(req.headers['x-signature'] ?? '')).then(([s, b]) => reply(s, b));
       });
     });
-    await new Promise<void>((resolve) => this.webhook?.listen(this.options.webhookPort ?? 0, '127.0.0.1', resolve));
+    const server = this.webhook;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse('webhook', this.options.webhookPort ?? 0, '--webhook-port', error) : error));
+      server.listen(this.options.webhookPort ?? 0, '127.0.0.1', resolve);
+    });
     const port = (this.webhook.address() as AddressInfo).port;
     const base = `http://127.0.0.1:${port}`;
     this.options.onWebhookListening?.(
@@ -181,8 +211,17 @@ export class Server {
     }
     // One job at a time per recipe, in arrival order.
     const previous = this.webhookQueues.get(recipe.name) ?? Promise.resolve();
-    const next = previous.then(() => this.rt.execute(recipe, data, this.jobOptions())).catch(() => undefined);
+    const next = previous.then(() => this.rt.execute(recipe, data, { ...this.jobOptions(), wait: true })).catch(() => undefined);
     this.webhookQueues.set(recipe.name, next);
     return [202, { accepted: true }];
   }
+}
+
+/** PORT_IN_USE: a user error (exit 2) naming the port and the option that picks another. */
+export function portInUse(what: string, port: number, option: string, cause?: unknown): UserError {
+  return new UserError('PORT_IN_USE', `The ${what} port ${port} on 127.0.0.1 is already in use.`, {
+    cause,
+    details: { port },
+    hint: `Stop what listens there, or pass ${option} with another port (0 picks a free one).`,
+  });
 }

@@ -93,6 +93,7 @@ export class Jobs {
   private readonly lastStmt: Database.Statement<[string, string], JobRow>;
   private readonly lastOk: Database.Statement<[string, string], JobRow>;
   private readonly running: Database.Statement<[], { id: number; pid: number | null; started_at: string }>;
+  private readonly eventRun: Database.Statement<[string, string, string], { id: number }>;
   private readonly interruptTx: (isOwnerAlive: (pid: number) => boolean) => number;
 
   constructor(db: Database.Database) {
@@ -127,17 +128,43 @@ export class Jobs {
        ORDER BY id DESC LIMIT 1`,
     );
     this.running = db.prepare(`SELECT id, pid, started_at FROM jobs WHERE status = 'running'`);
+    this.eventRun = db.prepare(
+      `SELECT id FROM jobs WHERE pkg = ? AND recipe = ? AND event_id = ? AND dry_run = 0 AND rerun_of IS NULL
+       AND status IN ('succeeded', 'failed') AND json_extract(error, '$.code') IS NOT 'JOB_INTERRUPTED'
+       ORDER BY id DESC LIMIT 1`,
+    );
+    const lease = db.prepare<[number], { pid: number; expires_at: number }>(`SELECT pid, expires_at FROM leases WHERE job_id = ?`);
     this.interruptTx = db.transaction((isOwnerAlive: (pid: number) => boolean) => {
       let count = 0;
-      const now = nowIso();
+      const now = Date.now();
       for (const job of this.running.all()) {
-        if (job.pid !== null && isOwnerAlive(job.pid)) continue;
-        const duration = Math.max(0, Date.parse(now) - Date.parse(job.started_at));
-        this.finish.run({ id: job.id, status: 'failed', now, duration, error: toJson(INTERRUPTED_ERROR), summary: null });
+        // A job holding a lease is alive while its holder is and renews it; one from before leases
+        // existed has only its pid to tell.
+        const held = lease.get(job.id);
+        const alive = held ? held.expires_at > now && isOwnerAlive(held.pid) : job.pid !== null && isOwnerAlive(job.pid);
+        if (alive) continue;
+        this.interrupt(job.id);
         count++;
       }
       return count;
     });
+  }
+
+  /**
+   * The job that ran polled event `eventId` to its end, so the cursor moved past it (a rerun, a dry run, a
+   * stopped or an interrupted job does not count), if any.
+   */
+  ranEvent(pkg: string, recipe: string, eventId: string): number | undefined {
+    return this.eventRun.get(pkg, recipe, eventId)?.id;
+  }
+
+  /** Records a running job as failed with JOB_INTERRUPTED (its process is gone); a finished job is left alone. */
+  interrupt(id: number): void {
+    const row = this.selectState.get(id);
+    if (!row || row.status !== 'running') return;
+    const now = nowIso();
+    const duration = Math.max(0, Date.parse(now) - Date.parse(row.started_at));
+    this.finish.run({ id, status: 'failed', now, duration, error: toJson(INTERRUPTED_ERROR), summary: null });
   }
 
   create(j: NewJob): number {
@@ -182,8 +209,8 @@ export class Jobs {
   }
 
   /**
-   * Fails jobs left 'running' whose process is gone. `isOwnerAlive` defaults to a pid check; a reused pid
-   * keeps a dead job 'running' until that process ends too (safe: a live job is never failed).
+   * Fails jobs left 'running' whose process is gone: its pid is dead, or its lease lapsed (a reused pid
+   * does not keep it alive then). `isOwnerAlive` defaults to a pid check.
    */
   markInterrupted(isOwnerAlive: (pid: number) => boolean = isProcessAlive): number {
     return this.interruptTx(isOwnerAlive);

@@ -115,6 +115,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'recipe leases: one job per recipe at a time, across processes',
+    // Keyed by (pkg, recipe) for now. Leases only live while a job runs, so a later migration that keys them
+    // by project as well may drop and recreate the table (after waiting for none to be held).
+    up(db) {
+      db.exec(`
+        CREATE TABLE leases (
+          pkg TEXT NOT NULL,
+          recipe TEXT NOT NULL,
+          job_id INTEGER NOT NULL,        -- the job holding it: unique per acquisition
+          pid INTEGER NOT NULL,           -- the holder; a dead pid frees the lease
+          acquired_at TEXT NOT NULL,
+          expires_at INTEGER NOT NULL,    -- ms since the epoch; renewed while the job runs
+          PRIMARY KEY (pkg, recipe)
+        ) WITHOUT ROWID;
+        -- taking a lease for a polled event checks that no other process has run that event meanwhile
+        CREATE INDEX jobs_by_event ON jobs (pkg, recipe, event_id) WHERE event_id IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;

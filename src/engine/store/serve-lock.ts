@@ -60,6 +60,12 @@ export function acquireServeLock(db: Database.Database, dataDir: string): ServeL
   };
 }
 
+/** Whether a live `recipes serve` holds the data dir's lock, and its pid. */
+export function serveStatus(dataDir: string): { running: boolean; pid: number | null } {
+  const held = readLock(join(dataDir, SERVE_LOCK_FILE));
+  return held && isProcessAlive(held.pid) ? { running: true, pid: held.pid } : { running: false, pid: null };
+}
+
 /** Creates the lock atomically with its content; false when a lock file already exists. */
 function tryLink(file: string, content: LockContent): boolean {
   const tmp = `${file}.${content.token}.${randomBytes(4).toString('hex')}.tmp`;

@@ -3,18 +3,20 @@
  * data dir (`<dataDir>/state.db`, WAL, so `recipes serve` and the CLI can use it at once). All methods are
  * synchronous. The class only wires the tables together; each concern lives in its own file.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Mappings } from '../types.js';
 import { Counters } from './counters.js';
 import { Jobs, type JobQuery, type JobRecord, type JobResult, type NewJob } from './jobs.js';
+import { Leases, type LeaseHolder, type StartResult } from './leases.js';
 import { MappingsTable } from './mappings.js';
-import { openDatabase } from './open-db.js';
+import { openDatabase, STATE_FILE } from './open-db.js';
 import { Properties, type PropertyInfo, type PropertyValue } from './properties.js';
 import { Recipes, type RecipeState } from './recipes.js';
 import { SECRET_KEY_ENV, SecretBox } from './secrets.js';
-import { acquireServeLock, type ServeLock } from './serve-lock.js';
+import { acquireServeLock, serveStatus, type ServeLock } from './serve-lock.js';
 import { Steps, type StepRecord } from './steps.js';
+import { isNotADatabase, storeCorrupt } from './store-errors.js';
 
 export interface StoreOptions {
   dataDir: string;
@@ -41,6 +43,7 @@ export class Store {
   private readonly properties: Properties;
   private readonly recipes: Recipes;
   private readonly jobs: Jobs;
+  private readonly leases: Leases;
   private readonly steps: Steps;
   private readonly mappingsTable: MappingsTable;
 
@@ -51,6 +54,7 @@ export class Store {
     this.properties = new Properties(db, secrets, counters);
     this.recipes = new Recipes(db, counters);
     this.jobs = new Jobs(db);
+    this.leases = new Leases(db, this.jobs);
     this.steps = new Steps(db);
     this.mappingsTable = new MappingsTable(db);
   }
@@ -60,7 +64,14 @@ export class Store {
     const dataDir = resolve(o.dataDir);
     const db = openDatabase(dataDir, o.create ?? true);
     const store = new Store(dataDir, db, new SecretBox(dataDir, o.secretKey ?? process.env[SECRET_KEY_ENV]));
-    if (o.recoverJobs ?? true) store.markInterrupted();
+    try {
+      if (o.recoverJobs ?? true) store.markInterrupted();
+    } catch (error) {
+      store.close();
+      // Damaged pages surface only when a query reads them; this is the first that reads the jobs.
+      if (isNotADatabase(error)) throw storeCorrupt(join(dataDir, STATE_FILE), `damaged: ${(error as Error).message}`, error);
+      throw error;
+    }
     return store;
   }
 
@@ -116,9 +127,28 @@ export class Store {
 
   // jobs
 
-  /** Records a running job owned by this process; returns its id. */
+  /** Records a running job owned by this process, without a lease; returns its id. */
   createJob(j: NewJob): number {
     return this.jobs.create(j);
+  }
+  /**
+   * Records a running job that holds its recipe's lease (every process honours it), or returns the live
+   * holder. A lease left by a dead process, or one not renewed in time, is taken over and its job
+   * recorded as interrupted. Renew it while the job runs and release it once the job is finished.
+   */
+  startJob(j: NewJob, now?: number): StartResult {
+    return this.leases.startJob(j, now);
+  }
+  /** False when `jobId` no longer holds the lease (it lapsed and another process took it over). */
+  renewLease(pkg: string, recipe: string, jobId: number, now?: number): boolean {
+    return this.leases.renew(pkg, recipe, jobId, now);
+  }
+  releaseLease(pkg: string, recipe: string, jobId: number): void {
+    this.leases.release(pkg, recipe, jobId);
+  }
+  /** The live holder of a recipe's lease: the job running it now, in any process. */
+  leaseHolder(pkg: string, recipe: string, now?: number): LeaseHolder | undefined {
+    return this.leases.holder(pkg, recipe, now);
   }
   finishJob(id: number, r: JobResult): void {
     this.jobs.finishJob(id, r);
@@ -144,7 +174,10 @@ export class Store {
   getSteps(jobId: number): StepRecord[] {
     return this.steps.get(jobId);
   }
-  /** Fails 'running' jobs whose process is gone; returns how many. Called by `open` unless recoverJobs is false. */
+  /**
+   * Fails 'running' jobs whose process is gone (dead pid, or a lapsed lease); jobs another live process
+   * runs are left alone. Returns how many. Called by `open` unless recoverJobs is false.
+   */
   markInterrupted(isOwnerAlive?: (pid: number) => boolean): number {
     return this.jobs.markInterrupted(isOwnerAlive);
   }
@@ -160,5 +193,9 @@ export class Store {
   /** Throws SERVE_LOCKED when a live `recipes serve` holds this data dir; a dead one's lock is taken over. */
   acquireServeLock(): ServeLock {
     return acquireServeLock(this.db, this.dataDir);
+  }
+  /** Whether a live `recipes serve` runs on this data dir (its lock's pid is alive). */
+  serveStatus(): { running: boolean; pid: number | null } {
+    return serveStatus(this.dataDir);
   }
 }

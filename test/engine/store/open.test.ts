@@ -97,7 +97,8 @@ describe('store: opening and migrations', () => {
     const dir = join(temp.dir(), 'nope');
     const err = thrown(() => Store.open({ dataDir: dir, create: false }));
     expect(err.code).to.equal('STORE_MISSING');
-    expect(err.message).to.equal(`No data dir at ${dir}. Run \`recipes properties set ...\` or pass --data-dir.`);
+    expect(err.message).to.equal(`No state store at ${dir} (the folder does not exist).`);
+    expect((err as { hint?: string }).hint).to.contain('`recipes properties set NAME VALUE`');
     expect(existsSync(dir)).to.equal(false);
   });
 
