@@ -57,7 +57,8 @@ function forbidden(source: string, node: AstNode, what: string, name: string): E
   });
 }
 
-function children(node: AstNode): AstNode[] {
+/** The sub-expressions of a node (regex literals included: they are leaves). */
+export function children(node: AstNode): AstNode[] {
   const out: AstNode[] = [];
   const push = (n: unknown): void => {
     if (n && typeof n === 'object' && typeof (n as AstNode).type === 'string') out.push(n as AstNode);

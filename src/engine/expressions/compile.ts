@@ -3,7 +3,8 @@ import { type AstNode, checkAst, checkFunctionNames, collectScopeUse, moveKeepAr
 import { ExpressionError } from './errors.js';
 import { compileFast, FALLBACK } from './fast.js';
 import { BUILTIN_FUNCTIONS, registeredFunctions } from './functions.js';
-import { DEFAULT_LIMITS, type ExpressionLimits, limitHook, runtimeError } from './limits.js';
+import { checkElapsed, DEFAULT_LIMITS, type ExpressionLimits, limitHook, runtimeError } from './limits.js';
+import { checkRegexes, Re2RegExp } from './regex.js';
 import { isFunctionLike, SANDBOX_FUNCTIONS, toPlain } from './sandbox.js';
 
 export type Scope = Record<string, unknown>;
@@ -61,6 +62,7 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
   const expression = parse(source);
   const ast = expression.ast() as AstNode;
   checkAst(ast, source);
+  checkRegexes(ast, source);
   const functions = registeredFunctions();
   checkFunctionNames(ast, source, (name) => BUILTIN_FUNCTIONS.has(name) || functions.has(name));
   moveKeepArrayToPathNodes(ast);
@@ -74,11 +76,13 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
 
   const viaJsonata = async (scope: Scope): Promise<unknown> => {
     let result: unknown;
+    const started = Date.now();
     try {
       result = await expression.evaluate(scope);
     } catch (error) {
       throw runtimeError(error, source);
     }
+    checkElapsed(started, effective, source);
     if (isFunctionLike(result)) {
       throw new ExpressionError('EXPRESSION_FAILED', 'the expression evaluates to a function; call it, e.g. $trim(x)', { source });
     }
@@ -125,7 +129,7 @@ interface JsonataSyntaxError { code?: string; position?: number; token?: unknown
 
 function parse(source: string): jsonata.Expression {
   try {
-    return jsonata(source);
+    return jsonata(source, { RegexEngine: Re2RegExp as unknown as RegExpConstructor });
   } catch (error) {
     const raw = (error ?? {}) as JsonataSyntaxError;
     // JSONata reports the position after the offending token; '(end)' is a marker with no text of its own.

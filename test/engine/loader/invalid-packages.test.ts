@@ -80,6 +80,10 @@ const cases: Record<string, { about: string; lines: string[] }> = {
     about: 'a forbidden name in an expression, at its column',
     lines: ["@/recipe.yaml:8:34 /steps/0/input/value: the name 'constructor' cannot be used"],
   },
+  'regex-backreference': {
+    about: 'a regular expression the linear-time engine cannot run, at its column',
+    lines: ["@/recipe.yaml:8:51 /steps/0/input/value: the regular expression /(a)\\1/ is not supported (invalid escape sequence: `\\1`; recipes run regular expressions on a linear-time engine, without backreferences or lookaround)"],
+  },
   'needs-unknown': {
     about: 'needs naming an unknown recipe',
     lines: ["@/recipe.yaml:4:9 /needs/0: needs unknown recipe 'setup'"],
