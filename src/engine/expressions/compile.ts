@@ -20,6 +20,8 @@ export interface CompiledExpression {
   readonly refs: ReadonlySet<string>;
   /** Names read as `properties.NAME` or `$lookup(properties, 'NAME')`, for the "undeclared property" check. */
   readonly properties: ReadonlySet<string>;
+  /** True when it reads `properties` other than by literal names (whole, computed key, `*`): see `properties`. */
+  readonly readsPropertiesWhole: boolean;
   /**
    * True for a dotted path of names (`a.b.c`, backticks allowed): evaluated without JSONata, synchronously,
    * by own-property navigation; an array found at the end is returned as it is. If the path has to go
@@ -110,6 +112,7 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
     source,
     refs: use.refs,
     properties: use.properties,
+    readsPropertiesWhole: use.propertiesWhole,
     isPlainPath: names !== undefined,
     isFast: names !== undefined || fast !== undefined,
     evaluate,
