@@ -77,10 +77,11 @@ export function recipesCommands(program: Command): void {
     .command('serve')
     .description("run started recipes' triggers until SIGINT/SIGTERM")
     .option('--webhook-port <port>', 'port of the webhook endpoint on 127.0.0.1 (default: a free one)', (v) => positiveInt(v, '--webhook-port', true), 0)
+    .option('--webhook-max-body <bytes>', 'largest webhook body accepted (413 beyond)', (v) => positiveInt(v, '--webhook-max-body'), 1024 * 1024)
     .option('--max-trigger-failures <n>', 'consecutive trigger failures after which a recipe stops itself', (v) => positiveInt(v, '--max-trigger-failures'), 5)
     .option('--console', 'also serve the web console on 127.0.0.1 (prints its address and login token)')
     .option('--console-port <port>', 'port of the web console (default: a free one)', (v) => positiveInt(v, '--console-port', true), 0)
-    .action(async (opts: { webhookPort: number; maxTriggerFailures: number; console?: boolean; consolePort: number }, cmd: Command) =>
+    .action(async (opts: { webhookPort: number; webhookMaxBody: number; maxTriggerFailures: number; console?: boolean; consolePort: number }, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {
         const since = Date.now();
         const controller = new AbortController();
@@ -102,9 +103,10 @@ export function recipesCommands(program: Command): void {
           signal: controller.signal,
           abortSignal: hard.signal,
           webhookPort: opts.webhookPort,
+          webhookMaxBody: opts.webhookMaxBody,
           maxTriggerFailures: opts.maxTriggerFailures,
           onWebhookListening: (base, hooks) => {
-            hookLines.push(`webhooks at ${base} (POST, header X-Signature: sha256=<HMAC-SHA256 of the body>)`);
+            hookLines.push(`webhooks at ${base} (POST, headers X-Signature-Timestamp, X-Delivery-Id, X-Signature: sha256=<HMAC-SHA256 of "<timestamp>.<body>">)`);
             for (const h of hooks) hookLines.push(`  ${h.recipe}: ${h.url}`);
           },
           onRecipe: (name, state, reason) => out(state === 'started' ? `${name}: running its trigger (${describeTrigger(rt.recipe(name))})` : `${name}: stopped${reason ? `. ${reason}` : ''}`),

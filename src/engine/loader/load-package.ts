@@ -80,7 +80,7 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
   const recipes: Record<string, RecipeModel> = {};
   const webhookPaths = new Map<string, string>();
   for (const [source, doc] of recipeDocs) {
-    const recipe = loadRecipe(source, doc, connectors, connections, declared, problems);
+    const recipe = loadRecipe(source, doc, connectors, connections, declared, problems, secretNames(properties));
     if (!recipe) continue;
     if (recipes[recipe.name]) problems.push(source.problem(['name'], `a second recipe is named '${recipe.name}'`, 'DUPLICATE_NAME'));
     else recipes[recipe.name] = recipe;
@@ -117,6 +117,10 @@ export function loadPackageOrThrow(dir: string, registry: ConnectorRegistry): Pa
     details: { problems },
     hint: `Run \`recipes validate ${display(dir)}\` to see every problem.`,
   });
+}
+
+function secretNames(properties: Record<string, PropertyDecl>): Set<string> {
+  return new Set(Object.values(properties).filter((p) => p.secret).map((p) => p.name));
 }
 
 function readProperties(pkg: Doc): Record<string, PropertyDecl> {
@@ -178,11 +182,12 @@ function loadRecipe(
   connections: Record<string, ConnectionModel>,
   declared: Set<string>,
   problems: Problem[],
+  secrets: ReadonlySet<string>,
 ): RecipeModel | undefined {
   const before = problems.length;
   problems.push(...check(recipeSchema, doc, source, [], 'SCHEMA'));
   if (problems.length > before) return undefined;
-  const ctx = stepContext(source, connectors, connections, declared, problems, collectIds(doc.steps));
+  const ctx: StepContext = { ...stepContext(source, connectors, connections, declared, problems, collectIds(doc.steps)), secretProperties: secrets };
   const visible = new Set<string>(RESERVED_NAMES.filter((n) => n !== 'error'));
   const trigger = loadTrigger(ctx, doc.trigger as Doc, visible);
   const steps = compileSteps(ctx, doc.steps, ['steps'], visible);
@@ -211,7 +216,8 @@ function loadTrigger(ctx: StepContext, t: Doc, visible: Set<string>): TriggerMod
     case 'schedule':
       return { type: 'schedule', everyMs: parseDuration(t.every as string) };
     case 'webhook': {
-      const secret = compileExpr(ctx, ['trigger', 'secret'], t.secret as string, new Set(['properties']));
+      // A webhook's secret is a setting like a connection's: the one recipe expression that may read a secret.
+      const secret = compileExpr({ ...ctx, secretProperties: undefined }, ['trigger', 'secret'], t.secret as string, new Set(['properties']));
       return secret && { type: 'webhook', path: t.path as string, secret };
     }
     default: {

@@ -6,6 +6,7 @@ import { compileExpression, compileValue, ExpressionError, WHOLE_SCOPE, type Com
 import { parseDuration, RESERVED_NAMES, type ConnectionModel, type Step } from '../model.js';
 import type { ConnectorDef, JsonSchema } from '../types.js';
 import { fromPointer, type Problem } from './problem.js';
+import { checkSecretReads } from './secret-reads.js';
 import { stepKinds, stepSchemas } from './schemas.js';
 import type { YamlSource } from './source.js';
 import { check, closest } from './validate.js';
@@ -23,6 +24,8 @@ export interface StepContext {
   seenIds: Map<string, Path>;
   usedProperties: Set<string>;
   usedConnections: Set<string>;
+  /** Secret property names, set for recipe expressions only (connection settings may read secrets). */
+  secretProperties?: ReadonlySet<string>;
 }
 
 const EMPTY_VALUE: CompiledValue = compileValue({});
@@ -75,6 +78,7 @@ export function compileExpr(ctx: StepContext, path: Path, source: string, visibl
   try {
     const expr = compileExpression(source.slice(1));
     checkNames(ctx, path, expr.refs, expr.properties, visible);
+    checkSecretReads(ctx, path, expr);
     return expr;
   } catch (error) {
     expressionProblem(ctx, path, error);
@@ -86,7 +90,10 @@ export function compileVal(ctx: StepContext, path: Path, value: unknown, visible
   try {
     const compiled = compileValue(value ?? {});
     // Each expression is checked where it stands, so a problem points at its own field.
-    for (const { path: at, expr } of compiled.expressions) checkNames(ctx, [...path, ...fromPointer(at)], expr.refs, expr.properties, visible);
+    for (const { path: at, expr } of compiled.expressions) {
+      checkNames(ctx, [...path, ...fromPointer(at)], expr.refs, expr.properties, visible);
+      checkSecretReads(ctx, [...path, ...fromPointer(at)], expr);
+    }
     return compiled;
   } catch (error) {
     expressionProblem(ctx, path, error);

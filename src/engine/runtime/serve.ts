@@ -3,14 +3,12 @@
  * other processes (it watches the store), stops a recipe after too many consecutive trigger failures,
  * and on shutdown lets each job finish its step in flight and records it as stopped.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { serializeError, UserError, type SerializedError } from '../errors.js';
 import type { ServeLock } from '../store/index.js';
 import type { RecipeModel } from '../model.js';
 import { RunRefused } from './lease.js';
 import type { Runtime } from './runtime.js';
+import { WebhookEndpoint } from './webhook.js';
 
 export interface ServeOptions {
   /** Shutdown: jobs in flight finish their current step, then end as stopped; run() resolves after. */
@@ -19,6 +17,8 @@ export interface ServeOptions {
   abortSignal?: AbortSignal;
   /** Port of the webhook endpoint on 127.0.0.1 (only opened when a recipe declares a webhook). @default 0 */
   webhookPort?: number;
+  /** Largest webhook body accepted, in bytes (413 beyond). @default 1 MB */
+  webhookMaxBody?: number;
   /** How often the store is checked for start/stop changes, in ms. @default 500 */
   watchMs?: number;
   /** Consecutive trigger failures after which a recipe stops itself. @default 5 */
@@ -48,7 +48,7 @@ const wait = (ms: number, signal: AbortSignal) =>
 
 export class Server {
   private readonly loops = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  private webhook?: HttpServer;
+  private webhook?: WebhookEndpoint;
   private lock?: ServeLock;
   private readonly webhookQueues = new Map<string, Promise<unknown>>();
 
@@ -90,7 +90,7 @@ export class Server {
       for (const loop of this.loops.values()) loop.controller.abort();
       await Promise.allSettled([...this.loops.values()].map((l) => l.done));
       await Promise.allSettled([...this.webhookQueues.values()]);
-      await new Promise<void>((resolve) => (this.webhook ? this.webhook.close(() => resolve()) : resolve()));
+      await this.webhook?.close();
       this.lock?.release();
     }
   }
@@ -169,51 +169,24 @@ export class Server {
   private async openWebhooks(): Promise<void> {
     const hooks = this.rt.package.recipeOrder.map((n) => this.rt.recipe(n)).filter((r) => r.trigger.type === 'webhook');
     if (hooks.length === 0) return;
-    this.webhook = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const reply = (status: number, body: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(body));
-        };
-        const recipe = hooks.find((r) => r.trigger.type === 'webhook' && r.trigger.path === (req.url ?? '').split('?')[0]);
-        if (req.method !== 'POST' || !recipe) return reply(404, { error: 'no such webhook' });
-        if (!this.running(recipe.name)) return reply(409, { error: `recipe ${recipe.name} is stopped` });
-        void this.acceptWebhook(recipe, Buffer.concat(chunks), String(req.headers['x-signature'] ?? '')).then(([s, b]) => reply(s, b));
-      });
+    this.webhook = new WebhookEndpoint(this.rt, hooks, {
+      maxBodyBytes: this.options.webhookMaxBody,
+      running: (name) => this.running(name),
+      accept: (recipe, data) => {
+        // One job at a time per recipe, in arrival order.
+        const previous = this.webhookQueues.get(recipe.name) ?? Promise.resolve();
+        const next = previous.then(() => this.rt.execute(recipe, data, { ...this.jobOptions(), wait: true })).catch(() => undefined);
+        this.webhookQueues.set(recipe.name, next);
+      },
     });
-    const server = this.webhook;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse('webhook', this.options.webhookPort ?? 0, '--webhook-port', error) : error));
-      server.listen(this.options.webhookPort ?? 0, '127.0.0.1', resolve);
+    const port = this.options.webhookPort ?? 0;
+    const base = await this.webhook.listen(port).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? portInUse('webhook', port, '--webhook-port', error) : error;
     });
-    const port = (this.webhook.address() as AddressInfo).port;
-    const base = `http://127.0.0.1:${port}`;
     this.options.onWebhookListening?.(
       base,
       hooks.map((r) => ({ recipe: r.name, url: base + (r.trigger.type === 'webhook' ? r.trigger.path : '') })),
     );
-  }
-
-  private async acceptWebhook(recipe: RecipeModel, body: Buffer, signature: string): Promise<[number, unknown]> {
-    if (recipe.trigger.type !== 'webhook') return [404, {}];
-    const { values } = this.rt.properties.resolve();
-    const secret = String((await recipe.trigger.secret.evaluate({ properties: values })) ?? '');
-    const expected = 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
-    const ok = secret.length > 0 && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
-    if (!ok) return [401, { error: 'bad signature: expected X-Signature: sha256=<HMAC-SHA256 of the body>' }];
-    let data: unknown;
-    try {
-      data = JSON.parse(body.toString('utf8'));
-    } catch {
-      return [400, { error: 'the body is not JSON' }];
-    }
-    // One job at a time per recipe, in arrival order.
-    const previous = this.webhookQueues.get(recipe.name) ?? Promise.resolve();
-    const next = previous.then(() => this.rt.execute(recipe, data, { ...this.jobOptions(), wait: true })).catch(() => undefined);
-    this.webhookQueues.set(recipe.name, next);
-    return [202, { accepted: true }];
   }
 }
 
