@@ -13,7 +13,7 @@ export interface PropertyDecl {
   secret: boolean;
   required: boolean;
   default?: string | number | boolean;
-  enum?: (string | number)[];
+  enum?: readonly (string | number)[];
 }
 
 export interface ConnectionModel {
@@ -46,8 +46,8 @@ export interface ActionStep extends StepBase {
 export interface IfStep extends StepBase {
   kind: 'if';
   condition: CompiledExpression;
-  then: Step[];
-  else: Step[];
+  then: readonly Step[];
+  else: readonly Step[];
 }
 
 export interface ForeachStep extends StepBase {
@@ -58,7 +58,7 @@ export interface ForeachStep extends StepBase {
   concurrency: number;
   onItemError: 'stop' | 'continue';
   breakOn: ReadonlySet<string>;
-  steps: Step[];
+  steps: readonly Step[];
 }
 
 export interface RetryPolicy {
@@ -70,9 +70,9 @@ export interface RetryPolicy {
 
 export interface TryStep extends StepBase {
   kind: 'try';
-  body: Step[];
+  body: readonly Step[];
   retry?: RetryPolicy;
-  catch: Step[];
+  catch: readonly Step[];
 }
 
 export interface StopStep extends StepBase {
@@ -108,7 +108,7 @@ export interface RecipeModel {
   description?: string;
   needs: string[];
   trigger: TriggerModel;
-  steps: Step[];
+  steps: readonly Step[];
   summary?: CompiledValue;
   /** Every property the recipe and the connections it uses read. */
   properties: ReadonlySet<string>;
