@@ -8,6 +8,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serializeError, type SerializedError } from '../errors.js';
 import type { RecipeModel } from '../model.js';
+import { sleep } from '../sleep.js';
 import type { Runtime } from './runtime.js';
 
 export interface ServeOptions {
@@ -32,18 +33,6 @@ export interface ServeOptions {
   onTriggerFailure?(name: string, count: number, max: number, error: SerializedError): void;
 }
 
-const wait = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 export class Server {
   private readonly loops = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private webhook?: HttpServer;
@@ -66,7 +55,7 @@ export class Server {
           version = now;
           this.reconcile();
         }
-        await wait(this.options.watchMs ?? 500, signal);
+        await sleep(this.options.watchMs ?? 500, signal);
       }
     } finally {
       for (const loop of this.loops.values()) loop.controller.abort();
@@ -135,7 +124,7 @@ export class Server {
           return reason;
         }
       }
-      await wait(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
+      await sleep(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
     }
     return undefined;
   }
