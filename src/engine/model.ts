@@ -15,7 +15,7 @@ export interface PropertyDecl {
   required: boolean;
   default?: string | number | boolean;
   /** The allowed values of an `enum` (package.yaml: `values`, or the older `enum` list). */
-  values?: (string | number)[];
+  values?: readonly (string | number)[];
   /** Bounds of a `number` or `integer`. */
   min?: number;
   max?: number;
@@ -56,8 +56,8 @@ export interface ActionStep extends StepBase {
 export interface IfStep extends StepBase {
   kind: 'if';
   condition: CompiledExpression;
-  then: Step[];
-  else: Step[];
+  then: readonly Step[];
+  else: readonly Step[];
 }
 
 export interface ForeachStep extends StepBase {
@@ -68,7 +68,7 @@ export interface ForeachStep extends StepBase {
   concurrency: number;
   onItemError: 'stop' | 'continue';
   breakOn: ReadonlySet<string>;
-  steps: Step[];
+  steps: readonly Step[];
 }
 
 export interface RetryPolicy {
@@ -80,9 +80,9 @@ export interface RetryPolicy {
 
 export interface TryStep extends StepBase {
   kind: 'try';
-  body: Step[];
+  body: readonly Step[];
   retry?: RetryPolicy;
-  catch: Step[];
+  catch: readonly Step[];
 }
 
 export interface StopStep extends StepBase {
@@ -118,7 +118,7 @@ export interface RecipeModel {
   description?: string;
   needs: string[];
   trigger: TriggerModel;
-  steps: Step[];
+  steps: readonly Step[];
   summary?: CompiledValue;
   /** Every property the recipe and the connections it uses read. */
   properties: ReadonlySet<string>;

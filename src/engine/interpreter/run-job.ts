@@ -5,24 +5,13 @@
  */
 import { RecipeError, serializeError, type SerializedError } from '../errors.js';
 import type { Step } from '../model.js';
+import { sleep } from '../sleep.js';
 import { forRecord } from './redact.js';
 import { runForeach } from './foreach.js';
 import { validateInput } from './input.js';
 import { JobStopped, StopSignal, type JobEnv, type JobOutcome, type Scope, type StepStatus } from './job-env.js';
 
 export type { JobEnv, JobOutcome } from './job-env.js';
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export class Interpreter {
   private seq = 0;

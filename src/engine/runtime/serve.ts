@@ -6,6 +6,7 @@
 import { serializeError, UserError, type SerializedError } from '../errors.js';
 import type { ServeLock } from '../store/index.js';
 import type { RecipeModel } from '../model.js';
+import { sleep } from '../sleep.js';
 import { RunRefused } from './lease.js';
 import type { Runtime } from './runtime.js';
 import { WebhookEndpoint } from './webhook.js';
@@ -33,18 +34,6 @@ export interface ServeOptions {
   /** Called after each failed poll or schedule tick (a job that ran and failed is not a trigger failure). */
   onTriggerFailure?(name: string, count: number, max: number, error: SerializedError): void;
 }
-
-const wait = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export class Server {
   private readonly loops = new Map<string, { controller: AbortController; done: Promise<void> }>();
@@ -84,7 +73,7 @@ export class Server {
           version = now;
           this.reconcile();
         }
-        await wait(this.options.watchMs ?? 500, signal);
+        await sleep(this.options.watchMs ?? 500, signal);
       }
     } finally {
       for (const loop of this.loops.values()) loop.controller.abort();
@@ -147,7 +136,7 @@ export class Server {
           // Another process runs the recipe: this tick is skipped and the cursor stays, so the event is
           // polled again at the next tick.
           this.rt.logger.info({ recipe: recipe.name, code }, 'recipe busy elsewhere; trying at the next tick');
-          await wait(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
+          await sleep(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
           continue;
         }
         const count = this.rt.store.noteTriggerFailure(this.rt.package.name, recipe.name);
@@ -161,7 +150,7 @@ export class Server {
           return reason;
         }
       }
-      await wait(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
+      await sleep(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
     }
     return undefined;
   }
