@@ -104,7 +104,7 @@ export class Interpreter {
         case 'action': {
           input = await step.input.evaluate(scope);
           // A planned write is not called, and its input may hold stand-ins from earlier planned writes.
-          if (!(this.env.dryRun && step.action.writes)) validateInput(step.action.input, input, step);
+          if (!(this.env.dryRun && step.action.writes)) input = validateInput(step.action.input, input, step);
           output = await this.callAction(step, input, path);
           if (output && typeof output === 'object' && (output as { dry_run?: unknown }).dry_run === true) status = 'planned';
           break;
