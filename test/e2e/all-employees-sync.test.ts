@@ -53,6 +53,8 @@ describe('e2e: all-employees-sync (CLI)', function () {
     const free = seed.wiw.seats + 1 - active().length;
     expect(run.stdout).to.contain(`  seats: ${c.created + c.reactivated} needed, ${free} free\n`);
     expect(run.stdout).to.contain('  created: 0\n');
+    // A planned write is counted as planned, not as succeeded.
+    expect(run.stdout, run.stdout).to.match(new RegExp(`^ +ok +create .*total=${c.created}, succeeded=0, planned=${c.created}, failed=0`, 'm'));
     expect(p.wiwWrites()).to.equal(writes);
     expect(p.users()).to.deep.equal(initial);
   });
