@@ -5,6 +5,7 @@
  */
 import { RecipeError, serializeError, type SerializedError } from '../engine/errors.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
+import type { Step } from '../engine/model.js';
 import type { JobRecord } from '../engine/store/index.js';
 
 export interface ApiRequest {
@@ -46,12 +47,24 @@ function publicError(e: SerializedError): { code: string; message: string; hint?
   return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
 }
 
+/** Whether running these steps for real may write (an action flagged `writes`, at any depth). */
+function writes(steps: readonly Step[]): boolean {
+  return steps.some((s) =>
+    s.kind === 'action' ? s.action.writes === true
+    : s.kind === 'if' ? writes(s.then) || writes(s.else)
+    : s.kind === 'foreach' ? writes(s.steps)
+    : s.kind === 'try' ? writes(s.body) || writes(s.catch)
+    : false);
+}
+
 function recipesView(rt: Runtime) {
   return rt.recipes().map((r) => {
     const recipe = rt.recipe(r.name);
     return {
       ...r,
       manual: recipe.trigger.type === 'manual',
+      /** A test run of a recipe that writes asks first. */
+      writes: writes(recipe.steps),
       /** A recipe with `needs` runs after them; the card says so and why. */
       runLast: r.needs.length > 0 ? `Run last: it needs ${r.needs.join(' and ')} to have succeeded first.` : null,
       unmetNeeds: rt.unmetNeeds(r.name),

@@ -17,7 +17,7 @@ export async function historyPage(main, [name]) {
       h('p', {}, h('a', { href: '#/' }, '‹ Package')),
       h('h1', {}, recipe?.title ?? name),
       h('p', { class: 'muted' }, `${name} · job history (latest 50)`),
-      h('p', {}, h('button', { class: 'primary', onclick: () => runTest(name, {}) }, 'Test recipe'), ' ', h('button', { onclick: () => runTest(name, { dryRun: true }) }, 'Plan (dry run)')),
+      h('p', {}, h('button', { class: 'primary', onclick: () => runTest(name, {}, { recipe }) }, 'Test recipe'), ' ', h('button', { onclick: () => runTest(name, { dryRun: true }) }, 'Plan (dry run)')),
       jobs.length === 0 ? h('p', { class: 'muted' }, 'No jobs yet.') :
         h('table', { class: 'jobs' },
           h('thead', {}, h('tr', {}, ['Job', 'Status', 'Kind', 'Started', 'Took', 'Summary'].map((t) => h('th', {}, t)))),
@@ -65,7 +65,8 @@ function plannedView(steps) {
   for (const s of planned) {
     const key = s.path.replace(/\[\d+\]/g, '[]');
     if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(Object.fromEntries(Object.entries(s.input ?? {}).filter(([, v]) => v === null || typeof v !== 'object').slice(0, 6)));
+    // Every field that would be written: lists (locations, positions) and numbers (hourly rate) included.
+    groups.get(key).push(s.input && typeof s.input === 'object' ? s.input : { value: s.input });
   }
   return h('section', { class: 'planned' }, h('h2', {}, 'Planned writes'), h('p', { class: 'muted' }, 'What the run would write. Nothing was written.'),
     [...groups].map(([key, rows]) => h('section', { class: 'list', 'data-planned': key },
@@ -106,7 +107,7 @@ export async function jobPage(main, [rawId]) {
       h('h1', {}, `Job #${job.id} `, badge(job.status)),
       h('p', { class: 'muted' }, `${job.recipe} · ${jobLabel(job) || 'run'} · started ${when(job.startedAt)} · took ${secs(job.durationMs)}`),
       job.dryRun ? h('p', { class: 'plan-note' }, h('strong', {}, 'Dry run: '), 'this is the plan. Nothing was written to When I Work. ',
-        h('button', { class: 'primary', onclick: () => runTest(job.recipe, {}) }, 'Run it for real')) : null,
+        h('button', { class: 'primary', onclick: () => runTest(job.recipe, {}, { plan: job }) }, 'Run it for real')) : null,
       live,
       job.error ? h('div', { class: 'error-box' }, h('strong', {}, job.error.code ?? 'Error'), ' ', job.error.message ?? '', job.error.hint ? h('div', { class: 'hint' }, job.error.hint) : null,
         firstFailed ? h('div', {}, h('a', { href: `#/job/${id}`, onclick: (ev) => { ev.preventDefault(); document.getElementById('failing-step')?.scrollIntoView(); } }, 'Go to the failing step')) : null) : null,
