@@ -43,7 +43,7 @@ describe('console: API over the Runtime', () => {
   it('says which recipes write, so the page asks before a test run of one', async () => {
     const res = await record('GET', '/api/package');
     const writes = Object.fromEntries(res.json.recipes.map((r: { name: string; writes: boolean }) => [r.name, r.writes]));
-    expect(writes).to.deep.equal({ 'location-sync': true, 'department-sync': true, 'employee-sync': true, 'all-employees-sync': true, duplicates: false });
+    expect(writes).to.deep.equal({ 'location-sync': true, 'department-sync': true, 'employee-sync': true, 'all-employees-sync': true, duplicates: false, link: true });
   });
 
   it('marks all-employees-sync to be run last, with the reason from its needs', async () => {
