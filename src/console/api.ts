@@ -130,6 +130,20 @@ async function startTest(rt: Runtime, state: ConsoleState, name: string, body: {
   }
 }
 
+/** The admin's decision on an employee held as a possible duplicate: the package's `link` recipe, as `recipes link`. */
+async function link(rt: Runtime, body: unknown): Promise<ApiReply> {
+  const b = (body && typeof body === 'object' ? body : {}) as { employee?: unknown; wiw_user?: unknown; create?: unknown };
+  const employee = stringBody(body, 'employee');
+  const create = b.create === true;
+  if (create === (b.wiw_user !== undefined) || (!create && !Number.isSafeInteger(b.wiw_user))) {
+    throw new RecipeError('BODY_INVALID', "Give either a When I Work user id ('wiw_user', a whole number) or 'create: true'.", { kind: 'user' });
+  }
+  const job = await rt.execute(rt.recipe('link'), create ? { employee, create } : { employee, wiw_user: b.wiw_user }, { test: true });
+  if (job.status === 'succeeded') return ok({ job });
+  const e = (job.error ?? {}) as { code?: string; message?: string };
+  return { status: 400, body: { error: { code: e.code ?? 'LINK_FAILED', message: e.code === 'WIW_NOT_FOUND' ? `When I Work has no user ${String(b.wiw_user)}.` : e.message ?? 'The decision could not be applied.' }, job } };
+}
+
 function stringBody(body: unknown, key: string): string {
   const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
   if (typeof value !== 'string') throw new RecipeError('BODY_INVALID', `The request body must be JSON with a string '${key}'.`, { kind: 'user' });
@@ -166,6 +180,8 @@ export async function handleApi(rt: Runtime, state: ConsoleState, req: ApiReques
         const id = jobId(b);
         return ok({ job: rt.job(id), steps: rt.steps(id) });
       }
+      case 'POST link':
+        return await link(rt, req.body);
       case 'POST jobs/:/cancel':
         return ok({ cancelled: rt.cancel(jobId(b)) });
       default:

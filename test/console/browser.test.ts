@@ -168,6 +168,17 @@ describe('console in a browser', function () {
     expect(await row.textContent()).to.contain(String((withRate.input as { hourly_rate: number }).hourly_rate));
   });
 
+  it('offers Link and Create anyway for a held possible duplicate; Link writes the employee code', async () => {
+    const row = page.locator('section[data-key="held-decisions"] tr', { hasText: 'Meriadoc Brandybuck' });
+    expect(await row.textContent()).to.contain('possible duplicate: same name as WIW user');
+    expect(await row.getByRole('button', { name: 'Create anyway' }).count()).to.equal(1);
+    const userId = Number(/Link to WIW user (\d+)/.exec((await row.getByRole('button', { name: /Link to WIW user/ }).textContent()) ?? '')![1]);
+    await row.getByRole('button', { name: /Link to WIW user/ }).click();
+    await row.filter({ hasText: `Linked to When I Work user ${userId}` }).waitFor();
+    const code = rig.pair.goco.snapshot().employees.find((e) => e.firstName === 'Meriadoc')!.employeeNumber;
+    expect(rig.pair.wiw.snapshot().accounts[0]!.users.find((u) => u.id === userId)!.employee_code).to.equal(code);
+  });
+
   it('"Run it for real" on an older plan asks first and says the data may have changed since', async () => {
     const planUrl = page.url();
     const fresh = await declined(() => page.getByRole('button', { name: 'Run it for real' }).click());

@@ -73,6 +73,31 @@ function plannedView(steps) {
       h('h3', {}, `${key.split('[')[0]}: ${rows.length} planned `, h('code', { class: 'muted small' }, key)), recordTable(rows))));
 }
 
+/** Employees held as possible duplicates, each with the admin's two choices (the `recipes link` of the CLI). */
+function heldView(held, rerender) {
+  if (!Array.isArray(held) || held.length === 0) return null;
+  const decide = (h, body, what) => async (ev) => {
+    if (!window.confirm(what)) return;
+    ev.target.disabled = true;
+    try {
+      await api('POST', 'link', { employee: h.employee_key, ...body });
+      h.decided = body.create ? 'Will be created by the next all-employees-sync.' : `Linked to When I Work user ${h.wiw_user_id}.`;
+      notice(`${h.employee}: ${h.decided}`, 'ok');
+      rerender();
+    } catch (error) {
+      ev.target.disabled = false;
+      notice(error.message, 'error', error.hint);
+    }
+  };
+  return h('section', { class: 'held list', 'data-key': 'held-decisions' }, h('h2', {}, `Possible duplicates (${held.length})`),
+    h('p', { class: 'muted' }, 'Not created: a When I Work user with no employee code has the same name. Link them if it is the same person, or create the employee anyway.'),
+    h('table', {}, h('tbody', {}, held.map((x) => h('tr', { 'data-employee': x.employee_key },
+      h('td', {}, x.employee), h('td', { class: 'small' }, x.reason),
+      h('td', {}, x.decided ? x.decided : [
+        h('button', { class: 'primary', onclick: decide(x, { wiw_user: x.wiw_user_id }, `Link ${x.employee} to When I Work user ${x.wiw_user_id}? This writes the employee code ${x.employee_key} into that user.`) }, `Link to WIW user ${x.wiw_user_id}`), ' ',
+        h('button', { onclick: decide(x, { create: true }, `Create ${x.employee} anyway, beside When I Work user ${x.wiw_user_id}? The next all-employees-sync creates them.`) }, 'Create anyway')]))))));
+}
+
 function stepRow(s, firstFailed) {
   const failed = s.status === 'failed';
   const depth = (s.path.match(/\./g) ?? []).length;
@@ -112,6 +137,7 @@ export async function jobPage(main, [rawId]) {
       job.error ? h('div', { class: 'error-box' }, h('strong', {}, job.error.code ?? 'Error'), ' ', job.error.message ?? '', job.error.hint ? h('div', { class: 'hint' }, job.error.hint) : null,
         firstFailed ? h('div', {}, h('a', { href: `#/job/${id}`, onclick: (ev) => { ev.preventDefault(); document.getElementById('failing-step')?.scrollIntoView(); } }, 'Go to the failing step')) : null) : null,
       job.summary ? [h('h2', {}, job.dryRun ? 'Plan' : 'Summary'), summaryView(job.summary, job.dryRun || job.status === 'succeeded')] : null,
+      heldView(job.summary?.held, render),
       job.dryRun ? plannedView(steps) : null,
       h('h2', {}, `Steps (${steps.length})`),
       h('ol', { class: 'steps' }, steps.map((s) => stepRow(s, firstFailed))));
