@@ -11,6 +11,7 @@ import { demoCommand } from './commands/demo.js';
 import { duplicatesCommand } from './commands/duplicates.js';
 import { emulateCommand } from './commands/emulate.js';
 import { jobsCommand } from './commands/jobs.js';
+import { linkCommand } from './commands/link.js';
 import { propertiesCommand } from './commands/properties.js';
 import { recipesCommands } from './commands/recipes.js';
 import { validateCommand } from './commands/validate.js';
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   demoCommand(program);
   emulateCommand(program);
   duplicatesCommand(program);
+  linkCommand(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

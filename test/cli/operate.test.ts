@@ -232,9 +232,9 @@ describe('cli: properties, test runs and job history', function () {
       }
     });
 
-    it('jobs rerun warns that writes repeat unless the recipe is idempotent, and runs the job again', () => {
+    it('jobs rerun says what it will do (a manual recipe: reads its data as it is now), and runs the job again', () => {
       expect(rerun.code, rerun.stderr).to.equal(0);
-      expect(rerun.stderr).to.match(/warning: a rerun repeats job \d+'s writes unless the recipe is idempotent/);
+      expect(rerun.stderr).to.match(/warning: rerun of job \d+ runs the current all-employees-sync again, reading its data as it is now/);
       expect(rerun.stdout).to.match(/all-employees-sync {2}ok .*rerun of \d+/);
     });
   });

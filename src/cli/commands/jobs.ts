@@ -3,6 +3,7 @@ import { UserError } from '../../engine/errors.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime, wantsJson } from '../context.js';
 import { jobLine } from '../format.js';
 import { showJob, waitingNote } from './recipes.js';
+import { rerunWarning } from './rerun-warning.js';
 
 function jobId(text: string): number {
   const n = Number(text);
@@ -46,7 +47,7 @@ export function jobsCommand(program: Command): void {
         async (rt) => {
           const n = jobId(id);
           const past = rt.job(n);
-          if (!wantsJson(opts, cmd)) process.stderr.write(`warning: a rerun repeats job ${n}'s writes unless the recipe is idempotent (the WIW Provisioning recipes are). Replaying its trigger data through the current ${past.recipe}.\n`);
+          if (!wantsJson(opts, cmd)) process.stderr.write(`warning: ${rerunWarning(rt, past)}\n`);
           const job = await rt.rerun(n, { wait: opts.wait, onWait: waitingNote });
           showJob(rt, job.id, wantsJson(opts, cmd), false);
           if (job.status !== 'succeeded') throw new ExitCode(EXIT.failed);

@@ -69,6 +69,11 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** Cancels waiting in the queue, between retries, and the attempt in flight. */
   signal?: AbortSignal;
+  /**
+   * Cancels the request only while it is not sent (waiting in the queue or for a retry); an attempt already
+   * on the wire completes. Rejects with HTTP_ABORTED whose cause is the signal's reason.
+   */
+  queueSignal?: AbortSignal;
 }
 
 export interface TransportResponse<T> {

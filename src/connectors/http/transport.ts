@@ -82,15 +82,17 @@ export class Transport {
   }
 
   async #run<T>(options: RequestOptions, where: Where): Promise<TransportResponse<T>> {
-    const { signal } = options;
+    const { signal, queueSignal } = options;
     const idempotent = options.idempotent ?? where.method !== 'POST';
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw abortedError(where, signal.reason);
+      if (queueSignal?.aborted) throw abortedError(where, queueSignal.reason);
       let result: Attempt;
       try {
-        result = await this.#queue.add(() => this.#attempt(options, where, attempt), { signal });
+        result = await (queueSignal ? this.#queued(options, where, attempt, queueSignal) : this.#queue.add(() => this.#attempt(options, where, attempt), { signal }));
       } catch (error) {
         if (signal?.aborted) throw abortedError(where, signal.reason);
+        if (queueSignal?.aborted) throw abortedError(where, queueSignal.reason);
         throw error;
       }
       const next = result.kind === 'response'
@@ -108,6 +110,32 @@ export class Transport {
       } catch (error) {
         throw abortedError(where, signal?.aborted ? signal.reason : error);
       }
+    }
+  }
+
+  /**
+   * One attempt that `queueSignal` may cancel until it is sent. A request that had to wait for its slot first
+   * yields once: the answer that freed the slot (a seat-limit 500, say) then reaches its caller, whose loop can
+   * cancel this request before it leaves.
+   */
+  async #queued(options: RequestOptions, where: Where, attempt: number, queueSignal: AbortSignal): Promise<Attempt> {
+    const waiting = new AbortController();
+    let started = false;
+    let waited = false;
+    const cancel = (): void => void (started || waiting.abort(queueSignal.reason));
+    queueSignal.addEventListener('abort', cancel, { once: true });
+    const signal = options.signal ? AbortSignal.any([options.signal, waiting.signal]) : waiting.signal;
+    try {
+      const pending = this.#queue.add(async () => {
+        started = true;
+        if (waited) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (queueSignal.aborted) throw abortedError(where, queueSignal.reason);
+        return this.#attempt(options, where, attempt);
+      }, { signal });
+      waited = true;
+      return await pending;
+    } finally {
+      queueSignal.removeEventListener('abort', cancel);
     }
   }
 

@@ -7,7 +7,7 @@ import { RecipeError, serializeError, type SerializedError } from '../errors.js'
 import type { Step } from '../model.js';
 import { sleep } from '../sleep.js';
 import { forRecord } from './redact.js';
-import { runForeach } from './foreach.js';
+import { itemSignalOf, runForeach } from './foreach.js';
 import { validateInput } from './input.js';
 import { JobStopped, StopSignal, type JobEnv, type JobOutcome, type Scope, type StepStatus } from './job-env.js';
 
@@ -107,8 +107,8 @@ export class Interpreter {
         case 'action': {
           input = await step.input.evaluate(scope);
           // A planned write is not called, and its input may hold stand-ins from earlier planned writes.
-          if (!(this.env.dryRun && step.action.writes)) validateInput(step.action.input, input, step);
-          output = await this.callAction(step, input, path);
+          if (!(this.env.dryRun && step.action.writes)) input = validateInput(step.action.input, input, step);
+          output = await this.callAction(step, input, path, itemSignalOf(scope));
           if (output && typeof output === 'object' && (output as { dry_run?: unknown }).dry_run === true) status = 'planned';
           break;
         }
@@ -149,7 +149,7 @@ export class Interpreter {
     if (record) this.record({ seq, step, path, status, input, output, startedAt, t0 });
   }
 
-  private async callAction(step: Extract<Step, { kind: 'action' }>, input: unknown, path: string): Promise<unknown> {
+  private async callAction(step: Extract<Step, { kind: 'action' }>, input: unknown, path: string, itemSignal?: AbortSignal): Promise<unknown> {
     const { env } = this;
     if (env.dryRun && step.action.writes) {
       return { dry_run: true, planned: input, ...(step.action.plan ? (step.action.plan(input) as object) : {}) };
@@ -161,6 +161,7 @@ export class Interpreter {
         connection: conn?.handle,
         logger,
         signal: env.signal,
+        ...(itemSignal ? { itemSignal } : {}),
         dryRun: env.dryRun,
         mappings: env.mappings,
         jobId: String(env.jobId),

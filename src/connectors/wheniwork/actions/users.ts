@@ -77,7 +77,7 @@ export const getUser: ActionDef<{ id: number | string }, WiwUser, WiwClient> = {
   async run(input, ctx) {
     const id = toId(input.id);
     try {
-      return singleUser(await ctx.connection.call({ path: `/users/${id}`, signal: ctx.signal }), 'GET /2/users/{id}');
+      return singleUser(await ctx.connection.call({ path: `/users/${id}`, signal: ctx.signal, queueSignal: ctx.itemSignal }), 'GET /2/users/{id}');
     } catch (error) {
       throw apiError(error, `user ${id}`);
     }
@@ -107,7 +107,7 @@ export const updateUser: ActionDef<UpdateUserInput, WiwUser, WiwClient> = {
     const id = toId(input.id);
     const json = { ...userBody(input), ...(input.reactivate === true ? { reactivate: true } : {}) };
     try {
-      return singleUser(await ctx.connection.call({ method: 'PUT', path: `/users/${id}`, json, signal: ctx.signal }), 'PUT /2/users/{id}');
+      return singleUser(await ctx.connection.call({ method: 'PUT', path: `/users/${id}`, json, signal: ctx.signal, queueSignal: ctx.itemSignal }), 'PUT /2/users/{id}');
     } catch (error) {
       const f = httpFailure(error);
       // A reactivation takes a seat like a create, and WIW answers the same bare 500 when none is left.
@@ -130,7 +130,7 @@ export const deleteUser: ActionDef<{ id: number | string }, { id: number; delete
   async run(input, ctx) {
     const id = toId(input.id);
     try {
-      await ctx.connection.call({ method: 'DELETE', path: `/users/${id}`, signal: ctx.signal });
+      await ctx.connection.call({ method: 'DELETE', path: `/users/${id}`, signal: ctx.signal, queueSignal: ctx.itemSignal });
     } catch (error) {
       throw apiError(error, `the deletion of user ${id}`);
     }
