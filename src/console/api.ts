@@ -5,6 +5,7 @@
  */
 import { RecipeError, serializeError, type SerializedError } from '../engine/errors.js';
 import { authLabel } from '../engine/runtime/connections.js';
+import { RunRefused } from '../engine/runtime/lease.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
 import type { Step } from '../engine/model.js';
 import type { JobRecord } from '../engine/store/index.js';
@@ -37,9 +38,16 @@ export class ConsoleState {
 
 const ok = (body: unknown, status = 200): ApiReply => ({ status, body });
 
+/** Another process runs the recipe: a conflict with the present state, not a failure of a service. */
+const BUSY_CODES = new Set<string>([RunRefused.BUSY, RunRefused.EVENT_DONE]);
+
 export function errorReply(error: unknown): ApiReply {
   const e = serializeError(error);
-  const status = e.kind === 'user' ? (e.code.endsWith('_UNKNOWN') ? 404 : 400) : e.kind === 'bug' ? 500 : 502;
+  const status =
+    BUSY_CODES.has(e.code) ? 409
+    : e.kind === 'user' ? (e.code.endsWith('_UNKNOWN') ? 404 : 400)
+    : e.kind === 'bug' ? 500
+    : 502;
   return { status, body: { error: publicError(e) } };
 }
 

@@ -2,8 +2,8 @@
  * How a run takes its recipe's lease (see store/leases.ts): refused with RECIPE_BUSY while another job
  * runs the recipe, in any process, or waiting for it to end; renewed while the job runs.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RecipeError, serializeError } from '../errors.js';
+import { sleep } from '../sleep.js';
 import { recipeBusy, type LeaseHolder, type NewJob, type Store } from '../store/index.js';
 import type { Logger } from '../types.js';
 
@@ -20,6 +20,9 @@ export interface WaitOptions {
   onWait?(holder: LeaseHolder): void;
   signal?: AbortSignal;
 }
+
+/** A signal that never aborts, for waits nobody can cancel. */
+const NEVER = new AbortController().signal;
 
 /** How often a waiting run checks whether the lease is free. */
 const LEASE_WAIT_MS = 250;
@@ -51,7 +54,7 @@ export async function waitForLease(store: Store, pkg: string, recipe: string, op
 }
 
 async function pause(signal: AbortSignal | undefined, holder: LeaseHolder): Promise<void> {
-  await sleep(LEASE_WAIT_MS, undefined, { signal }).catch(() => undefined);
+  await sleep(LEASE_WAIT_MS, signal ?? NEVER);
   if (signal?.aborted) {
     throw new RecipeError('WAIT_CANCELLED', `Stopped waiting for job ${holder.jobId} of '${holder.recipe}' to end; nothing was run.`, {
       details: { recipe: holder.recipe, jobId: holder.jobId },
