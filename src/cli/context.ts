@@ -2,15 +2,17 @@
  * What every command shares: global options, opening the runtime, printing, and exit codes
  * (0 success, 1 a job or an operation failed, 2 bad usage, invalid package or invalid input).
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { connectors as defaultConnectors } from '../connectors/index.js';
-import { RecipeError, serializeError } from '../engine/errors.js';
+import { RecipeError, serializeError, UserError } from '../engine/errors.js';
 import { formatProblem, type Problem } from '../engine/loader/problem.js';
 import { createLogger } from '../engine/logger.js';
 import { Runtime } from '../engine/runtime/runtime.js';
 import { STATE_FILE } from '../engine/store/index.js';
+import { makeDir } from '../engine/store/make-dir.js';
+import { isNotADatabase, storeCorrupt } from '../engine/store/store-errors.js';
 import type { Logger } from '../engine/types.js';
 
 export interface GlobalOptions {
@@ -36,33 +38,61 @@ export function globals(cmd: Command): GlobalOptions {
 
 let logger: Logger | undefined;
 export function getLogger(g: GlobalOptions): Logger {
-  logger ??= createLogger({ level: g.logLevel, file: g.logFile });
+  if (logger) return logger;
+  if (g.logFile) {
+    const file = resolve(g.logFile);
+    makeDir(dirname(file), "log file's folder");
+    try {
+      logger = createLogger({ level: g.logLevel, file });
+    } catch (cause) {
+      const e = cause as NodeJS.ErrnoException;
+      throw new UserError('LOG_FILE_FAILED', `Cannot open the log file ${file} (${e.code ?? 'error'}: ${e.message}).`, {
+        cause,
+        hint: 'Pass --log-file with a file you can write to, or leave it out to log to stderr.',
+      });
+    }
+    return logger;
+  }
+  logger = createLogger({ level: g.logLevel });
   return logger;
 }
 
 /**
- * Opens the runtime. Reading commands pass `mustExist` so a mistyped --data-dir is reported instead of
- * silently creating an empty one; with --database-url they neither create nor upgrade the schema.
+ * Opens the runtime. Only `properties set` (and `demo`) create a missing store: any other command on a
+ * mistyped --data-dir is STORE_MISSING instead of starting an empty store (start/stop included: they
+ * change state an admin expects to be there already). With --database-url the same rule holds for the
+ * schema: other commands neither create nor upgrade it.
  */
-export async function openRuntime(g: GlobalOptions, mustExist = false): Promise<Runtime> {
+export async function openRuntime(g: GlobalOptions, create = false): Promise<Runtime> {
   const dataDir = resolve(g.dataDir);
   const databaseUrl = g.databaseUrl || undefined;
-  if (!databaseUrl && mustExist && !existsSync(resolve(dataDir, STATE_FILE))) {
-    throw new RecipeError('STORE_MISSING', `No recipes data at ${g.dataDir}: nothing has been set or run with this data dir yet.`, {
-      kind: 'user',
-      hint: 'Pass the right --data-dir (or RECIPES_DATA_DIR), or start with `recipes properties set NAME VALUE`.',
-    });
-  }
-  return Runtime.open({ packageDir: resolve(g.package), dataDir, databaseUrl, createDataDir: !mustExist || !databaseUrl, connectors: defaultConnectors, logger: getLogger(g) });
+  const rt = await Runtime.open({ packageDir: resolve(g.package), dataDir, databaseUrl, connectors: defaultConnectors, logger: getLogger(g), createDataDir: create });
+  if (!databaseUrl) warnIfShared(dataDir);
+  return rt;
 }
 
-export async function withRuntime<T>(g: GlobalOptions, fn: (rt: Runtime) => Promise<T> | T, mustExist = false): Promise<T> {
-  const rt = await openRuntime(g, mustExist);
+/** `create`: make the data dir and store when missing (see openRuntime). */
+export async function withRuntime<T>(g: GlobalOptions, fn: (rt: Runtime) => Promise<T> | T, create = false): Promise<T> {
+  const rt = await openRuntime(g, create);
   try {
     return await fn(rt);
+  } catch (error) {
+    // Damaged pages surface only when a query reads them, long after open.
+    if (rt.store.dialect === 'sqlite' && isNotADatabase(error)) throw storeCorrupt(rt.store.location, `damaged: ${(error as Error).message}`, error);
+    throw error;
   } finally {
     await rt.close();
   }
+}
+
+let warned = false;
+/** Job history holds personal data: say once when other users can reach the data dir. */
+function warnIfShared(dataDir: string): void {
+  if (warned) return;
+  warned = true;
+  const mode = statSync(dataDir).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  process.stderr.write(`warning: the data dir ${dataDir} is open to other users (mode ${mode.toString(8).padStart(4, '0')}); it holds job history with personal data. Run: chmod 700 ${dataDir}\n`);
 }
 
 export function printJson(value: unknown): void {

@@ -38,32 +38,66 @@ export function jobLine(job: JobRecord): string {
   return `job ${job.id}  ${job.recipe}  ${MARK[job.status] ?? job.status}  ${job.startedAt}  ${ms}${flags ? `  (${flags})` : ''}`;
 }
 
-export function stepLines(steps: StepRecord[], full: boolean): string[] {
+/** Failed nested steps shown per error code; the rest are counted (`jobs show ID --json` has them all). */
+const EXAMPLES = 3;
+
+/** The top-level step a record belongs to: `create` for `create[3].created`. */
+function rootOf(path: string): string {
+  return path.split(/[.[]/, 1)[0] ?? path;
+}
+
+function errorLine(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  return `error ${e.code}: ${e.message}`;
+}
+
+/**
+ * One line per top-level step (status, path, duration, output digest; with `detail` the input digest too),
+ * its error, hint and place when it failed. Nested steps that succeeded are summed up by their loop's
+ * output; nested failures are grouped by error code: a few examples each and a count, so a loop of 3,000
+ * failed items prints a handful of lines, not 3,000.
+ */
+export function stepLines(steps: StepRecord[], detail: boolean): string[] {
+  const nested = new Map<string, StepRecord[]>();
+  for (const s of steps) {
+    if (s.path.split('.').length > 1 || s.path.includes('[')) {
+      if (s.status !== 'failed' || !s.error) continue;
+      const root = rootOf(s.path);
+      const list = nested.get(root) ?? [];
+      if (list.push(s) === 1) nested.set(root, list);
+    }
+  }
   const lines: string[] = [];
   for (const s of steps) {
-    const depth = s.path.split('.').length - 1;
-    if (!full && depth > 0 && s.status !== 'failed') continue;
-    const head = `${'  '.repeat(depth)}${(MARK[s.status] ?? s.status).padEnd(8)} ${s.path}  ${s.durationMs.toFixed(0)}ms`;
-    lines.push(head + (full ? '' : `  ${brief(s.output)}`));
+    if (s.path.split('.').length > 1 || s.path.includes('[')) continue;
+    const input = detail ? brief(s.input) : '';
+    const output = brief(s.output);
+    const digest = detail ? [input && `in: ${input}`, output && `out: ${output}`].filter(Boolean).join('  ') : output;
+    lines.push(`${(MARK[s.status] ?? s.status).padEnd(8)} ${s.path}  ${s.durationMs.toFixed(0)}ms${digest ? `  ${digest}` : ''}`);
     if (s.error) {
-      const e = s.error as { code?: string; message?: string; hint?: string; where?: string };
-      lines.push(`${'  '.repeat(depth)}         error ${e.code}: ${e.message}`);
-      if (e.hint) lines.push(`${'  '.repeat(depth)}         ${e.hint}`);
-      if (e.where) lines.push(`${'  '.repeat(depth)}         at ${e.where}`);
+      const e = s.error as { hint?: string; where?: string };
+      lines.push(`         ${errorLine(s.error)}`);
+      if (e.hint) lines.push(`         ${e.hint}`);
+      if (e.where) lines.push(`         at ${e.where}`);
     }
-    if (full) {
-      if (s.input !== undefined) lines.push(indent(`input: ${JSON.stringify(s.input, null, 2)}`, depth + 4));
-      if (s.output !== undefined) lines.push(indent(`output: ${JSON.stringify(s.output, null, 2)}`, depth + 4));
-    }
+    lines.push(...groupedFailures(nested.get(s.path) ?? []));
   }
   return lines;
 }
 
-function indent(text: string, n: number): string {
-  return text
-    .split('\n')
-    .map((l) => ' '.repeat(n) + l)
-    .join('\n');
+function groupedFailures(failed: StepRecord[]): string[] {
+  const byCode = new Map<string, StepRecord[]>();
+  for (const s of failed) {
+    const code = String((s.error as { code?: string }).code ?? 'UNKNOWN');
+    const list = byCode.get(code) ?? [];
+    if (list.push(s) === 1) byCode.set(code, list);
+  }
+  const lines: string[] = [];
+  for (const [code, list] of byCode) {
+    lines.push(`  ${list.length} failed with ${code}${list.length > EXAMPLES ? `, e.g.` : ':'}`);
+    for (const s of list.slice(0, EXAMPLES)) lines.push(`    ${s.path}  ${errorLine(s.error)}`);
+  }
+  return lines;
 }
 
 export function summaryLines(job: JobRecord): string[] {

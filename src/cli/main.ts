@@ -5,12 +5,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { connectionsCommand } from './commands/connections.js';
 import { demoCommand } from './commands/demo.js';
 import { duplicatesCommand } from './commands/duplicates.js';
 import { emulateCommand } from './commands/emulate.js';
 import { jobsCommand } from './commands/jobs.js';
+import { linkCommand } from './commands/link.js';
 import { propertiesCommand } from './commands/properties.js';
 import { recipesCommands } from './commands/recipes.js';
 import { validateCommand } from './commands/validate.js';
@@ -30,13 +31,16 @@ function shippedPackage(): string {
   return 'recipes/wiw-provisioning';
 }
 
+/** pino's levels: anything else is bad usage (exit 2), named by commander with these choices. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export function buildProgram(): Command {
   const program = new Command('recipes')
     .description('Run integration recipes; ships the WIW Provisioning package (GoCo -> When I Work).')
     .option('--data-dir <dir>', 'state store folder (env RECIPES_DATA_DIR)', process.env.RECIPES_DATA_DIR ?? './.recipes')
     .option('--database-url <url>', 'keep state in this PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DB) instead of the data dir (env RECIPES_DATABASE_URL)', process.env.RECIPES_DATABASE_URL)
     .option('--package <dir>', 'package folder (env RECIPES_PACKAGE; default: the shipped WIW Provisioning package)', process.env.RECIPES_PACKAGE ?? shippedPackage())
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace; logs go to stderr (JSON lines)', 'error')
+    .addOption(new Option('--log-level <level>', 'logs go to stderr (JSON lines)').choices(LOG_LEVELS).default('error'))
     .option('--log-file <file>', 'write logs to this file instead of stderr')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
@@ -48,11 +52,26 @@ export function buildProgram(): Command {
   demoCommand(program);
   emulateCommand(program);
   duplicatesCommand(program);
+  linkCommand(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
   }
   return program;
+}
+
+/**
+ * `recipes jobs show 1 | head` closes the pipe before the output ends: that is the reader's choice, not
+ * a failure, so the process ends quietly (exit 0) instead of dying on an unhandled EPIPE. Only the
+ * process entry (bin/recipes.js) calls this: it exits the process.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -4,7 +4,10 @@
  * views are already masked, and a secret is only ever written (PUT), never read back.
  */
 import { RecipeError, serializeError, type SerializedError } from '../engine/errors.js';
+import { authLabel } from '../engine/runtime/connections.js';
+import { RunRefused } from '../engine/runtime/lease.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
+import type { Step } from '../engine/model.js';
 import type { JobRecord } from '../engine/store/index.js';
 
 export interface ApiRequest {
@@ -35,15 +38,32 @@ export class ConsoleState {
 
 const ok = (body: unknown, status = 200): ApiReply => ({ status, body });
 
+/** Another process runs the recipe: a conflict with the present state, not a failure of a service. */
+const BUSY_CODES = new Set<string>([RunRefused.BUSY, RunRefused.EVENT_DONE]);
+
 export function errorReply(error: unknown): ApiReply {
   const e = serializeError(error);
-  const status = e.kind === 'user' ? (e.code.endsWith('_UNKNOWN') ? 404 : 400) : e.kind === 'bug' ? 500 : 502;
+  const status =
+    BUSY_CODES.has(e.code) ? 409
+    : e.kind === 'user' ? (e.code.endsWith('_UNKNOWN') ? 404 : 400)
+    : e.kind === 'bug' ? 500
+    : 502;
   return { status, body: { error: publicError(e) } };
 }
 
 /** Code, message and hint only: details may hold values the admin did not ask to see in a browser. */
 function publicError(e: SerializedError): { code: string; message: string; hint?: string } {
   return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+}
+
+/** Whether running these steps for real may write (an action flagged `writes`, at any depth). */
+function writes(steps: readonly Step[]): boolean {
+  return steps.some((s) =>
+    s.kind === 'action' ? s.action.writes === true
+    : s.kind === 'if' ? writes(s.then) || writes(s.else)
+    : s.kind === 'foreach' ? writes(s.steps)
+    : s.kind === 'try' ? writes(s.body) || writes(s.catch)
+    : false);
 }
 
 async function recipesView(rt: Runtime) {
@@ -53,6 +73,8 @@ async function recipesView(rt: Runtime) {
     views.push({
       ...r,
       manual: recipe.trigger.type === 'manual',
+      /** A test run of a recipe that writes asks first. */
+      writes: writes(recipe.steps),
       /** A recipe with `needs` runs after them; the card says so and why. */
       runLast: r.needs.length > 0 ? `Run last: it needs ${r.needs.join(' and ')} to have succeeded first.` : null,
       unmetNeeds: await rt.unmetNeeds(r.name),
@@ -66,7 +88,7 @@ async function packageView(rt: Runtime, state: ConsoleState) {
     name: rt.package.name,
     title: rt.package.title,
     description: rt.package.description,
-    connections: Object.values(rt.package.connections).map((c) => ({ name: c.name, title: c.title, description: c.description, auth: c.auth, status: state.connections.get(c.name) ?? null })),
+    connections: Object.values(rt.package.connections).map((c) => ({ name: c.name, title: c.title, description: c.description, auth: c.auth, authLabel: authLabel(c), status: state.connections.get(c.name) ?? null })),
     recipes: await recipesView(rt),
   };
 }
@@ -119,6 +141,20 @@ async function startTest(rt: Runtime, state: ConsoleState, name: string, body: {
   }
 }
 
+/** The admin's decision on an employee held as a possible duplicate: the package's `link` recipe, as `recipes link`. */
+async function link(rt: Runtime, body: unknown): Promise<ApiReply> {
+  const b = (body && typeof body === 'object' ? body : {}) as { employee?: unknown; wiw_user?: unknown; create?: unknown };
+  const employee = stringBody(body, 'employee');
+  const create = b.create === true;
+  if (create === (b.wiw_user !== undefined) || (!create && !Number.isSafeInteger(b.wiw_user))) {
+    throw new RecipeError('BODY_INVALID', "Give either a When I Work user id ('wiw_user', a whole number) or 'create: true'.", { kind: 'user' });
+  }
+  const job = await rt.execute(rt.recipe('link'), create ? { employee, create } : { employee, wiw_user: b.wiw_user }, { test: true });
+  if (job.status === 'succeeded') return ok({ job });
+  const e = (job.error ?? {}) as { code?: string; message?: string };
+  return { status: 400, body: { error: { code: e.code ?? 'LINK_FAILED', message: e.code === 'WIW_NOT_FOUND' ? `When I Work has no user ${String(b.wiw_user)}.` : e.message ?? 'The decision could not be applied.' }, job } };
+}
+
 function stringBody(body: unknown, key: string): string {
   const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
   if (typeof value !== 'string') throw new RecipeError('BODY_INVALID', `The request body must be JSON with a string '${key}'.`, { kind: 'user' });
@@ -155,6 +191,8 @@ export async function handleApi(rt: Runtime, state: ConsoleState, req: ApiReques
         const id = jobId(b);
         return ok({ job: await rt.job(id), steps: await rt.steps(id) });
       }
+      case 'POST link':
+        return await link(rt, req.body);
       case 'POST jobs/:/cancel':
         return ok({ cancelled: rt.cancel(jobId(b)) });
       default:

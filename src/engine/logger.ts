@@ -3,27 +3,7 @@
  * children per job and step. Logs go to stderr or a file, never to stdout, so `--json` output stays clean.
  */
 import { pino, type Logger } from 'pino';
-
-/** Paths pino blanks out wherever they appear in a log record. */
-export const REDACT_PATHS = [
-  'password',
-  '*.password',
-  'token',
-  '*.token',
-  'apiKey',
-  '*.apiKey',
-  'api_key',
-  '*.api_key',
-  'headers.authorization',
-  'headers["w-key"]',
-  'headers["w-token"]',
-  '*.headers.authorization',
-  '*.headers["w-key"]',
-  '*.headers["w-token"]',
-  'settings.password',
-  'settings.api_key',
-  'settings.token',
-];
+import { withoutSecrets } from './interpreter/redact.js';
 
 export interface LoggerOptions {
   /** @default 'warn' */
@@ -32,9 +12,25 @@ export interface LoggerOptions {
   file?: string;
 }
 
+/**
+ * Each log line loses the values of secret-looking keys at any depth (its own fields, a child logger's
+ * bindings, a serialized error), by the same key list as job records (redact.ts). It runs on the finished
+ * line because pino formats a child's bindings without any hook; a line with nothing to blank is written as is.
+ */
+function clean(line: string): string {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  const safe = withoutSecrets(record, []);
+  return safe === record ? line : `${JSON.stringify(safe)}\n`;
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.file ? pino.destination({ dest: options.file, mkdir: true, sync: true }) : pino.destination({ fd: 2, sync: true });
-  return pino({ level: options.level ?? 'warn', base: undefined, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
+  return pino({ level: options.level ?? 'warn', base: undefined, hooks: { streamWrite: clean } }, destination);
 }
 
 /** A logger that writes nothing, for embedders and tests that do not care. */

@@ -9,12 +9,22 @@ export interface PropertyDecl {
   name: string;
   title: string;
   description?: string;
-  type: 'string' | 'integer' | 'boolean';
+  /** What a value must be; checked at `properties set` and when a job resolves the properties. */
+  type: PropertyType;
   secret: boolean;
   required: boolean;
   default?: string | number | boolean;
-  enum?: (string | number)[];
+  /** The allowed values of an `enum` (package.yaml: `values`, or the older `enum` list). */
+  values?: readonly (string | number)[];
+  /** Bounds of a `number` or `integer`. */
+  min?: number;
+  max?: number;
+  /** A good value, quoted in errors. */
+  example?: string | number | boolean;
 }
+
+export const PROPERTY_TYPES = ['string', 'secret', 'url', 'number', 'integer', 'boolean', 'enum', 'phone_region'] as const;
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
 
 export interface ConnectionModel {
   name: string;
@@ -46,8 +56,8 @@ export interface ActionStep extends StepBase {
 export interface IfStep extends StepBase {
   kind: 'if';
   condition: CompiledExpression;
-  then: Step[];
-  else: Step[];
+  then: readonly Step[];
+  else: readonly Step[];
 }
 
 export interface ForeachStep extends StepBase {
@@ -58,7 +68,7 @@ export interface ForeachStep extends StepBase {
   concurrency: number;
   onItemError: 'stop' | 'continue';
   breakOn: ReadonlySet<string>;
-  steps: Step[];
+  steps: readonly Step[];
 }
 
 export interface RetryPolicy {
@@ -70,9 +80,9 @@ export interface RetryPolicy {
 
 export interface TryStep extends StepBase {
   kind: 'try';
-  body: Step[];
+  body: readonly Step[];
   retry?: RetryPolicy;
-  catch: Step[];
+  catch: readonly Step[];
 }
 
 export interface StopStep extends StepBase {
@@ -108,7 +118,7 @@ export interface RecipeModel {
   description?: string;
   needs: string[];
   trigger: TriggerModel;
-  steps: Step[];
+  steps: readonly Step[];
   summary?: CompiledValue;
   /** Every property the recipe and the connections it uses read. */
   properties: ReadonlySet<string>;

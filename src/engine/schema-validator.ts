@@ -3,7 +3,8 @@
  * and the interpreter checks evaluated ones with the same compiled function (compiling is most of a
  * CLI command's start-up time).
  * - verbose: errors carry their parentSchema, which the loader's "did you mean" suggestions need;
- * - useDefaults: an action receives its input with the schema's defaults filled in;
+ * - useDefaults: an action receives its input with the schema's defaults filled in (on a copy: see
+ *   interpreter/input.ts; whoever validates its own data gets the defaults written into it);
  * - formats (uri, email, date-time) as connector schemas use them.
  */
 import addFormats from 'ajv-formats';

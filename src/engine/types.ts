@@ -31,6 +31,11 @@ export interface ActionContext<C = unknown> {
   logger: Logger;
   /** Aborted when the job is cancelled; long actions should stop at a safe point. */
   signal: AbortSignal;
+  /**
+   * Inside a foreach: aborted once the loop has ended early (`break_on`, a failed item). Requests not yet
+   * sent should be dropped (the item then counts as not attempted); one already sent finishes.
+   */
+  itemSignal?: AbortSignal;
   /** True in `recipes test --dry-run`: actions flagged `writes` are not called at all. */
   dryRun: boolean;
   mappings: Mappings;

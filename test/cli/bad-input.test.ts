@@ -14,6 +14,7 @@ describe('cli: bad input', function () {
 
   before(async () => {
     const fresh = new Cli(dirs.make());
+    await fresh.ok(['properties', 'set', 'on_termination', 'keep']); // a store, with the required properties unset
     const corrupt = new Cli(dirs.make());
     writeFileSync(join(corrupt.dataDir, 'state.db'), 'this is not a database, just garbage\n'.repeat(100));
     missingDir = join(dirs.make(), 'no-such-dir');
@@ -58,14 +59,14 @@ describe('cli: bad input', function () {
     for (const res of [r.corruptList, r.corruptShow]) {
       expect(res?.code).to.be.oneOf([1, 2]);
       expect(res?.stderr).to.match(/STORE_CORRUPT: .*state\.db is not a recipes state file/);
-      expect(res?.stderr).to.contain('Move the file away');
+      expect(res?.stderr).to.contain('Restore it from a backup');
       expect(res?.stderr).not.to.match(STACK);
     }
   });
 
   it('jobs show on a data dir that does not exist says so and creates nothing', () => {
     expect(r.missingShow?.code).to.equal(2);
-    expect(r.missingShow?.stderr).to.contain('No recipes data at');
+    expect(r.missingShow?.stderr).to.contain('No state store at');
     expect(r.missingShow?.stderr).to.contain('--data-dir');
     expect(existsSync(missingDir)).to.equal(false);
   });

@@ -40,6 +40,12 @@ describe('console: API over the Runtime', () => {
     expect(res.json.recipes.map((r: { name: string }) => r.name)).to.deep.equal(rig.rt.package.recipeOrder);
   });
 
+  it('says which recipes write, so the page asks before a test run of one', async () => {
+    const res = await record('GET', '/api/package');
+    const writes = Object.fromEntries(res.json.recipes.map((r: { name: string; writes: boolean }) => [r.name, r.writes]));
+    expect(writes).to.deep.equal({ 'location-sync': true, 'department-sync': true, 'employee-sync': true, 'all-employees-sync': true, duplicates: false, link: true });
+  });
+
   it('marks all-employees-sync to be run last, with the reason from its needs', async () => {
     const res = await record('GET', '/api/package');
     const all = res.json.recipes.find((r: { name: string }) => r.name === 'all-employees-sync');

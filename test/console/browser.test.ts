@@ -19,6 +19,24 @@ describe('console in a browser', function () {
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
+  /** Confirm dialogs seen, answered with `answer` (accept unless a test says otherwise). */
+  const dialogs: string[] = [];
+  let answer = true;
+  /** Test runs the page asked the API for. */
+  const testPosts: string[] = [];
+  /** Clicks, waits for the confirm dialog it opens and answers "no"; then lets the page finish reacting. */
+  const declined = async (click: () => Promise<void>): Promise<string> => {
+    answer = false;
+    try {
+      const seen = page.waitForEvent('dialog');
+      await click();
+      const message = (await seen).message();
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+      return message;
+    } finally {
+      answer = true;
+    }
+  };
   const shot = async (name: string) => {
     const dir = process.env.CONSOLE_SCREENSHOTS;
     if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
@@ -45,6 +63,13 @@ describe('console in a browser', function () {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && /\/api\/recipes\/[^/]+\/test$/.test(r.url())) testPosts.push(r.url());
+    });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void (answer ? d.accept() : d.dismiss());
+    });
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
@@ -102,6 +127,15 @@ describe('console in a browser', function () {
     expect((await rig.rt.recipes()).find((r) => r.name === 'employee-sync')?.running).to.equal(false);
   });
 
+  it('"Test recipe" on a recipe that writes asks first, and a "no" runs nothing', async () => {
+    await page.getByRole('link', { name: 'Package', exact: true }).click();
+    const posts = testPosts.length;
+    const message = await declined(() => menu('location-sync', 'Test recipe'));
+    expect(message).to.contain('for real').and.to.contain('Plan (dry run)');
+    expect(testPosts).to.have.length(posts);
+    expect(rig.rt.jobs('location-sync', 50)).to.have.length(0);
+  });
+
   it('test-runs the recipes all-employees-sync needs', async () => {
     for (const name of ['location-sync', 'department-sync']) {
       await page.getByRole('link', { name: 'Package', exact: true }).click();
@@ -124,10 +158,46 @@ describe('console in a browser', function () {
     await shot('plan');
   });
 
+  it('shows every field a planned write would write (hourly rate, locations, positions too)', async () => {
+    const heads = await page.locator('section[data-planned="create[].created"] thead th').allTextContents();
+    expect(heads).to.include.members(['first name', 'last name', 'email', 'employee code', 'hourly rate', 'locations', 'positions', 'invite']);
+    const job = rig.rt.jobs('all-employees-sync', 1)[0]!;
+    const created = rig.rt.steps(job.id).filter((s) => s.path.endsWith('.created'));
+    const withRate = created.find((s) => typeof (s.input as { hourly_rate?: unknown }).hourly_rate === 'number')!;
+    const row = page.locator('section[data-planned="create[].created"] tbody tr', { hasText: (withRate.input as { email: string }).email });
+    expect(await row.textContent()).to.contain(String((withRate.input as { hourly_rate: number }).hourly_rate));
+  });
+
+  it('offers Link and Create anyway for a held possible duplicate; Link writes the employee code', async () => {
+    const row = page.locator('section[data-key="held-decisions"] tr', { hasText: 'Meriadoc Brandybuck' });
+    expect(await row.textContent()).to.contain('possible duplicate: same name as WIW user');
+    expect(await row.getByRole('button', { name: 'Create anyway' }).count()).to.equal(1);
+    const userId = Number(/Link to WIW user (\d+)/.exec((await row.getByRole('button', { name: /Link to WIW user/ }).textContent()) ?? '')![1]);
+    await row.getByRole('button', { name: /Link to WIW user/ }).click();
+    await row.filter({ hasText: `Linked to When I Work user ${userId}` }).waitFor();
+    const code = rig.pair.goco.snapshot().employees.find((e) => e.firstName === 'Meriadoc')!.employeeNumber;
+    expect(rig.pair.wiw.snapshot().accounts[0]!.users.find((u) => u.id === userId)!.employee_code).to.equal(code);
+  });
+
+  it('"Run it for real" on an older plan asks first and says the data may have changed since', async () => {
+    const planUrl = page.url();
+    const fresh = await declined(() => page.getByRole('button', { name: 'Run it for real' }).click());
+    expect(fresh).to.contain('for real').and.not.to.contain('may have changed');
+    await rig.rt.test('all-employees-sync', { dryRun: true });
+    const posts = testPosts.length;
+    const older = await declined(() => page.getByRole('button', { name: 'Run it for real' }).click());
+    expect(older).to.contain('for real').and.to.contain('the data may have changed since');
+    expect(testPosts).to.have.length(posts);
+    expect(page.url()).to.equal(planUrl);
+    expect(rig.rt.jobs('all-employees-sync', 50).filter((j) => !j.dryRun)).to.have.length(0);
+  });
+
   it('test-runs all-employees-sync for real and opens the job with its steps', async () => {
     const from = page.url();
+    dialogs.length = 0;
     await page.getByRole('button', { name: 'Run it for real' }).click();
     expect(await jobDone(from)).to.equal('succeeded');
+    expect(dialogs).to.have.length(1);
     const id = Number(page.url().split('/').pop());
     expect((await rig.rt.job(id)).dryRun).to.equal(false);
     await page.locator('li.step[data-path="employees"]').getByText('input').click();
@@ -138,7 +208,8 @@ describe('console in a browser', function () {
   it('lists the job in the recipe\'s history', async () => {
     await page.getByRole('link', { name: /history/ }).click();
     await page.locator('table.jobs tbody tr').first().waitFor();
-    expect(await page.locator('table.jobs tbody tr').count()).to.equal(2);
+    // The plan, the newer plan that made it "older", and the run.
+    expect(await page.locator('table.jobs tbody tr').count()).to.equal(3);
   });
 
   it('marks the failing step of a failed job', async () => {

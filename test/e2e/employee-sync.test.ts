@@ -6,7 +6,8 @@
  */
 import { expect } from 'chai';
 import { demoSeed } from '../../src/emulators/seed/index.js';
-import { Project, summaryOf } from './helpers.js';
+import { startGocoEmulator } from '../../src/emulators/goco/index.js';
+import { parseJson, Project, summaryOf } from './helpers.js';
 
 const seed = demoSeed();
 const employee = (last: string, first: string) => seed.goco.employees.find((e) => e.lastName === last && e.firstName === first)!;
@@ -84,6 +85,42 @@ describe('e2e: employee-sync (CLI)', function () {
     expect(summary).to.include({ reactivated: 1, created: 0 });
     expect(p.userById(user.id).is_deleted).to.equal(false);
     expect(p.users()).to.have.length(count);
+  });
+
+  it('`jobs rerun` of an older change applies GoCo\'s current record: WIW keeps the newer name, and the warning says so', async () => {
+    const nora = employee('Bolger', 'Nora');
+    p.pair.goco.updateEmployee(nora.id, { lastName: 'Brockhouse' });
+    const { run: a, out: first } = await p.test('employee-sync');
+    expect(a.code, a.stderr).to.equal(0);
+    p.pair.goco.updateEmployee(nora.id, { lastName: 'Chubb' });
+    expect(await sync()).to.include({ employee: 'Nora Chubb', updated: 1 });
+    const rerun = await p.cli('jobs', 'rerun', String(first.job!.id));
+    expect(rerun.code, rerun.stderr + rerun.stdout).to.equal(0);
+    expect(rerun.stderr).to.contain(`replays event ${nora.id}@`).and.to.contain(`the job reads employee Nora Brockhouse (${nora.id}) as it is in GoCo now and applies that`);
+    expect(p.userByCode(nora.employeeNumber!)).to.include({ first_name: 'Nora', last_name: 'Chubb' });
+  });
+
+  it('a rerun for an employee GoCo no longer has changes nothing and says why', async () => {
+    const nora = employee('Bolger', 'Nora');
+    const last = p.pair.goco.snapshot();
+    const without = await startGocoEmulator({ seed: { ...last, employees: last.employees.filter((e) => e.id !== nora.id) } });
+    try {
+      const jobs = parseJson<Array<{ id: number; eventId: string | null }>>(await p.cli('jobs', 'employee-sync', '--json'));
+      const noraJob = jobs.find((j) => j.eventId?.startsWith(`${nora.id}@`))!;
+      expect((await p.setProperty('goco_api_url', without.url)).code).to.equal(0);
+      const writes = p.wiwWrites();
+      const rerun = await p.cli('jobs', 'rerun', String(noraJob.id), '--json');
+      expect(rerun.code, rerun.stderr + rerun.stdout).to.equal(0);
+      const out = parseJson(rerun);
+      expect(out.job!.status).to.equal('succeeded');
+      expect(out.job!.summary).to.include({ not_in_goco: true });
+      expect(rerun.stdout).to.contain(`GoCo no longer has employee ${nora.id}`);
+      expect(p.wiwWrites()).to.equal(writes);
+      expect(p.userByCode(nora.employeeNumber!).is_deleted).to.equal(false);
+    } finally {
+      await p.setProperty('goco_api_url', p.pair.properties.goco_api_url);
+      await without.close();
+    }
   });
 
   it('"on_termination keep" (`recipes properties set on_termination keep`) keeps the WIW user of a terminated employee', async () => {

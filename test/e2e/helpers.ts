@@ -21,7 +21,7 @@ import type { WiwUser } from '../../src/emulators/wheniwork/types.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'recipes.js');
-const PACKAGE = join(ROOT, 'recipes', 'wiw-provisioning');
+export const PACKAGE = join(ROOT, 'recipes', 'wiw-provisioning');
 const SECRETS = new Set(['wiw_password', 'wiw_api_key', 'goco_api_token']);
 
 export interface Run {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { isRecipeError } from '../../engine/errors.js';
+import { authLabel } from '../../engine/runtime/connections.js';
 import { EXIT, ExitCode, globals, out, printJson, report, withRuntime, wantsJson } from '../context.js';
 import { table } from '../format.js';
 
@@ -7,15 +8,15 @@ export function connectionsCommand(program: Command): void {
   const connections = program.command('connections').description('the package connections; `connections test NAME`');
   const list = (opts: { json?: boolean }, cmd: Command) =>
     withRuntime(globals(cmd), (rt) => {
-      const rows = Object.values(rt.package.connections).map((c) => ({ name: c.name, title: c.title, connector: c.connector.name, auth: c.auth, properties: [...c.properties] }));
+      const rows = Object.values(rt.package.connections).map((c) => ({ name: c.name, title: c.title, connector: c.connector.name, auth: c.auth, authentication: authLabel(c), properties: [...c.properties] }));
       if (wantsJson(opts, cmd)) return printJson(rows);
-      out(table([['NAME', 'CONNECTOR', 'AUTH', 'TITLE'], ...rows.map((r) => [r.name, r.connector, r.auth, r.title])]));
+      out(table([['NAME', 'CONNECTOR', 'AUTHENTICATION', 'TITLE'], ...rows.map((r) => [r.name, r.connector, r.authentication, r.title])]));
     });
   connections.option('--json', 'print machine-readable output').action(list);
   connections.command('list').option('--json', 'print machine-readable output').description('every connection').action(list);
   connections
     .command('test <name>')
-    .description('"Connected", or why not')
+    .description('"Connected", or why not; NAME is the connection\'s name or its title (any case)')
     .option('--json', 'print machine-readable output')
     .action((name: string, opts: { json?: boolean }, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime, wantsJson } from '../context.js';
 import { jobLine } from '../format.js';
-import { showJob } from './recipes.js';
+import { showJob, waitingNote } from './recipes.js';
+import { rerunWarning } from './rerun-warning.js';
 
 function jobId(text: string): number {
   const n = Number(text);
@@ -25,33 +26,32 @@ export function jobsCommand(program: Command): void {
           if (list.length === 0) out('no jobs yet.');
           for (const job of list) out(jobLine(job));
         },
-        true,
       ),
     );
   jobs
     .command('show <id>')
-    .description("a job's steps with input and output (secrets redacted), the failing step marked")
-    .option('--json', 'print machine-readable output')
+    .description("a job's steps, one line each with digests of input and output, failures grouped by error code; --json for the whole record (secrets redacted)")
+    .option('--json', 'print the whole record: every step with its input and output')
     .action((id: string, opts: { json?: boolean }, cmd: Command) => {
       const n = jobId(id);
-      return withRuntime(globals(cmd), (rt) => showJob(rt, n, wantsJson(opts, cmd), true), true);
+      return withRuntime(globals(cmd), (rt) => showJob(rt, n, wantsJson(opts, cmd), true));
     });
   jobs
     .command('rerun <id>')
     .description("replay a job's stored trigger data through the current recipe")
+    .option('--wait', 'when another job runs the recipe (any process), wait for it to end instead of refusing')
     .option('--json', 'print machine-readable output')
-    .action((id: string, opts: { json?: boolean }, cmd: Command) =>
+    .action((id: string, opts: { json?: boolean; wait?: boolean }, cmd: Command) =>
       withRuntime(
         globals(cmd),
         async (rt) => {
           const n = jobId(id);
           const past = await rt.job(n);
-          if (!wantsJson(opts, cmd)) process.stderr.write(`warning: a rerun repeats job ${n}'s writes unless the recipe is idempotent (the WIW Provisioning recipes are). Replaying its trigger data through the current ${past.recipe}.\n`);
-          const job = await rt.rerun(n);
+          if (!wantsJson(opts, cmd)) process.stderr.write(`warning: ${rerunWarning(rt, past)}\n`);
+          const job = await rt.rerun(n, { wait: opts.wait, onWait: waitingNote });
           await showJob(rt, job.id, wantsJson(opts, cmd), false);
           if (job.status !== 'succeeded') throw new ExitCode(EXIT.failed);
         },
-        true,
       ),
     );
 }

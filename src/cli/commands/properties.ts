@@ -57,7 +57,7 @@ export function propertiesCommand(program: Command): void {
         const v = value ?? (opts.stdin ? await readStdin() : await prompt(decl.title, decl.secret));
         const view = await rt.properties.set(name, v);
         out(`${name} set${decl.secret ? ' (secret, stored encrypted)' : ` to ${view.display}`}.`);
-      }),
+      }, true), // the one command that creates a missing store
     );
   props
     .command('unset <name>')

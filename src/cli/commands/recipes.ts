@@ -1,8 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { serializeError } from '../../engine/errors.js';
 import { startConsole } from '../../console/index.js';
-import { Server } from '../../engine/runtime/serve.js';
+import { portInUse, Server } from '../../engine/runtime/serve.js';
 import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
+import type { LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
 import { jobLine, stepLines, summaryLines, table } from '../format.js';
 import { attachProgress } from '../progress.js';
@@ -15,9 +16,13 @@ export function recipesCommands(program: Command): void {
     .action((opts: { json?: boolean }, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {
         const views = await rt.recipes();
-        if (opts.json) return printJson(views);
-        out(table([['NAME', 'STATE', 'TRIGGER', 'LAST JOB', 'TITLE'], ...views.map((v) => [v.name, v.running ? 'running' : 'stopped', v.trigger, v.lastJob ? `${v.lastJob.id} ${v.lastJob.status}` : '-', v.title])]));
+        const serve = await rt.store.serveStatus();
+        // `running` stays in the JSON (it means started); `started` and `serve` say what actually runs.
+        if (opts.json) return printJson(views.map((v) => ({ ...v, started: v.running, serve })));
+        out(table([['NAME', 'STATE', 'TRIGGER', 'LAST JOB', 'TITLE'], ...views.map((v) => [v.name, v.running ? 'started' : 'stopped', v.trigger, v.lastJob ? `${v.lastJob.id} ${v.lastJob.status}` : '-', v.title])]));
         for (const v of views) if (!v.running && v.stoppedReason) out(`\n${v.name}: ${v.stoppedReason}`);
+        const scope = rt.store.dialect === 'postgres' ? 'database' : 'data dir';
+        out(serve.running ? `\nserve: running${serve.pid === null ? '' : ` (pid ${serve.pid})`}; it runs the started recipes.` : `\nserve: not running for this ${scope}; started recipes run only under \`recipes serve\`.`);
       }),
     );
   program
@@ -43,8 +48,9 @@ export function recipesCommands(program: Command): void {
     .description('run a recipe once now (a polling recipe: its earliest unprocessed event) and show each step')
     .option('--dry-run', 'plan the writes without making them')
     .option('--force', 'run even if the recipes it needs have not succeeded yet')
+    .option('--wait', 'when another job runs this recipe (any process), wait for it to end instead of refusing')
     .option('--json', 'print machine-readable output')
-    .action(async (name: string, opts: { dryRun?: boolean; force?: boolean; json?: boolean }, cmd: Command) =>
+    .action(async (name: string, opts: { dryRun?: boolean; force?: boolean; wait?: boolean; json?: boolean }, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {
         const stopProgress = opts.json ? () => undefined : attachProgress(rt);
         const controller = new AbortController();
@@ -52,7 +58,7 @@ export function recipesCommands(program: Command): void {
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
         try {
-          const job = await rt.test(name, { dryRun: opts.dryRun, force: opts.force, signal: controller.signal });
+          const job = await rt.test(name, { dryRun: opts.dryRun, force: opts.force, signal: controller.signal, wait: opts.wait, onWait: waitingNote });
           stopProgress();
           if (!job) {
             if (opts.json) printJson({ job: null, message: 'no unprocessed event' });
@@ -72,10 +78,11 @@ export function recipesCommands(program: Command): void {
     .command('serve')
     .description("run started recipes' triggers until SIGINT/SIGTERM")
     .option('--webhook-port <port>', 'port of the webhook endpoint on 127.0.0.1 (default: a free one)', (v) => positiveInt(v, '--webhook-port', true), 0)
+    .option('--webhook-max-body <bytes>', 'largest webhook body accepted (413 beyond)', (v) => positiveInt(v, '--webhook-max-body'), 1024 * 1024)
     .option('--max-trigger-failures <n>', 'consecutive trigger failures after which a recipe stops itself', (v) => positiveInt(v, '--max-trigger-failures'), 5)
     .option('--console', 'also serve the web console on 127.0.0.1 (prints its address and login token)')
     .option('--console-port <port>', 'port of the web console (default: a free one)', (v) => positiveInt(v, '--console-port', true), 0)
-    .action(async (opts: { webhookPort: number; maxTriggerFailures: number; console?: boolean; consolePort: number }, cmd: Command) =>
+    .action(async (opts: { webhookPort: number; webhookMaxBody: number; maxTriggerFailures: number; console?: boolean; consolePort: number }, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {
         const since = Date.now();
         const controller = new AbortController();
@@ -92,28 +99,39 @@ export function recipesCommands(program: Command): void {
         process.on('SIGINT', () => stop('SIGINT'));
         process.on('SIGTERM', () => stop('SIGTERM'));
         rt.on('job:end', (job) => out(jobLine(job) + (job.error ? `  ${(job.error as { code?: string }).code ?? ''}` : '')));
-        const running = (await rt.recipes()).filter((r) => r.running).map((r) => r.name);
-        const where = rt.store.dialect === 'postgres' ? `database ${rt.store.location}` : `data dir ${rt.store.dataDir}`;
-        out(`serving ${rt.package.title} (${where}); running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
-        const web = opts.console ? await startConsole(rt, { port: opts.consolePort }) : undefined;
-        if (web) out(`console at ${web.url}\n  open once to sign in: ${web.loginUrl}\n  login token: ${web.token}`);
-        await new Server(rt, {
+        const hookLines: string[] = [];
+        const server = new Server(rt, {
           signal: controller.signal,
           abortSignal: hard.signal,
           webhookPort: opts.webhookPort,
+          webhookMaxBody: opts.webhookMaxBody,
           maxTriggerFailures: opts.maxTriggerFailures,
           onWebhookListening: (base, hooks) => {
-            out(`webhooks at ${base} (POST, header X-Signature: sha256=<HMAC-SHA256 of the body>)`);
-            for (const h of hooks) out(`  ${h.recipe}: ${h.url}`);
+            hookLines.push(`webhooks at ${base} (POST, headers X-Signature-Timestamp, X-Delivery-Id, X-Signature: sha256=<HMAC-SHA256 of "<timestamp>.<body>">)`);
+            for (const h of hooks) hookLines.push(`  ${h.recipe}: ${h.url}`);
           },
           onRecipe: (name, state, reason) => out(state === 'started' ? `${name}: running its trigger (${describeTrigger(rt.recipe(name))})` : `${name}: stopped${reason ? `. ${reason}` : ''}`),
           onTriggerFailure: (name, count, max, err) => out(`${name}: trigger failed (${count} of ${max} in a row): ${err.code}: ${err.message}`),
-        })
-          .run()
-          .finally(() => web?.close());
+        });
+        // Lock and ports first: "serving" is said only once nothing can refuse it any more.
+        await server.listen();
+        let web: Awaited<ReturnType<typeof startConsole>> | undefined;
+        try {
+          web = opts.console ? await startConsole(rt, { port: opts.consolePort }) : undefined;
+        } catch (error) {
+          controller.abort();
+          await server.run(); // returns at once: releases the lock and the webhook port
+          throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUse('console', opts.consolePort, '--console-port', error) : error;
+        }
+        const running = (await rt.recipes()).filter((r) => r.running).map((r) => r.name);
+        const where = rt.store.dialect === 'postgres' ? `database ${rt.store.location}` : `data dir ${rt.store.dataDir}`;
+        out(`serving ${rt.package.title} (${where}); running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
+        if (web) out(`console at ${web.url}\n  open once to sign in: ${web.loginUrl}\n  login token: ${web.token}`);
+        for (const line of hookLines) out(line);
+        await server.run().finally(() => web?.close());
         const stopped = (await rt.jobs(undefined, 20)).filter((j) => j.status === 'stopped' && Date.parse(j.finishedAt ?? '') >= since);
         out(`stopped${stopped.length ? `; recorded as stopped: ${stopped.map((j) => `job ${j.id} (${j.recipe})`).join(', ')}` : ''}.`);
-      }),
+      }, opts.console === true), // the console is where a new admin sets the first properties: it may create the store
     );
 }
 
@@ -139,6 +157,12 @@ async function markStart(rt: Runtime, name: string): Promise<string> {
     const e = serializeError(error);
     return ` Could not mark its starting point yet (${e.code}: ${e.message}); \`recipes serve\` will on its first poll.`;
   }
+}
+
+/** Said once, on stderr (stdout may be --json), when a run waits for another job of its recipe. */
+export function waitingNote(h: LeaseHolder): void {
+  const who = h.pid === process.pid ? 'this process' : `pid ${h.pid}`;
+  process.stderr.write(`waiting: ${h.recipe} is running as job ${h.jobId} (${who}); this run starts when it ends (Ctrl-C to give up).\n`);
 }
 
 export async function showJob(rt: Runtime, id: number, json: boolean, full: boolean): Promise<void> {

@@ -1,4 +1,5 @@
 /** The GoCo connector's actions: read-only lists and look-ups. */
+import { isRecipeError } from '../../engine/errors.js';
 import type { ActionContext, ActionDef } from '../../engine/types.js';
 import type { GocoClient } from './client.js';
 import { collect } from './collect.js';
@@ -60,19 +61,29 @@ const listEmployees: ActionDef<ListEmployeesInput, ListResult<Employee>, GocoCli
   },
 };
 
-const getEmployee: ActionDef<{ id: string }, Employee, GocoClient> = {
+const getEmployee: ActionDef<{ id: string; missing_ok?: boolean }, Employee | null, GocoClient> = {
   title: 'Get employee',
-  description: 'One GoCo employee by id; fails with GOCO_NOT_FOUND when there is none.',
+  description: 'One GoCo employee by id, as GoCo has it now; fails with GOCO_NOT_FOUND when there is none (or gives null with missing_ok).',
   input: {
     type: 'object',
     additionalProperties: false,
     required: ['id'],
-    properties: { id: { type: 'string', minLength: 1, description: 'The GoCo employee id (a UUID).' } },
+    properties: {
+      id: { type: 'string', minLength: 1, description: 'The GoCo employee id (a UUID).' },
+      missing_ok: { type: 'boolean', default: false, description: 'Give null instead of failing when GoCo has no such employee (any more).' },
+    },
   },
-  output: employeeSchema,
+  output: { anyOf: [employeeSchema, { type: 'null' }] },
   async run(input, ctx) {
     if (typeof input.id !== 'string' || input.id.trim() === '') throw badInput('id', 'must be a non-empty string');
-    const parsed = toEmployee(await ctx.connection.employee(input.id, ctx.signal));
+    let raw: unknown;
+    try {
+      raw = await ctx.connection.employee(input.id, ctx.signal);
+    } catch (error) {
+      if (input.missing_ok === true && isRecipeError(error, 'GOCO_NOT_FOUND')) return null;
+      throw error;
+    }
+    const parsed = toEmployee(raw);
     if (!parsed.ok) throw badRecord('employee', input.id, parsed.reason);
     return parsed.value;
   },

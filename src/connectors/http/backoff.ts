@@ -1,4 +1,5 @@
 /** Retry pauses: exponential backoff with full jitter, and `Retry-After`. */
+import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * Pause before retry number `retry` (0 for the first): uniform between `minMs` and min(maxMs, minMs x 2^retry),
@@ -18,18 +19,7 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
+/** Resolves after `ms`, or rejects (an AbortError) as soon as `signal` aborts: Node's own abortable timer. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return delay(ms, undefined, { signal });
 }

@@ -1,4 +1,5 @@
 /** Options of the shared HTTP transport; every default lives in `DEFAULTS`. */
+import type { CircuitOptions } from './circuit.js';
 import type { Logger } from '../../engine/types.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -47,6 +48,8 @@ export interface TransportOptions {
   random?: () => number;
   /** Clock for `Retry-After` dates. @default Date.now */
   now?: () => number;
+  /** When to stop sending to a service that stopped answering (see ./circuit.ts). @default 5 failures, 30 s */
+  circuit?: CircuitOptions;
 }
 
 export interface RequestOptions {
@@ -66,6 +69,11 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** Cancels waiting in the queue, between retries, and the attempt in flight. */
   signal?: AbortSignal;
+  /**
+   * Cancels the request only while it is not sent (waiting in the queue or for a retry); an attempt already
+   * on the wire completes. Rejects with HTTP_ABORTED whose cause is the signal's reason.
+   */
+  queueSignal?: AbortSignal;
 }
 
 export interface TransportResponse<T> {
@@ -84,8 +92,8 @@ export interface TransportStats {
   rateLimited: number;
 }
 
-export type ResolvedOptions = Required<Omit<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger'>>
-  & Pick<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger'>;
+export type ResolvedOptions = Required<Omit<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger' | 'circuit'>>
+  & Pick<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger' | 'circuit'>;
 
 export const DEFAULTS = {
   headers: {},

@@ -16,6 +16,7 @@ import PQueue from 'p-queue';
 import { pino } from 'pino';
 import type { Logger } from '../../engine/types.js';
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js';
+import { Circuit, circuitOpenError } from './circuit.js';
 import {
   abortedError, ambiguousStatusError, badResponseError, closedError, networkError, optionsError, statusError,
   wasNotSent, type Where,
@@ -45,6 +46,7 @@ export class Transport {
   /** `prefixUrl` with exactly one trailing slash, or '' when paths are absolute URLs. */
   readonly #base: string;
   #closed = false;
+  readonly #circuit: Circuit;
 
   constructor(options: TransportOptions) {
     this.#options = resolve(options);
@@ -56,6 +58,7 @@ export class Transport {
       ...(o.requestsPerMinute === undefined ? {} : { ...rateWindow(o.requestsPerMinute), strict: true }),
     });
     this.#base = o.prefixUrl === undefined ? '' : `${o.prefixUrl.replace(/\/+$/, '')}/`;
+    this.#circuit = new Circuit(o.circuit);
   }
 
   /** Sends one request, retrying what is safe to retry; resolves with the parsed body or rejects with a RecipeError. */
@@ -79,21 +82,25 @@ export class Transport {
   }
 
   async #run<T>(options: RequestOptions, where: Where): Promise<TransportResponse<T>> {
-    const { signal } = options;
+    const { signal, queueSignal } = options;
     const idempotent = options.idempotent ?? where.method !== 'POST';
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw abortedError(where, signal.reason);
+      if (queueSignal?.aborted) throw abortedError(where, queueSignal.reason);
       let result: Attempt;
       try {
-        result = await this.#queue.add(() => this.#attempt(options, where, attempt), { signal });
+        result = await (queueSignal ? this.#queued(options, where, attempt, queueSignal) : this.#queue.add(() => this.#attempt(options, where, attempt), { signal }));
       } catch (error) {
         if (signal?.aborted) throw abortedError(where, signal.reason);
+        if (queueSignal?.aborted) throw abortedError(where, queueSignal.reason);
         throw error;
       }
       const next = result.kind === 'response'
         ? this.#onResponse<T>(result, where, attempt, idempotent)
         : this.#onError(result.error, where, attempt, idempotent, signal);
       if ('body' in next) return next;
+      // The service stopped answering: give up now rather than retry into the outage.
+      if (this.#circuit.open) throw circuitOpenError(where, this.#circuit.failures);
       const o = this.#options;
       const delayMs = Math.max(next.retryAfterMs ?? 0, backoffDelay(attempt - 1, o.minDelayMs, o.maxDelayMs, o.random));
       this.#logger.warn({ connector: where.name, method: where.method, path: where.path, attempt, delayMs,
@@ -106,7 +113,35 @@ export class Transport {
     }
   }
 
+  /**
+   * One attempt that `queueSignal` may cancel until it is sent. A request that had to wait for its slot first
+   * yields once: the answer that freed the slot (a seat-limit 500, say) then reaches its caller, whose loop can
+   * cancel this request before it leaves.
+   */
+  async #queued(options: RequestOptions, where: Where, attempt: number, queueSignal: AbortSignal): Promise<Attempt> {
+    const waiting = new AbortController();
+    let started = false;
+    let waited = false;
+    const cancel = (): void => void (started || waiting.abort(queueSignal.reason));
+    queueSignal.addEventListener('abort', cancel, { once: true });
+    const signal = options.signal ? AbortSignal.any([options.signal, waiting.signal]) : waiting.signal;
+    try {
+      const pending = this.#queue.add(async () => {
+        started = true;
+        if (waited) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (queueSignal.aborted) throw abortedError(where, queueSignal.reason);
+        return this.#attempt(options, where, attempt);
+      }, { signal });
+      waited = true;
+      return await pending;
+    } finally {
+      queueSignal.removeEventListener('abort', cancel);
+    }
+  }
+
   async #attempt(options: RequestOptions, where: Where, attempt: number): Promise<Attempt> {
+    // Checked when the queue hands out the slot, so requests queued before the outage are not sent either.
+    if (this.#circuit.open) return { kind: 'error', error: circuitOpenError(where, this.#circuit.failures) };
     this.stats.requests += 1;
     if (attempt > 1) this.stats.retries += 1;
     this.#logger.debug({ connector: where.name, method: where.method, path: where.path, attempt }, 'http attempt');
@@ -120,8 +155,10 @@ export class Transport {
         signal: options.signal,
         agents: this.#agents,
       });
+      this.#circuit.record({ status: sent.status });
       return { kind: 'response', ...sent };
     } catch (error) {
+      if (error instanceof SendError) this.#circuit.record({ errorCode: error.code });
       return { kind: 'error', error };
     }
   }

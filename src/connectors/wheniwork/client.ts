@@ -21,6 +21,8 @@ export interface ApiRequest {
   /** @default true except for POST */
   idempotent?: boolean;
   signal?: AbortSignal;
+  /** Drops the request while it is not yet sent (the action's `itemSignal`: its loop has ended). */
+  queueSignal?: AbortSignal | undefined;
 }
 
 /** WIW's current docs say limits come back as "403 level" errors: a 403 that talks about rate limits is one. */
@@ -71,6 +73,7 @@ export class WiwClient {
           ...(request.json === undefined ? {} : { json: request.json }),
           ...(request.idempotent === undefined ? {} : { idempotent: request.idempotent }),
           ...(request.signal === undefined ? {} : { signal: request.signal }),
+          ...(request.queueSignal === undefined ? {} : { queueSignal: request.queueSignal }),
         });
         return response.body;
       } catch (error) {

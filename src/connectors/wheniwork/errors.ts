@@ -114,9 +114,10 @@ export function duplicateEmail(name: string, email: string | undefined, cause: u
     });
 }
 
-export function seatLimit(name: string, cause: unknown): RecipeError {
+/** WIW's bare 500 to a create or a reactivation: both take a seat. */
+export function seatLimit(name: string, cause: unknown, refused: 'create' | 'reactivate' = 'create'): RecipeError {
   return new RecipeError('WIW_SEAT_LIMIT',
-    `When I Work refused to create ${name} (HTTP 500). The account has probably reached its user limit: it has fewer `
+    `When I Work refused to ${refused} ${name} (HTTP 500). The account has probably reached its user limit: it has fewer `
     + 'seats than employees, or duplicate users are taking seats. Remove duplicates or terminated users in When I Work, '
     + 'or add seats to the plan, then run the sync again.', {
       kind: 'operational', cause, details: { name, status: 500 },

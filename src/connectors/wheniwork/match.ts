@@ -15,6 +15,10 @@
  *   for terminated people, so a terminated person never takes a user from an active one.
  * - An absent `status` counts as active; an unknown one is skipped with its value in the reason.
  * - The output lists keep the input order of `people`.
+ * - A person who would be created but whose name (GoCo's first or preferred name with the last name; trimmed,
+ *   case-folded, inner whitespace collapsed) is that of an active WIW user with no employee code, not taken in
+ *   this run, is held (`held`, "possible duplicate") until the admin decides: link them, or create anyway
+ *   (`createAnyway` holds the keys so decided). `nameMatch: 'create'` turns the hold off.
  */
 import { normalizePhone, PhoneIndex } from './phone.js';
 
@@ -86,8 +90,10 @@ export interface MatchPlan<P extends PersonLike = PersonLike, U extends WiwUserL
   skipped: { person: P; reason: string }[];
   /** Terminated people who still hold an active user: seats that can be freed. */
   terminated_with_user: { person: P; user: U; by: MatchTier }[];
+  /** Would be created, but an unlinked active user has the same name: not created until the admin decides. */
+  held: { person: P; user: U; users: (number | string)[]; reason: string }[];
   counts: Record<'people' | 'users' | 'matched' | 'to_link' | 'to_create' | 'to_reactivate' | 'conflicts'
-    | 'excluded' | 'skipped' | 'terminated_with_user', number>;
+    | 'excluded' | 'skipped' | 'terminated_with_user' | 'held', number>;
 }
 
 export interface MatchOptions<U extends WiwUserLike = WiwUserLike> {
@@ -95,6 +101,10 @@ export interface MatchOptions<U extends WiwUserLike = WiwUserLike> {
   region: string;
   /** A prebuilt index of the same users (for callers that match several batches). */
   index?: UserIndex<U>;
+  /** 'review' (default): a create with the name of an unlinked active user is held; 'create': created anyway. */
+  nameMatch?: 'review' | 'create';
+  /** Keys (employee number or id) of people the admin chose to create despite a same-name user. */
+  createAnyway?: Iterable<string>;
 }
 
 export function normalizeEmail(raw: string | null | undefined): string | undefined {
@@ -173,7 +183,8 @@ type Outcome<P extends PersonLike, U extends WiwUserLike> =
   | { list: 'conflicts'; entry: MatchPlan<P, U>['conflicts'][number] }
   | { list: 'excluded'; entry: MatchPlan<P, U>['excluded'][number] }
   | { list: 'skipped'; entry: MatchPlan<P, U>['skipped'][number] }
-  | { list: 'terminated_with_user'; entry: MatchPlan<P, U>['terminated_with_user'][number] };
+  | { list: 'terminated_with_user'; entry: MatchPlan<P, U>['terminated_with_user'][number] }
+  | { list: 'held'; entry: MatchPlan<P, U>['held'][number] };
 
 interface Pending<P> { at: number; person: P; key: string; code: string; terminated: boolean }
 
@@ -231,11 +242,55 @@ export function matchPeople<P extends PersonLike, U extends WiwUserLike>(
       rest.push(item);
     }
   }
-  // Active people choose before terminated ones; each group in input order.
+  // Active people choose before terminated ones; each group in input order. Only then is a user known to be
+  // unclaimed, which the same-name check needs.
+  const unmatched: Pending<P>[] = [];
   for (const item of [...rest.filter((i) => !i.terminated), ...rest.filter((i) => i.terminated)]) {
-    outcomes[item.at] = matchByContact(item, index, codes, take) ?? fallback(item, index);
+    const outcome = matchByContact(item, index, codes, take);
+    if (outcome) outcomes[item.at] = outcome;
+    else unmatched.push(item);
+  }
+  const sameName = options.nameMatch === 'create' ? undefined : sameNameCheck<P, U>(users, claimed, options.createAnyway);
+  for (const item of unmatched) {
+    const outcome = fallback(item, index);
+    outcomes[item.at] = outcome.list === 'to_create' ? sameName?.(item) ?? outcome : outcome;
   }
   return assemble(outcomes, people.length, users.length);
+}
+
+/** "ada lovelace" for a first and last name; '' when both are empty. */
+export function fullNameKey(first: string | null | undefined, last: string | null | undefined): string {
+  return normalizeName(`${first ?? ''} ${last ?? ''}`);
+}
+
+/**
+ * The hold of a person about to be created: active users with no employee code, not taken in this run,
+ * named as the person is. The name index is built on the first call only (most runs create nobody).
+ */
+function sameNameCheck<P extends PersonLike, U extends WiwUserLike>(
+  users: readonly U[], claimed: ReadonlyMap<number | string, string>, createAnyway: Iterable<string> | undefined,
+): (item: Pending<P>) => Outcome<P, U> | undefined {
+  const decided = new Set([...(createAnyway ?? [])].map((k) => normalizeCode(k)));
+  let byName: Map<string, U[]> | undefined;
+  return (item) => {
+    if (decided.has(item.code)) return undefined;
+    if (byName === undefined) {
+      byName = new Map();
+      for (const u of users) {
+        if (u.is_deleted === true || normalizeCode(u.employee_code) !== undefined) continue;
+        const key = fullNameKey(u.first_name, u.last_name);
+        if (key !== '') push(byName, key, u);
+      }
+    }
+    const p = item.person;
+    const names = new Set([fullNameKey(p.firstName, p.lastName), fullNameKey(p.preferredName, p.lastName)]);
+    const same: U[] = [];
+    for (const key of names) for (const u of byName.get(key) ?? []) if (!claimed.has(u.id) && !same.includes(u)) same.push(u);
+    if (same.length === 0) return undefined;
+    const ids = same.map((u) => u.id);
+    const reason = `possible duplicate: same name as WIW user${ids.length > 1 ? 's' : ''} ${ids.join(', ')}`;
+    return { list: 'held', entry: { person: p, user: same[0]!, users: ids, reason } };
+  };
 }
 
 function conflict<P extends PersonLike, U extends WiwUserLike>(
@@ -301,7 +356,7 @@ function assemble<P extends PersonLike, U extends WiwUserLike>(
 ): MatchPlan<P, U> {
   const plan: Omit<MatchPlan<P, U>, 'counts'> = {
     matched: [], to_link: [], to_create: [], to_reactivate: [], conflicts: [], excluded: [], skipped: [],
-    terminated_with_user: [],
+    terminated_with_user: [], held: [],
   };
   for (const outcome of outcomes) {
     if (outcome !== undefined) (plan[outcome.list] as unknown[]).push(outcome.entry);

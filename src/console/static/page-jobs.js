@@ -17,7 +17,7 @@ export async function historyPage(main, [name]) {
       h('p', {}, h('a', { href: '#/' }, '‹ Package')),
       h('h1', {}, recipe?.title ?? name),
       h('p', { class: 'muted' }, `${name} · job history (latest 50)`),
-      h('p', {}, h('button', { class: 'primary', onclick: () => runTest(name, {}) }, 'Test recipe'), ' ', h('button', { onclick: () => runTest(name, { dryRun: true }) }, 'Plan (dry run)')),
+      h('p', {}, h('button', { class: 'primary', onclick: () => runTest(name, {}, { recipe }) }, 'Test recipe'), ' ', h('button', { onclick: () => runTest(name, { dryRun: true }) }, 'Plan (dry run)')),
       jobs.length === 0 ? h('p', { class: 'muted' }, 'No jobs yet.') :
         h('table', { class: 'jobs' },
           h('thead', {}, h('tr', {}, ['Job', 'Status', 'Kind', 'Started', 'Took', 'Summary'].map((t) => h('th', {}, t)))),
@@ -65,11 +65,37 @@ function plannedView(steps) {
   for (const s of planned) {
     const key = s.path.replace(/\[\d+\]/g, '[]');
     if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(Object.fromEntries(Object.entries(s.input ?? {}).filter(([, v]) => v === null || typeof v !== 'object').slice(0, 6)));
+    // Every field that would be written: lists (locations, positions) and numbers (hourly rate) included.
+    groups.get(key).push(s.input && typeof s.input === 'object' ? s.input : { value: s.input });
   }
   return h('section', { class: 'planned' }, h('h2', {}, 'Planned writes'), h('p', { class: 'muted' }, 'What the run would write. Nothing was written.'),
     [...groups].map(([key, rows]) => h('section', { class: 'list', 'data-planned': key },
       h('h3', {}, `${key.split('[')[0]}: ${rows.length} planned `, h('code', { class: 'muted small' }, key)), recordTable(rows))));
+}
+
+/** Employees held as possible duplicates, each with the admin's two choices (the `recipes link` of the CLI). */
+function heldView(held, rerender) {
+  if (!Array.isArray(held) || held.length === 0) return null;
+  const decide = (h, body, what) => async (ev) => {
+    if (!window.confirm(what)) return;
+    ev.target.disabled = true;
+    try {
+      await api('POST', 'link', { employee: h.employee_key, ...body });
+      h.decided = body.create ? 'Will be created by the next all-employees-sync.' : `Linked to When I Work user ${h.wiw_user_id}.`;
+      notice(`${h.employee}: ${h.decided}`, 'ok');
+      rerender();
+    } catch (error) {
+      ev.target.disabled = false;
+      notice(error.message, 'error', error.hint);
+    }
+  };
+  return h('section', { class: 'held list', 'data-key': 'held-decisions' }, h('h2', {}, `Possible duplicates (${held.length})`),
+    h('p', { class: 'muted' }, 'Not created: a When I Work user with no employee code has the same name. Link them if it is the same person, or create the employee anyway.'),
+    h('table', {}, h('tbody', {}, held.map((x) => h('tr', { 'data-employee': x.employee_key },
+      h('td', {}, x.employee), h('td', { class: 'small' }, x.reason),
+      h('td', {}, x.decided ? x.decided : [
+        h('button', { class: 'primary', onclick: decide(x, { wiw_user: x.wiw_user_id }, `Link ${x.employee} to When I Work user ${x.wiw_user_id}? This writes the employee code ${x.employee_key} into that user.`) }, `Link to WIW user ${x.wiw_user_id}`), ' ',
+        h('button', { onclick: decide(x, { create: true }, `Create ${x.employee} anyway, beside When I Work user ${x.wiw_user_id}? The next all-employees-sync creates them.`) }, 'Create anyway')]))))));
 }
 
 function stepRow(s, firstFailed) {
@@ -106,11 +132,12 @@ export async function jobPage(main, [rawId]) {
       h('h1', {}, `Job #${job.id} `, badge(job.status)),
       h('p', { class: 'muted' }, `${job.recipe} · ${jobLabel(job) || 'run'} · started ${when(job.startedAt)} · took ${secs(job.durationMs)}`),
       job.dryRun ? h('p', { class: 'plan-note' }, h('strong', {}, 'Dry run: '), 'this is the plan. Nothing was written to When I Work. ',
-        h('button', { class: 'primary', onclick: () => runTest(job.recipe, {}) }, 'Run it for real')) : null,
+        h('button', { class: 'primary', onclick: () => runTest(job.recipe, {}, { plan: job }) }, 'Run it for real')) : null,
       live,
       job.error ? h('div', { class: 'error-box' }, h('strong', {}, job.error.code ?? 'Error'), ' ', job.error.message ?? '', job.error.hint ? h('div', { class: 'hint' }, job.error.hint) : null,
         firstFailed ? h('div', {}, h('a', { href: `#/job/${id}`, onclick: (ev) => { ev.preventDefault(); document.getElementById('failing-step')?.scrollIntoView(); } }, 'Go to the failing step')) : null) : null,
       job.summary ? [h('h2', {}, job.dryRun ? 'Plan' : 'Summary'), summaryView(job.summary, job.dryRun || job.status === 'succeeded')] : null,
+      heldView(job.summary?.held, render),
       job.dryRun ? plannedView(steps) : null,
       h('h2', {}, `Steps (${steps.length})`),
       h('ol', { class: 'steps' }, steps.map((s) => stepRow(s, firstFailed))));

@@ -17,7 +17,7 @@ function connectionCard(conn, refresh) {
   };
   return h('section', { class: 'card connection', 'data-connection': conn.name },
     h('h3', {}, conn.title),
-    h('p', { class: 'muted' }, `${conn.name} · authentication: ${conn.auth === 'none' ? 'None' : conn.auth}`),
+    h('p', { class: 'muted' }, `${conn.name} · authentication: ${conn.authLabel ?? conn.auth}`),
     state,
     s ? h('p', { class: 'muted small' }, `Tested ${when(s.at)}`) : null,
     h('button', { class: 'primary', onclick: test }, s?.ok ? 'Test connection' : 'Connect'));
@@ -28,7 +28,28 @@ function breakable(title) {
   return title.split('_').flatMap((part, i) => (i === 0 ? [part] : ['_', h('wbr'), part]));
 }
 
-export async function runTest(name, options) {
+/**
+ * A test run writes for real: a recipe that writes asks first (`recipe.writes`), and so does running a plan
+ * for real (`plan`: the dry-run job; one that is not the recipe's latest job, or an hour old, may be out of date).
+ */
+export async function confirmRun(recipe, plan) {
+  if (!plan && !recipe?.writes) return true;
+  const title = recipe?.title ?? plan?.recipe;
+  const lines = [`Run ${title} for real? It writes to the connected systems now; this cannot be undone from here.`];
+  if (plan) {
+    const jobs = await api('GET', `recipes/${encodeURIComponent(plan.recipe)}/jobs`).catch(() => []);
+    const later = jobs.some((j) => j.id > plan.id);
+    const age = Date.now() - new Date(plan.startedAt).getTime();
+    if (later || age > 60 * 60 * 1000) {
+      lines.push(`This plan is from ${when(plan.startedAt)}${later ? ' and other jobs ran since' : ''}: the data may have changed since. `
+        + 'The run works from the data as it is now, not from this plan.');
+    } else lines.push('The run works from the data as it is now, which is what this plan showed unless something changed since.');
+  } else lines.push('Plan (dry run) shows what it would write without writing anything.');
+  return window.confirm(lines.join('\n\n'));
+}
+
+export async function runTest(name, options, ask) {
+  if (!options.dryRun && ask && !(await confirmRun(ask.recipe, ask.plan))) return;
   try {
     const res = await api('POST', `recipes/${encodeURIComponent(name)}/test`, options);
     if (res.jobId) location.hash = `#/job/${res.jobId}`;
@@ -53,12 +74,13 @@ function recipeCard(r, refresh) {
   };
   const state = r.running ? 'running' : 'stopped';
   const last = r.lastJob;
+  // A chosen item closes the menu (a declined confirmation leaves the page as it was, menu included).
   const menu = h('details', { class: 'menu' },
     h('summary', { 'aria-label': `Actions for ${r.title}` }, 'Actions ▾'),
-    h('div', { class: 'menu-items' },
+    h('div', { class: 'menu-items', onclick: (ev) => { if (ev.target.closest('button')) ev.currentTarget.closest('details').open = false; } },
       h('button', { onclick: act('start'), disabled: r.running }, 'Start recipe'),
       h('button', { onclick: act('stop'), disabled: !r.running }, 'Stop recipe'),
-      h('button', { onclick: () => runTest(r.name, {}) }, 'Test recipe'),
+      h('button', { onclick: () => runTest(r.name, {}, { recipe: r }) }, 'Test recipe'),
       h('button', { onclick: () => runTest(r.name, { dryRun: true }) }, 'Plan (dry run)'),
       h('a', { href: `#/recipe/${encodeURIComponent(r.name)}` }, 'Job history')));
   return h('section', { class: `card recipe ${r.runLast ? 'run-last' : ''}`, 'data-recipe': r.name },

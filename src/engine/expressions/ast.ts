@@ -57,7 +57,8 @@ function forbidden(source: string, node: AstNode, what: string, name: string): E
   });
 }
 
-function children(node: AstNode): AstNode[] {
+/** The sub-expressions of a node (regex literals included: they are leaves). */
+export function children(node: AstNode): AstNode[] {
   const out: AstNode[] = [];
   const push = (n: unknown): void => {
     if (n && typeof n === 'object' && typeof (n as AstNode).type === 'string') out.push(n as AstNode);
@@ -124,6 +125,8 @@ export const WHOLE_SCOPE = '$';
 export interface ScopeUse {
   refs: Set<string>;
   properties: Set<string>;
+  /** `properties` read other than by literal names: as a whole value, by a computed key, `properties.*`. */
+  propertiesWhole: boolean;
 }
 
 function isRootVariable(node: AstNode | undefined, atRoot: boolean): boolean {
@@ -138,7 +141,13 @@ function isRootVariable(node: AstNode | undefined, atRoot: boolean): boolean {
  * group-by and sort terms, which see the items of a path. `$$` is the scope everywhere.
  */
 export function collectScopeUse(root: AstNode): ScopeUse {
-  const use: ScopeUse = { refs: new Set(), properties: new Set() };
+  const use: ScopeUse = { refs: new Set(), properties: new Set(), propertiesWhole: false };
+  // `properties` as a path's first step: only `properties.NAME` names what it reads.
+  const propertiesStep = (step: AstNode, next: AstNode | undefined): void => {
+    if (step.value !== 'properties') return;
+    if (next?.type === 'name') use.properties.add(String(next.value));
+    if (next?.type !== 'name' || step.stages || step.predicate) use.propertiesWhole = true;
+  };
 
   const path = (node: AstNode, atRoot: boolean): void => {
     const steps = node.steps ?? [];
@@ -146,11 +155,11 @@ export function collectScopeUse(root: AstNode): ScopeUse {
     let context = atRoot;
     if (first?.type === 'name' && atRoot) {
       use.refs.add(String(first.value));
-      if (first.value === 'properties' && second?.type === 'name') use.properties.add(String(second.value));
+      propertiesStep(first, second);
     } else if (isRootVariable(first, atRoot)) {
       if (second?.type === 'name') {
         use.refs.add(String(second.value));
-        if (second.value === 'properties' && third?.type === 'name') use.properties.add(String(third.value));
+        propertiesStep(second, third);
       } else {
         use.refs.add(WHOLE_SCOPE);
       }
@@ -177,6 +186,7 @@ export function collectScopeUse(root: AstNode): ScopeUse {
     if (!target || key?.type !== 'string' || typeof key.value !== 'string') return false;
     if (target.type === 'variable' && isRootVariable(target, atRoot)) {
       use.refs.add(key.value);
+      if (key.value === 'properties') use.propertiesWhole = true;
       return true;
     }
     const steps = target.type === 'path' ? target.steps ?? [] : [];

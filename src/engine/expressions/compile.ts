@@ -3,7 +3,8 @@ import { type AstNode, checkAst, checkFunctionNames, collectScopeUse, moveKeepAr
 import { ExpressionError } from './errors.js';
 import { compileFast, FALLBACK } from './fast.js';
 import { BUILTIN_FUNCTIONS, registeredFunctions } from './functions.js';
-import { DEFAULT_LIMITS, type ExpressionLimits, limitHook, runtimeError } from './limits.js';
+import { checkElapsed, DEFAULT_LIMITS, type ExpressionLimits, limitHook, runtimeError } from './limits.js';
+import { checkRegexes, Re2RegExp } from './regex.js';
 import { isFunctionLike, SANDBOX_FUNCTIONS, toPlain } from './sandbox.js';
 
 export type Scope = Record<string, unknown>;
@@ -19,6 +20,8 @@ export interface CompiledExpression {
   readonly refs: ReadonlySet<string>;
   /** Names read as `properties.NAME` or `$lookup(properties, 'NAME')`, for the "undeclared property" check. */
   readonly properties: ReadonlySet<string>;
+  /** True when it reads `properties` other than by literal names (whole, computed key, `*`): see `properties`. */
+  readonly readsPropertiesWhole: boolean;
   /**
    * True for a dotted path of names (`a.b.c`, backticks allowed): evaluated without JSONata, synchronously,
    * by own-property navigation; an array found at the end is returned as it is. If the path has to go
@@ -61,6 +64,7 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
   const expression = parse(source);
   const ast = expression.ast() as AstNode;
   checkAst(ast, source);
+  checkRegexes(ast, source);
   const functions = registeredFunctions();
   checkFunctionNames(ast, source, (name) => BUILTIN_FUNCTIONS.has(name) || functions.has(name));
   moveKeepArrayToPathNodes(ast);
@@ -74,11 +78,13 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
 
   const viaJsonata = async (scope: Scope): Promise<unknown> => {
     let result: unknown;
+    const started = Date.now();
     try {
       result = await expression.evaluate(scope);
     } catch (error) {
       throw runtimeError(error, source);
     }
+    checkElapsed(started, effective, source);
     if (isFunctionLike(result)) {
       throw new ExpressionError('EXPRESSION_FAILED', 'the expression evaluates to a function; call it, e.g. $trim(x)', { source });
     }
@@ -106,6 +112,7 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
     source,
     refs: use.refs,
     properties: use.properties,
+    readsPropertiesWhole: use.propertiesWhole,
     isPlainPath: names !== undefined,
     isFast: names !== undefined || fast !== undefined,
     evaluate,
@@ -125,7 +132,7 @@ interface JsonataSyntaxError { code?: string; position?: number; token?: unknown
 
 function parse(source: string): jsonata.Expression {
   try {
-    return jsonata(source);
+    return jsonata(source, { RegexEngine: Re2RegExp as unknown as RegExpConstructor });
   } catch (error) {
     const raw = (error ?? {}) as JsonataSyntaxError;
     // JSONata reports the position after the offending token; '(end)' is a marker with no text of its own.

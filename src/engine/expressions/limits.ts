@@ -54,6 +54,16 @@ export function limitHook(limits: Required<ExpressionLimits>, source: string): E
   };
 }
 
+/**
+ * The time limit checked once more when an evaluation ends: the hook reads the clock only every 256 steps
+ * and not inside a built-in, so a slow built-in near the end would otherwise finish as a success.
+ */
+export function checkElapsed(started: number, limits: Required<ExpressionLimits>, source: string): void {
+  if (Date.now() - started > limits.maxMs) {
+    throw new ExpressionError('EXPRESSION_LIMIT', `the expression ran longer than ${limits.maxMs} ms`, { source, limit: 'time' });
+  }
+}
+
 function limitError(message: string, position: number, source: string, limit: string): ExpressionError {
   return new ExpressionError('EXPRESSION_LIMIT', `${message} at ${position}`, { position, source, limit });
 }

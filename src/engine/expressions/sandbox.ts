@@ -7,7 +7,8 @@ import { ExpressionError } from './errors.js';
  * remaining gaps: forbidden keys at run time (`$lookup($, 'con' & 'structor')`), function internals
  * (`$spread($string)` exposes a JavaScript closure), `$eval` (parses text after our checks ran), and
  * `$clone` (used by transforms `| a | {...} |`: JSONata's clone builds ordinary objects, on which a computed
- * `__proto__` key would replace the prototype; ours builds prototype-less ones).
+ * `__proto__` key would replace the prototype; ours builds prototype-less ones). `$pad` and `$distinct` are
+ * replaced for cost: one call runs outside the step and time limits, so its work must be bounded.
  */
 
 export type Sequence = unknown[] & { sequence?: boolean };
@@ -97,6 +98,60 @@ export function safeClone(input: unknown): unknown {
   return copy(input);
 }
 
+/** The longest string `$pad` may build: a padded field is short; a billion-character one would stall the process. */
+export const MAX_PAD_WIDTH = 1_000_000;
+
+/** `$pad(str, width, char)`: JSONata's, with the width bounded (its own builds any width in one call, outside the limits). */
+export function safePad(str: string | undefined, width: number, char?: string): string | undefined {
+  if (str === undefined) return undefined;
+  const w = Math.trunc(width);
+  if (!(Math.abs(w) <= MAX_PAD_WIDTH)) {
+    throw new ExpressionError('EXPRESSION_LIMIT', `$pad was asked for a width above ${MAX_PAD_WIDTH}`, { limit: 'size' });
+  }
+  const fill = char === undefined || char.length === 0 ? ' ' : char;
+  const padLength = Math.abs(w) - [...str].length;
+  if (padLength <= 0) return str;
+  const padding = [...fill.repeat(padLength)].slice(0, padLength).join('');
+  return w > 0 ? str + padding : padding + str;
+}
+
+/** A text equal for exactly the values JSONata's deep equality calls equal (keys in any order); undefined for functions. */
+function distinctKey(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return typeof value === 'function' ? undefined : `${typeof value}:${String(value)}`;
+  if (isFunctionLike(value)) return undefined;
+  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const k = distinctKey(item);
+      if (k === undefined) return undefined;
+      parts.push(JSON.stringify(k));
+    }
+    return `[${parts.join(',')}]`;
+  }
+  for (const key of Object.keys(value).sort()) {
+    const k = distinctKey((value as Record<string, unknown>)[key]);
+    if (k === undefined) return undefined;
+    parts.push(`${JSON.stringify(key)}:${JSON.stringify(k)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** `$distinct(array)`: JSONata's compares each item with every one kept (minutes for 100,000 items); this hashes. */
+export function safeDistinct(input: unknown): unknown {
+  if (!Array.isArray(input) || input.length <= 1) return input;
+  const out: Sequence = (input as Sequence).sequence === true ? sequence() : [];
+  const seen = new Set<string>();
+  for (const item of input) {
+    const key = distinctKey(item);
+    if (key !== undefined) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out.push(item);
+  }
+  return out;
+}
+
 /** `$eval` is removed: its text would be parsed after the compile-time checks. The AST check reports it first. */
 export function disabledEval(): never {
   throw new ExpressionError('EXPRESSION_INVALID', 'the function $eval is not available in recipes', {});
@@ -114,6 +169,8 @@ export const SANDBOX_FUNCTIONS: readonly FunctionOverride[] = [
   { name: 'spread', implementation: safeSpread, signature: '<x-:a<o>>' },
   { name: 'clone', implementation: safeClone, signature: '<(oa)-:o>' },
   { name: 'eval', implementation: disabledEval, signature: '<sx?:x>' },
+  { name: 'pad', implementation: safePad, signature: '<s-ns?:s>' },
+  { name: 'distinct', implementation: safeDistinct, signature: '<x:x>' },
 ];
 
 /**

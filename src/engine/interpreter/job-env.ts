@@ -8,9 +8,8 @@ import type { ConnectorDef, Logger, Mappings } from '../types.js';
 export type { StepRecord, StepStatus } from '../store/index.js';
 export type Scope = Record<string, unknown>;
 
-export type JobEvent =
-  | { type: 'progress'; jobId: number; step: string; done: number; total?: number }
-  | { type: 'step'; jobId: number; record: StepRecord };
+/** Step records are not events: they reach the runtime through `onStep`, which stores and forwards them. */
+export type JobEvent = { type: 'progress'; jobId: number; step: string; done: number; total?: number };
 
 export interface JobEnv {
   jobId: number;

@@ -1,8 +1,9 @@
 /**
- * What may be stored or shown of a value: secrets replaced, size capped. Used for job step records and
- * job events; logs use pino's own redaction with the same key list.
+ * What may be stored or shown of a value: secrets replaced, size capped. Used for job step records, job
+ * summaries and errors, and (through withoutSecrets) every log record: one list of secret-looking keys.
  */
-export const SECRET_KEY_PATTERN = /pass(word|wd)?$|secret|token|api[_-]?key|authorization|^w-key$|^cookie$/i;
+/** Keys whose values are never stored, shown or logged, whatever the value. */
+export const SECRET_KEY_PATTERN = /pass(word|wd)?$|secret|token|api[_-]?key|authorization|^w-key$|^cookie$|^set-cookie$/i;
 export const REDACTED = '[redacted]';
 
 /** Largest stored JSON of one step input or output; larger values keep a preview. */

@@ -5,29 +5,20 @@
  */
 import { RecipeError, serializeError, type SerializedError } from '../errors.js';
 import type { Step } from '../model.js';
+import { sleep } from '../sleep.js';
 import { forRecord } from './redact.js';
-import { runForeach } from './foreach.js';
+import { itemSignalOf, runForeach } from './foreach.js';
 import { validateInput } from './input.js';
 import { JobStopped, StopSignal, type JobEnv, type JobOutcome, type Scope, type StepStatus } from './job-env.js';
 
 export type { JobEnv, JobOutcome } from './job-env.js';
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 export class Interpreter {
   private seq = 0;
   /** Item failures under `on_item_error: continue` or `break_on`; they fail the job once it has done the rest. */
   itemFailures = 0;
+  /** Set by a loop whose items stopped on CIRCUIT_OPEN: the job's error says so in one sentence. */
+  outage?: { connector: string; done: number; total: number };
 
   constructor(readonly env: JobEnv) {}
 
@@ -44,14 +35,26 @@ export class Interpreter {
     try {
       await this.runSteps(env.recipe.steps, scope, '', true);
       outcome =
-        this.itemFailures > 0
-          ? { status: 'failed', error: { code: 'ITEMS_FAILED', kind: 'operational', message: `${this.itemFailures} item(s) failed; the job did everything else it could.` } }
-          : { status: 'succeeded' };
+        this.outage !== undefined
+          ? { status: 'failed', error: this.outageError(this.outage) }
+          : this.itemFailures > 0
+            ? { status: 'failed', error: { code: 'ITEMS_FAILED', kind: 'operational', message: `${this.itemFailures} item(s) failed; the job did everything else it could.` } }
+            : { status: 'succeeded' };
     } catch (error) {
       outcome = this.outcomeOf(error);
     }
     outcome.summary = await this.summary(scope);
     return outcome;
+  }
+
+  private outageError(o: { connector: string; done: number; total: number }): SerializedError {
+    const service = [...this.env.connections.values()].find((c) => c.connector.name === o.connector)?.connector.title ?? o.connector;
+    const n = (x: number) => x.toLocaleString('en-US');
+    return {
+      code: 'SERVICE_UNAVAILABLE',
+      kind: 'operational',
+      message: `${service} stopped answering after ${n(o.done)} of ${n(o.total)}; nothing else was written; run again when it is back.`,
+    };
   }
 
   private outcomeOf(error: unknown): JobOutcome {
@@ -104,8 +107,8 @@ export class Interpreter {
         case 'action': {
           input = await step.input.evaluate(scope);
           // A planned write is not called, and its input may hold stand-ins from earlier planned writes.
-          if (!(this.env.dryRun && step.action.writes)) validateInput(step.action.input, input, step);
-          output = await this.callAction(step, input, path);
+          if (!(this.env.dryRun && step.action.writes)) input = validateInput(step.action.input, input, step);
+          output = await this.callAction(step, input, path, itemSignalOf(scope));
           if (output && typeof output === 'object' && (output as { dry_run?: unknown }).dry_run === true) status = 'planned';
           break;
         }
@@ -146,7 +149,7 @@ export class Interpreter {
     if (record) this.record({ seq, step, path, status, input, output, startedAt, t0 });
   }
 
-  private async callAction(step: Extract<Step, { kind: 'action' }>, input: unknown, path: string): Promise<unknown> {
+  private async callAction(step: Extract<Step, { kind: 'action' }>, input: unknown, path: string, itemSignal?: AbortSignal): Promise<unknown> {
     const { env } = this;
     if (env.dryRun && step.action.writes) {
       return { dry_run: true, planned: input, ...(step.action.plan ? (step.action.plan(input) as object) : {}) };
@@ -158,6 +161,7 @@ export class Interpreter {
         connection: conn?.handle,
         logger,
         signal: env.signal,
+        ...(itemSignal ? { itemSignal } : {}),
         dryRun: env.dryRun,
         mappings: env.mappings,
         jobId: String(env.jobId),

@@ -1,6 +1,7 @@
 /**
  * Loads a package folder: package.yaml, then every other *.yaml as a connection or a recipe. Reports
- * every problem in one pass; returns a frozen model only when there are none.
+ * every problem in one pass; returns a frozen model only when there are none (each object frozen as it is
+ * built: see freeze.ts).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,6 +9,7 @@ import { mappingsConnector } from '../builtins/mappings.js';
 import { UserError } from '../errors.js';
 import { parseDuration, RESERVED_NAMES, type ConnectionModel, type PackageModel, type PropertyDecl, type RecipeModel, type TriggerModel } from '../model.js';
 import type { ConnectorDef, ConnectorRegistry, PollTriggerDef } from '../types.js';
+import { frozen, frozenList, frozenSet } from './freeze.js';
 import { formatProblem, type Problem } from './problem.js';
 import { connectionSchema, packageSchema, recipeSchema } from './schemas.js';
 import { YamlSource } from './source.js';
@@ -80,7 +82,7 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
   const recipes: Record<string, RecipeModel> = {};
   const webhookPaths = new Map<string, string>();
   for (const [source, doc] of recipeDocs) {
-    const recipe = loadRecipe(source, doc, connectors, connections, declared, problems);
+    const recipe = loadRecipe(source, doc, connectors, connections, declared, problems, secretNames(properties));
     if (!recipe) continue;
     if (recipes[recipe.name]) problems.push(source.problem(['name'], `a second recipe is named '${recipe.name}'`, 'DUPLICATE_NAME'));
     else recipes[recipe.name] = recipe;
@@ -95,18 +97,18 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
   problems.push(...checkNeeds(recipes, recipeDocs));
 
   if (problems.length > 0) return { problems: sortProblems(problems) };
-  const model: PackageModel = {
+  const model: PackageModel = frozen({
     dir,
     name: pkg.name as string,
     title: pkg.title as string,
     description: pkg.description as string | undefined,
-    properties,
-    connections,
-    recipes,
-    mappings: (pkg.mappings as string[] | undefined) ?? [],
-    recipeOrder: (pkg.recipes as string[]).filter((r) => recipes[r]),
-  };
-  return { model: deepFreeze(model), problems: [] };
+    properties: frozen(properties),
+    connections: frozen(connections),
+    recipes: frozen(recipes),
+    mappings: frozenList((pkg.mappings as string[] | undefined) ?? []),
+    recipeOrder: frozenList((pkg.recipes as string[]).filter((r) => recipes[r])),
+  });
+  return { model, problems: [] };
 }
 
 /** Loads or throws a UserError (code PACKAGE_INVALID) whose details list every problem. */
@@ -119,21 +121,29 @@ export function loadPackageOrThrow(dir: string, registry: ConnectorRegistry): Pa
   });
 }
 
+function secretNames(properties: Record<string, PropertyDecl>): Set<string> {
+  return new Set(Object.values(properties).filter((p) => p.secret).map((p) => p.name));
+}
+
 function readProperties(pkg: Doc): Record<string, PropertyDecl> {
   const out: Record<string, PropertyDecl> = {};
   const raw = pkg.properties && typeof pkg.properties === 'object' ? (pkg.properties as Record<string, Doc>) : {};
   for (const [name, p] of Object.entries(raw)) {
     if (!p || typeof p !== 'object') continue;
-    out[name] = {
+    out[name] = frozen({
       name,
       title: String(p.title ?? name),
       description: p.description as string | undefined,
-      type: (p.type as PropertyDecl['type']) ?? 'string',
-      secret: p.secret === true,
+      // An `enum` list without a type is an enum; `type: secret` is a string kept secret.
+      type: (p.type as PropertyDecl['type'] | undefined) ?? (Array.isArray(p.enum) || Array.isArray(p.values) ? 'enum' : 'string'),
+      secret: p.secret === true || p.type === 'secret',
       required: p.required === true,
       default: p.default as PropertyDecl['default'],
-      enum: p.enum as PropertyDecl['enum'],
-    };
+      values: Array.isArray(p.values ?? p.enum) ? frozenList((p.values ?? p.enum) as (string | number)[]) : undefined,
+      min: p.min as number | undefined,
+      max: p.max as number | undefined,
+      example: p.example as PropertyDecl['example'],
+    });
   }
   return out;
 }
@@ -155,16 +165,16 @@ function loadConnection(source: YamlSource, doc: Doc, connectors: Map<string, Co
   const ctx = stepContext(source, connectors, {}, declared, problems, new Set());
   const settings = compileVal(ctx, ['settings'], doc.settings ?? {}, new Set(['properties']));
   checkInput(ctx, ['settings'], doc.settings ?? {}, settings, connector.settings, 'SETTINGS');
-  return {
+  return frozen({
     name: doc.name as string,
     title: doc.title as string,
     description: doc.description as string | undefined,
     connector,
     auth: (doc.auth as ConnectionModel['auth']) ?? 'none',
     settings,
-    properties: ctx.usedProperties,
+    properties: frozenSet(ctx.usedProperties),
     file: source.file,
-  };
+  });
 }
 
 function loadRecipe(
@@ -174,11 +184,12 @@ function loadRecipe(
   connections: Record<string, ConnectionModel>,
   declared: Set<string>,
   problems: Problem[],
+  secrets: ReadonlySet<string>,
 ): RecipeModel | undefined {
   const before = problems.length;
   problems.push(...check(recipeSchema, doc, source, [], 'SCHEMA'));
   if (problems.length > before) return undefined;
-  const ctx = stepContext(source, connectors, connections, declared, problems, collectIds(doc.steps));
+  const ctx: StepContext = { ...stepContext(source, connectors, connections, declared, problems, collectIds(doc.steps)), secretProperties: secrets };
   const visible = new Set<string>(RESERVED_NAMES.filter((n) => n !== 'error'));
   const trigger = loadTrigger(ctx, doc.trigger as Doc, visible);
   const steps = compileSteps(ctx, doc.steps, ['steps'], visible);
@@ -186,29 +197,31 @@ function loadRecipe(
   if (problems.length > before || !trigger) return undefined;
   const props = new Set(ctx.usedProperties);
   for (const name of ctx.usedConnections) for (const p of connections[name]?.properties ?? []) props.add(p);
-  return {
+  return frozen({
     name: doc.name as string,
     title: doc.title as string,
     description: doc.description as string | undefined,
-    needs: (doc.needs as string[] | undefined) ?? [],
+    // Frozen like the rest; typed string[] only because views (runtime's RecipeView) pass it on as is.
+    needs: frozenList((doc.needs as string[] | undefined) ?? []) as string[],
     trigger,
     steps,
     summary,
-    properties: props,
-    connections: ctx.usedConnections,
+    properties: frozenSet(props),
+    connections: frozenSet(ctx.usedConnections),
     file: source.file,
-  };
+  });
 }
 
 function loadTrigger(ctx: StepContext, t: Doc, visible: Set<string>): TriggerModel | undefined {
   switch (t.type) {
     case 'manual':
-      return { type: 'manual' };
+      return frozen({ type: 'manual' });
     case 'schedule':
-      return { type: 'schedule', everyMs: parseDuration(t.every as string) };
+      return frozen({ type: 'schedule', everyMs: parseDuration(t.every as string) });
     case 'webhook': {
-      const secret = compileExpr(ctx, ['trigger', 'secret'], t.secret as string, new Set(['properties']));
-      return secret && { type: 'webhook', path: t.path as string, secret };
+      // A webhook's secret is a setting like a connection's: the one recipe expression that may read a secret.
+      const secret = compileExpr({ ...ctx, secretProperties: undefined }, ['trigger', 'secret'], t.secret as string, new Set(['properties']));
+      return secret && frozen({ type: 'webhook', path: t.path as string, secret });
     }
     default: {
       const found = findOperation(ctx, ['trigger', 'source'], t.source as string, 'triggers');
@@ -223,7 +236,8 @@ function loadTrigger(ctx: StepContext, t: Doc, visible: Set<string>): TriggerMod
       }
       ctx.usedConnections.add(connection);
       visible.add('trigger');
-      return { type: 'poll', connection, source: t.source as string, trigger: found.def as PollTriggerDef, everyMs: parseDuration(t.every as string), batch: (t.batch as number | undefined) ?? 100, input };
+      // found.def is the connector's own trigger definition: referenced, not frozen.
+      return frozen({ type: 'poll', connection, source: t.source as string, trigger: found.def as PollTriggerDef, everyMs: parseDuration(t.every as string), batch: (t.batch as number | undefined) ?? 100, input });
     }
   }
 }
@@ -271,15 +285,4 @@ function findCycle(name: string, recipes: Record<string, RecipeModel>, trail: st
 
 function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as object)) {
-      // Connector definitions and compiled expressions are shared objects owned elsewhere.
-      if (v && typeof v === 'object' && !('actions' in v) && !('evaluate' in v) && !('run' in v) && !(v instanceof Set) && !(v instanceof Map)) deepFreeze(v);
-    }
-  }
-  return value;
 }

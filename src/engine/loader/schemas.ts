@@ -4,6 +4,7 @@
  * Steps are validated kind by kind (the kind is the key that names it) so errors speak of one kind,
  * not of every alternative a `oneOf` tried.
  */
+import { PROPERTY_TYPES } from '../model.js';
 import type { JsonSchema } from '../types.js';
 
 const name = { type: 'string', pattern: '^[a-z][a-z0-9_-]*$', description: 'lower-case letters, digits, - and _' };
@@ -39,12 +40,20 @@ export const packageSchema: JsonSchema = {
         properties: {
           title: text,
           description: { type: 'string' },
-          type: { enum: ['string', 'integer', 'boolean'], default: 'string' },
+          type: {
+            enum: [...PROPERTY_TYPES],
+            description: 'what a value must be, checked at `properties set` and at use: url is http(s) only, phone_region an ISO 3166 country code, enum one of `values`',
+          },
           secret: { type: 'boolean', default: false },
           required: { type: 'boolean', default: false },
-          default: { type: ['string', 'integer', 'boolean'] },
-          enum: { type: 'array', minItems: 1, items: { type: ['string', 'integer'] } },
+          default: { type: ['string', 'number', 'boolean'] },
+          values: { type: 'array', minItems: 1, items: { type: ['string', 'integer'] }, description: 'the allowed values of an enum' },
+          enum: { type: 'array', minItems: 1, items: { type: ['string', 'integer'] }, description: 'the allowed values (same as type: enum with values)' },
+          min: { type: 'number', description: 'smallest allowed number or integer' },
+          max: { type: 'number', description: 'largest allowed number or integer' },
+          example: { type: ['string', 'number', 'boolean'], description: 'a good value, quoted in errors' },
         },
+        allOf: [{ if: { required: ['type'], properties: { type: { const: 'enum' } } }, then: { anyOf: [{ required: ['values'] }, { required: ['enum'] }] } }],
       },
     },
     connections: { type: 'array', items: name, uniqueItems: true },

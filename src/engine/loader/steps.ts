@@ -5,7 +5,9 @@
 import { compileExpression, compileValue, ExpressionError, WHOLE_SCOPE, type CompiledExpression, type CompiledValue } from '../expressions/index.js';
 import { parseDuration, RESERVED_NAMES, type ConnectionModel, type Step } from '../model.js';
 import type { ConnectorDef, JsonSchema } from '../types.js';
+import { frozen, frozenSet } from './freeze.js';
 import { fromPointer, type Problem } from './problem.js';
+import { checkSecretReads } from './secret-reads.js';
 import { stepKinds, stepSchemas } from './schemas.js';
 import type { YamlSource } from './source.js';
 import { check, closest } from './validate.js';
@@ -23,6 +25,8 @@ export interface StepContext {
   seenIds: Map<string, Path>;
   usedProperties: Set<string>;
   usedConnections: Set<string>;
+  /** Secret property names, set for recipe expressions only (connection settings may read secrets). */
+  secretProperties?: ReadonlySet<string>;
 }
 
 const EMPTY_VALUE: CompiledValue = compileValue({});
@@ -75,6 +79,7 @@ export function compileExpr(ctx: StepContext, path: Path, source: string, visibl
   try {
     const expr = compileExpression(source.slice(1));
     checkNames(ctx, path, expr.refs, expr.properties, visible);
+    checkSecretReads(ctx, path, expr);
     return expr;
   } catch (error) {
     expressionProblem(ctx, path, error);
@@ -86,7 +91,10 @@ export function compileVal(ctx: StepContext, path: Path, value: unknown, visible
   try {
     const compiled = compileValue(value ?? {});
     // Each expression is checked where it stands, so a problem points at its own field.
-    for (const { path: at, expr } of compiled.expressions) checkNames(ctx, [...path, ...fromPointer(at)], expr.refs, expr.properties, visible);
+    for (const { path: at, expr } of compiled.expressions) {
+      checkNames(ctx, [...path, ...fromPointer(at)], expr.refs, expr.properties, visible);
+      checkSecretReads(ctx, [...path, ...fromPointer(at)], expr);
+    }
     return compiled;
   } catch (error) {
     expressionProblem(ctx, path, error);
@@ -159,10 +167,10 @@ function kindOf(ctx: StepContext, step: Record<string, unknown>, path: Path): st
   return undefined;
 }
 
-export function compileSteps(ctx: StepContext, list: unknown, path: Path, visibleIn: ReadonlySet<string>): Step[] {
+export function compileSteps(ctx: StepContext, list: unknown, path: Path, visibleIn: ReadonlySet<string>): readonly Step[] {
   const visible = new Set(visibleIn);
   const out: Step[] = [];
-  if (!Array.isArray(list)) return out;
+  if (!Array.isArray(list)) return frozen(out);
   list.forEach((raw, i) => {
     const here = [...path, i];
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -179,7 +187,7 @@ export function compileSteps(ctx: StepContext, list: unknown, path: Path, visibl
     if (step.kind === 'if') collectIds((raw as Record<string, unknown>).else, visible);
     if (step.kind === 'try') collectIds((raw as Record<string, unknown>).catch, visible);
   });
-  return out;
+  return frozen(out);
 }
 
 function compileStep(ctx: StepContext, s: Record<string, unknown>, path: Path, visible: ReadonlySet<string>): Step | undefined {
@@ -209,13 +217,14 @@ function compileStep(ctx: StepContext, s: Record<string, unknown>, path: Path, v
       const connection = resolveConnection(ctx, path, found.connector.name, s.connection);
       if (connection === undefined) return undefined;
       if (connection) ctx.usedConnections.add(connection);
-      return { ...base, kind: 'action', connection, actionName: s.action as string, action: found.def as never, input };
+      // found.def is the connector's own action definition: referenced, not frozen.
+      return frozen({ ...base, kind: 'action', connection, actionName: s.action as string, action: found.def as never, input });
     }
     case 'if': {
       const condition = compileExpr(ctx, [...path, 'if'], s.if as string, visible);
       const then = compileSteps(ctx, s.then, [...path, 'then'], visible);
       const other = compileSteps(ctx, s.else, [...path, 'else'], visible);
-      return condition && { ...base, kind: 'if', condition, then, else: other };
+      return condition && frozen({ ...base, kind: 'if', condition, then, else: other });
     }
     case 'foreach': {
       const items = compileExpr(ctx, [...path, 'foreach'], s.foreach as string, visible);
@@ -223,7 +232,8 @@ function compileStep(ctx: StepContext, s: Record<string, unknown>, path: Path, v
       if (typeof s.index === 'string') inner.add(s.index);
       const steps = compileSteps(ctx, s.steps, [...path, 'steps'], inner);
       return (
-        items && {
+        items &&
+        frozen({
           ...base,
           kind: 'foreach',
           items,
@@ -231,26 +241,26 @@ function compileStep(ctx: StepContext, s: Record<string, unknown>, path: Path, v
           index: s.index as string | undefined,
           concurrency: (s.concurrency as number | undefined) ?? 1,
           onItemError: (s.on_item_error as 'stop' | 'continue' | undefined) ?? 'stop',
-          breakOn: new Set((s.break_on as string[] | undefined) ?? []),
+          breakOn: frozenSet((s.break_on as string[] | undefined) ?? []),
           steps,
-        }
+        })
       );
     }
     case 'try': {
       const body = compileSteps(ctx, s.try, [...path, 'try'], visible);
       const handler = compileSteps(ctx, s.catch, [...path, 'catch'], new Set(visible).add('error'));
       const r = s.retry as { attempts: number; backoff?: string; factor?: number; on?: string[] } | undefined;
-      const retry = r && { attempts: r.attempts, backoffMs: parseDuration(r.backoff ?? '1s'), factor: r.factor ?? 2, on: r.on && new Set(r.on) };
-      return { ...base, kind: 'try', body, retry, catch: handler };
+      const retry = r && frozen({ attempts: r.attempts, backoffMs: parseDuration(r.backoff ?? '1s'), factor: r.factor ?? 2, on: r.on && frozenSet(r.on) });
+      return frozen({ ...base, kind: 'try', body, retry, catch: handler });
     }
     case 'stop': {
       const spec = s.stop as { status: 'succeeded' | 'failed'; message?: string };
       const message = compileVal(ctx, [...path, 'stop', 'message'], spec.message ?? '', visible);
-      return { ...base, kind: 'stop', status: spec.status, message };
+      return frozen({ ...base, kind: 'stop', status: spec.status, message });
     }
     default: {
       const values = compileVal(ctx, [...path, 'set'], s.set, visible);
-      return { ...base, kind: 'set', values };
+      return frozen({ ...base, kind: 'set', values });
     }
   }
 }

@@ -13,6 +13,15 @@ interface Live {
   handle: unknown;
 }
 
+/**
+ * The authentication type as the admin reads it. A connection of type none whose settings read project
+ * properties signs in with them (WIW: a session from email, password and key), which "none" alone hides.
+ */
+export function authLabel(conn: ConnectionModel): string {
+  if (conn.auth === 'none' && conn.properties.size > 0) return 'none (session from project properties)';
+  return conn.auth;
+}
+
 export class ConnectionPool {
   private readonly live = new Map<string, Live>();
 
@@ -21,16 +30,22 @@ export class ConnectionPool {
     private readonly logger: Logger,
   ) {}
 
-  model(name: string): ConnectionModel {
-    const conn = this.pkg.connections[name];
+  /** A connection by its name (`wiw`) or its title (`WIW_Provisioning_HTTP_CONNECTION`, any case). */
+  model(nameOrTitle: string): ConnectionModel {
+    const wanted = nameOrTitle.toLowerCase();
+    const conn = Object.hasOwn(this.pkg.connections, nameOrTitle)
+      ? this.pkg.connections[nameOrTitle]
+      : Object.values(this.pkg.connections).find((c) => c.title.toLowerCase() === wanted);
     if (!conn) {
-      throw new UserError('CONNECTION_UNKNOWN', `The package has no connection '${name}'. Known: ${Object.keys(this.pkg.connections).join(', ')}.`);
+      const known = Object.values(this.pkg.connections).map((c) => `${c.name} (${c.title})`).join(', ');
+      throw new UserError('CONNECTION_UNKNOWN', `The package has no connection '${nameOrTitle}'. Known: ${known}.`);
     }
     return conn;
   }
 
-  async get(name: string, properties: Record<string, unknown>): Promise<{ connector: ConnectorDef; handle: unknown }> {
-    const conn = this.model(name);
+  async get(nameOrTitle: string, properties: Record<string, unknown>): Promise<{ connector: ConnectorDef; handle: unknown }> {
+    const conn = this.model(nameOrTitle);
+    const name = conn.name;
     const settings = (await conn.settings.evaluate({ properties })) as Record<string, unknown>;
     for (const k of Object.keys(settings)) if (settings[k] === undefined || settings[k] === '') delete settings[k];
     const validate = validator(conn.connector.settings);

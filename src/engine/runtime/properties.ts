@@ -2,6 +2,7 @@
 import { UserError } from '../errors.js';
 import type { PackageModel, PropertyDecl } from '../model.js';
 import type { Store } from '../store/index.js';
+import { parseValue, type PropertyValue } from './property-types.js';
 
 export const MASK = '********';
 
@@ -18,17 +19,9 @@ export interface PropertyView {
   updatedAt?: string;
 }
 
-export function coerce(decl: PropertyDecl, raw: string): string | number | boolean {
-  if (decl.type === 'integer') {
-    if (!/^-?\d+$/.test(raw.trim())) throw new UserError('PROPERTY_INVALID', `Property '${decl.name}' must be a whole number.`);
-    return Number(raw.trim());
-  }
-  if (decl.type === 'boolean') {
-    const v = raw.trim().toLowerCase();
-    if (!['true', 'false', 'yes', 'no', '1', '0'].includes(v)) throw new UserError('PROPERTY_INVALID', `Property '${decl.name}' must be true or false.`);
-    return ['true', 'yes', '1'].includes(v);
-  }
-  return raw;
+/** The typed value of a stored or given string (PROPERTY_INVALID, naming the property, when it does not fit). */
+export function coerce(decl: PropertyDecl, raw: string): PropertyValue {
+  return parseValue(decl, raw);
 }
 
 export class Properties {
@@ -67,11 +60,8 @@ export class Properties {
   async set(name: string, value: string): Promise<PropertyView> {
     const decl = this.decl(name);
     const typed = coerce(decl, value);
-    if (decl.enum && !decl.enum.includes(typed as string | number)) {
-      throw new UserError('PROPERTY_INVALID', `Property '${name}' must be one of: ${decl.enum.join(', ')}.`);
-    }
-    if (decl.required && value.trim() === '') throw new UserError('PROPERTY_INVALID', `Property '${name}' cannot be empty.`);
-    await this.store.setProperty(this.pkg.name, name, value, decl.secret);
+    // Store the normal form (`gb` as GB, ` 5 ` as 5) so what `get` shows is what a job uses; secrets as given.
+    await this.store.setProperty(this.pkg.name, name, decl.secret || decl.type === 'string' ? value : String(typed), decl.secret);
     return this.view(decl);
   }
 

@@ -11,9 +11,10 @@ import type { JobEvent, StepRecord } from '../interpreter/job-env.js';
 import { loadPackageOrThrow } from '../loader/load-package.js';
 import { silentLogger } from '../logger.js';
 import type { PackageModel, RecipeModel } from '../model.js';
-import { Store, type JobRecord } from '../store/index.js';
+import { LEASE_RENEW_MS, Store, type JobRecord, type LeaseHolder } from '../store/index.js';
 import type { ConnectionTestResult, ConnectorRegistry, Logger, TriggerEvent } from '../types.js';
 import { ConnectionPool } from './connections.js';
+import { RunRefused, renewLease, startLeasedJob, waitForLease } from './lease.js';
 import { Properties } from './properties.js';
 
 export interface RuntimeOptions {
@@ -41,7 +42,13 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Ends the job as stopped once the step in flight has finished, without aborting that step. */
   stopAfterStep?: AbortSignal;
+  /** When another job runs the recipe (in any process): wait for it to end instead of failing with RECIPE_BUSY. */
+  wait?: boolean;
+  /** Called once when the run starts waiting for `holder` to end. */
+  onWait?(holder: LeaseHolder): void;
 }
+
+export { RunRefused };
 
 export interface RecipeView {
   name: string;
@@ -86,6 +93,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** Loads and validates the package (PACKAGE_INVALID lists every problem) and opens the store. */
   static async open(options: RuntimeOptions): Promise<Runtime> {
     const pkg = loadPackageOrThrow(options.packageDir, options.connectors);
+    // Store.open fails the jobs of dead processes (markInterrupted) and leaves live ones alone.
     const store = await Store.open({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, create: options.createDataDir ?? true, secretKey: options.secretKey });
     return new Runtime(options, pkg, store);
   }
@@ -133,10 +141,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** Needs of `name` that have not succeeded yet (a successful test run counts; a dry run does not). */
   async unmetNeeds(name: string): Promise<string[]> {
     const unmet: string[] = [];
-    for (const need of this.recipe(name).needs) {
-      const jobs = await this.store.listJobs({ pkg: this.package.name, recipe: need, status: 'succeeded', limit: 50 });
-      if (!jobs.some((j) => !j.dryRun)) unmet.push(need);
-    }
+    for (const need of this.recipe(name).needs) if (!(await this.store.lastSucceeded(this.package.name, need))) unmet.push(need);
     return unmet;
   }
 
@@ -156,9 +161,18 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       }
     }
     if (recipe.trigger.type === 'poll') {
-      const [event] = await this.poll(recipe, 1);
-      if (!event) return undefined;
-      return this.runEvent(recipe, event, { ...options, test: true });
+      // The event is polled again after a wait, or when another process ran it meanwhile.
+      for (;;) {
+        if (options.wait) await waitForLease(this.store, this.package.name, recipe.name, options);
+        const [event] = await this.poll(recipe, 1);
+        if (!event) return undefined;
+        try {
+          return await this.runEvent(recipe, event, { ...options, wait: false, test: true });
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          if (code !== RunRefused.EVENT_DONE && !(code === RunRefused.BUSY && options.wait)) throw error;
+        }
+      }
     }
     if (recipe.trigger.type === 'webhook') {
       throw new UserError('TEST_NEEDS_EVENT', `Recipe '${name}' is started by a webhook; send one to \`recipes serve\`, or rerun a past job with \`recipes jobs rerun ID\`.`);
@@ -255,7 +269,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const connections = new Map();
     for (const name of recipe.connections) connections.set(name, await this.pool.get(name, values));
     const dryRun = options.dryRun ?? false;
-    const jobId = await this.store.createJob({ pkg: this.package.name, recipe: recipe.name, test: options.test ?? false, dryRun, trigger, eventId: options.eventId, rerunOf: options.rerunOf });
+    const jobId = await startLeasedJob(this.store, { pkg: this.package.name, recipe: recipe.name, test: options.test ?? false, dryRun, trigger, eventId: options.eventId, rerunOf: options.rerunOf }, { ...options, signal: anySignal(options.signal, options.stopAfterStep) });
     const controller = new AbortController();
     // Every request in flight (a foreach runs up to 64 at a time) listens for cancellation.
     setMaxListeners(256, controller.signal);
@@ -265,6 +279,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.running.set(jobId, controller);
     this.emit('job:start', { jobId, recipe: recipe.name, test: options.test ?? false, dryRun });
     const logger = this.logger.child({ recipe: recipe.name, job: jobId });
+    const heartbeat = setInterval(() => void renewLease(this.store, this.package.name, recipe.name, jobId, controller, logger), LEASE_RENEW_MS).unref();
     const buffer: StepRecord[] = [];
     // onStep is synchronous: batches are written in order on a chain the job awaits before it finishes. The
     // first failed write fails the job (its records would be incomplete).
@@ -311,6 +326,9 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       await this.store.finishJob(jobId, { status: 'failed', error: withoutSecrets(serializeError(error), secrets) });
       logger.error({ err: serializeError(error) }, 'job crashed');
     } finally {
+      clearInterval(heartbeat);
+      // A lease left behind lapses on its own (LEASE_TTL_MS); the job's outcome is already recorded.
+      await this.store.releaseLease(this.package.name, recipe.name, jobId).catch((error: unknown) => logger.warn({ err: serializeError(error) }, 'could not release the recipe lease'));
       this.running.delete(jobId);
       options.signal?.removeEventListener('abort', onAbort);
     }
@@ -325,6 +343,12 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     await this.pool.close();
     await this.store.close();
   }
+}
+
+/** Waiting for a lease ends on either signal: a shutdown does not wait for another process's job. */
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  return present.length > 1 ? AbortSignal.any(present) : present[0];
 }
 
 function duration(ms: number): string {

@@ -3,12 +3,13 @@
  * other processes (it watches the store), stops a recipe after too many consecutive trigger failures,
  * and on shutdown lets each job finish its step in flight and records it as stopped.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serializeError, type SerializedError } from '../errors.js';
+import { serializeError, UserError, type SerializedError } from '../errors.js';
+import type { ServeLock } from '../store/index.js';
 import type { RecipeModel } from '../model.js';
+import { sleep } from '../sleep.js';
+import { RunRefused } from './lease.js';
 import type { Runtime } from './runtime.js';
+import { WebhookEndpoint } from './webhook.js';
 
 export interface ServeOptions {
   /** Shutdown: jobs in flight finish their current step, then end as stopped; run() resolves after. */
@@ -17,6 +18,8 @@ export interface ServeOptions {
   abortSignal?: AbortSignal;
   /** Port of the webhook endpoint on 127.0.0.1 (only opened when a recipe declares a webhook). @default 0 */
   webhookPort?: number;
+  /** Largest webhook body accepted, in bytes (413 beyond). @default 1 MB */
+  webhookMaxBody?: number;
   /** How often the store is checked for start/stop changes, in ms. @default 500 */
   watchMs?: number;
   /** Consecutive trigger failures after which a recipe stops itself. @default 5 */
@@ -32,21 +35,10 @@ export interface ServeOptions {
   onTriggerFailure?(name: string, count: number, max: number, error: SerializedError): void;
 }
 
-const wait = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 export class Server {
   private readonly loops = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  private webhook?: HttpServer;
+  private webhook?: WebhookEndpoint;
+  private lock?: ServeLock;
   private readonly webhookQueues = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -54,11 +46,26 @@ export class Server {
     private readonly options: ServeOptions,
   ) {}
 
-  async run(): Promise<void> {
+  /**
+   * Takes the data dir's serve lock (SERVE_LOCKED) and binds the webhook port (PORT_IN_USE), so a caller
+   * can announce serving only once both hold. `run` calls it when the caller did not.
+   */
+  async listen(): Promise<void> {
+    if (this.lock) return;
     const lock = await this.rt.store.acquireServeLock();
-    const { signal } = this.options;
     try {
       await this.openWebhooks();
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+    this.lock = lock;
+  }
+
+  async run(): Promise<void> {
+    await this.listen();
+    const { signal } = this.options;
+    try {
       let version = -1;
       while (!signal.aborted) {
         const now = await this.rt.store.recipesVersion(this.rt.package.name);
@@ -66,14 +73,14 @@ export class Server {
           version = now;
           await this.reconcile();
         }
-        await wait(this.options.watchMs ?? 500, signal);
+        await sleep(this.options.watchMs ?? 500, signal);
       }
     } finally {
       for (const loop of this.loops.values()) loop.controller.abort();
       await Promise.allSettled([...this.loops.values()].map((l) => l.done));
       await Promise.allSettled([...this.webhookQueues.values()]);
-      await new Promise<void>((resolve) => (this.webhook ? this.webhook.close(() => resolve()) : resolve()));
-      await lock.release();
+      await this.webhook?.close();
+      await this.lock?.release();
     }
   }
 
@@ -124,6 +131,14 @@ export class Server {
         }
         await this.rt.store.clearTriggerFailures(this.rt.package.name, recipe.name);
       } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code === RunRefused.BUSY || code === RunRefused.EVENT_DONE) {
+          // Another process runs the recipe: this tick is skipped and the cursor stays, so the event is
+          // polled again at the next tick.
+          this.rt.logger.info({ recipe: recipe.name, code }, 'recipe busy elsewhere; trying at the next tick');
+          await sleep(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
+          continue;
+        }
         const count = await this.rt.store.noteTriggerFailure(this.rt.package.name, recipe.name);
         const err = serializeError(error);
         this.rt.logger.warn({ recipe: recipe.name, err, count }, 'trigger failed');
@@ -135,7 +150,7 @@ export class Server {
           return reason;
         }
       }
-      await wait(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
+      await sleep(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
     }
     return undefined;
   }
@@ -143,47 +158,32 @@ export class Server {
   private async openWebhooks(): Promise<void> {
     const hooks = this.rt.package.recipeOrder.map((n) => this.rt.recipe(n)).filter((r) => r.trigger.type === 'webhook');
     if (hooks.length === 0) return;
-    this.webhook = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const reply = (status: number, body: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(body));
-        };
-        const recipe = hooks.find((r) => r.trigger.type === 'webhook' && r.trigger.path === (req.url ?? '').split('?')[0]);
-        if (req.method !== 'POST' || !recipe) return reply(404, { error: 'no such webhook' });
-        void this.running(recipe.name)
-          .then((running) => (running ? this.acceptWebhook(recipe, Buffer.concat(chunks), String(req.headers['x-signature'] ?? '')) : ([409, { error: `recipe ${recipe.name} is stopped` }] as [number, unknown])))
-          .then(([s, b]) => reply(s, b), (error: unknown) => reply(500, { error: serializeError(error).message }));
-      });
+    this.webhook = new WebhookEndpoint(this.rt, hooks, {
+      maxBodyBytes: this.options.webhookMaxBody,
+      running: (name) => this.running(name),
+      accept: (recipe, data) => {
+        // One job at a time per recipe, in arrival order.
+        const previous = this.webhookQueues.get(recipe.name) ?? Promise.resolve();
+        const next = previous.then(() => this.rt.execute(recipe, data, { ...this.jobOptions(), wait: true })).catch(() => undefined);
+        this.webhookQueues.set(recipe.name, next);
+      },
     });
-    await new Promise<void>((resolve) => this.webhook?.listen(this.options.webhookPort ?? 0, '127.0.0.1', resolve));
-    const port = (this.webhook.address() as AddressInfo).port;
-    const base = `http://127.0.0.1:${port}`;
+    const port = this.options.webhookPort ?? 0;
+    const base = await this.webhook.listen(port).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? portInUse('webhook', port, '--webhook-port', error) : error;
+    });
     this.options.onWebhookListening?.(
       base,
       hooks.map((r) => ({ recipe: r.name, url: base + (r.trigger.type === 'webhook' ? r.trigger.path : '') })),
     );
   }
+}
 
-  private async acceptWebhook(recipe: RecipeModel, body: Buffer, signature: string): Promise<[number, unknown]> {
-    if (recipe.trigger.type !== 'webhook') return [404, {}];
-    const { values } = await this.rt.properties.resolve();
-    const secret = String((await recipe.trigger.secret.evaluate({ properties: values })) ?? '');
-    const expected = 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
-    const ok = secret.length > 0 && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
-    if (!ok) return [401, { error: 'bad signature: expected X-Signature: sha256=<HMAC-SHA256 of the body>' }];
-    let data: unknown;
-    try {
-      data = JSON.parse(body.toString('utf8'));
-    } catch {
-      return [400, { error: 'the body is not JSON' }];
-    }
-    // One job at a time per recipe, in arrival order.
-    const previous = this.webhookQueues.get(recipe.name) ?? Promise.resolve();
-    const next = previous.then(() => this.rt.execute(recipe, data, this.jobOptions())).catch(() => undefined);
-    this.webhookQueues.set(recipe.name, next);
-    return [202, { accepted: true }];
-  }
+/** PORT_IN_USE: a user error (exit 2) naming the port and the option that picks another. */
+export function portInUse(what: string, port: number, option: string, cause?: unknown): UserError {
+  return new UserError('PORT_IN_USE', `The ${what} port ${port} on 127.0.0.1 is already in use.`, {
+    cause,
+    details: { port },
+    hint: `Stop what listens there, or pass ${option} with another port (0 picks a free one).`,
+  });
 }

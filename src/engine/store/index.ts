@@ -1,5 +1,5 @@
 export { Store, type StoreOptions } from './store.js';
-export { StoreErrorCode } from './store-errors.js';
+export { StoreErrorCode, recipeBusy } from './store-errors.js';
 export type { PropertyInfo, PropertyValue } from './properties.js';
 export type { RecipeState } from './recipes.js';
 export type { FinishedJobStatus, JobQuery, JobRecord, JobResult, JobStatus, NewJob } from './jobs.js';
@@ -10,3 +10,4 @@ export { SECRET_KEY_ENV, SECRET_KEY_FILE } from './secrets.js';
 export { STATE_FILE } from './open-db.js';
 export { DATABASE_URL_ENV, maskUrl } from './open-pg.js';
 export { LATEST_VERSION } from './migrations.js';
+export { LEASE_RENEW_MS, LEASE_TTL_MS, type LeaseHolder, type StartResult } from './leases.js';

@@ -1,4 +1,5 @@
 /** Job records: one trigger event run through a recipe. Steps live in steps.ts. */
+import { hostname } from 'node:os';
 import type { Selectable } from 'kysely';
 import { RecipeError } from '../errors.js';
 import { errorToJson, fromJson, isProcessAlive, nowIso, toJson } from './json.js';
@@ -56,6 +57,12 @@ export const INTERRUPTED_ERROR = Object.freeze({
   kind: 'operational',
   message: 'The process stopped while this job ran.',
 });
+const INTERRUPTED_JSON = JSON.stringify(INTERRUPTED_ERROR);
+
+/** A lease's host: null (written before hosts were recorded, always this machine's SQLite file) or ours. */
+export function isLocal(host: string | null): boolean {
+  return host === null || host === hostname();
+}
 
 const COLUMNS = [
   'id', 'pkg', 'recipe', 'status', 'test', 'dry_run', 'event_id', 'rerun_of', 'started_at', 'finished_at', 'duration_ms', 'error', 'summary',
@@ -65,32 +72,36 @@ type JobRow = Pick<Selectable<JobsTable>, (typeof COLUMNS)[number]>;
 export class Jobs {
   constructor(private readonly db: Db) {}
 
+  /** A running job without a lease (the runtime takes one: see leases.ts). */
   async create(j: NewJob): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
-      const { id } = await trx
-        .insertInto('jobs')
-        .values({
-          pkg: j.pkg,
-          recipe: j.recipe,
-          status: 'running',
-          test: j.test ? 1 : 0,
-          dry_run: j.dryRun ? 1 : 0,
-          event_id: j.eventId ?? null,
-          rerun_of: j.rerunOf ?? null,
-          pid: process.pid,
-          started_at: nowIso(),
-          trigger: null,
-          finished_at: null,
-          duration_ms: null,
-          error: null,
-          summary: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const data = toJson(j.trigger);
-      if (data !== null) await trx.insertInto('job_triggers').values({ job_id: id, data }).execute();
-      return id;
-    });
+    return this.db.transaction().execute((trx) => this.insert(trx, j));
+  }
+
+  /** Inserts the job and its trigger; call inside a transaction. */
+  async insert(trx: Db, j: NewJob): Promise<number> {
+    const { id } = await trx
+      .insertInto('jobs')
+      .values({
+        pkg: j.pkg,
+        recipe: j.recipe,
+        status: 'running',
+        test: j.test ? 1 : 0,
+        dry_run: j.dryRun ? 1 : 0,
+        event_id: j.eventId ?? null,
+        rerun_of: j.rerunOf ?? null,
+        pid: process.pid,
+        started_at: nowIso(),
+        trigger: null,
+        finished_at: null,
+        duration_ms: null,
+        error: null,
+        summary: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const data = toJson(j.trigger);
+    if (data !== null) await trx.insertInto('job_triggers').values({ job_id: id, data }).execute();
+    return id;
   }
 
   /** Throws JOB_NOT_FOUND for an unknown id and JOB_NOT_RUNNING (a bug) when the job already finished. */
@@ -139,17 +150,60 @@ export class Jobs {
   }
 
   /**
-   * Fails jobs left 'running' whose process is gone. `isOwnerAlive` defaults to a pid check; a reused pid
-   * keeps a dead job 'running' until that process ends too (safe: a live job is never failed).
+   * The job that ran polled event `eventId` to its end, so the cursor moved past it (a rerun, a dry run, a
+   * stopped or an interrupted job does not count), if any. The store writes JOB_INTERRUPTED only as
+   * INTERRUPTED_ERROR's text, so comparing that text is exact on both databases (no JSON functions).
+   */
+  async ranEvent(pkg: string, recipe: string, eventId: string, db: Db = this.db): Promise<number | undefined> {
+    const row = await db
+      .selectFrom('jobs')
+      .select('id')
+      .where('pkg', '=', pkg)
+      .where('recipe', '=', recipe)
+      .where('event_id', '=', eventId)
+      .where('dry_run', '=', 0)
+      .where('rerun_of', 'is', null)
+      .where('status', 'in', ['succeeded', 'failed'])
+      .where((eb) => eb.or([eb('error', 'is', null), eb('error', '<>', INTERRUPTED_JSON)]))
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  /** Records a running job as failed with JOB_INTERRUPTED (its process is gone); a finished job is left alone. */
+  async interrupt(id: number, db: Db = this.db): Promise<void> {
+    const row = await db.selectFrom('jobs').select(['status', 'started_at']).where('id', '=', id).executeTakeFirst();
+    if (row?.status === 'running') await this.finish(id, 'failed', row.started_at, INTERRUPTED_JSON, null, db);
+  }
+
+  /**
+   * Fails jobs left 'running' whose process is gone. A job holding a lease is alive while its holder is
+   * and renews it: a holder on this host is checked by pid and expiry, one on another host (PostgreSQL
+   * shared by several machines) by expiry only. A job from before leases has only its pid to tell; a
+   * reused pid keeps it 'running' until that process ends too (safe: a live job is never failed).
+   * `isOwnerAlive` defaults to a pid check.
    */
   async markInterrupted(isOwnerAlive: (pid: number) => boolean = isProcessAlive): Promise<number> {
-    const running = await this.db.selectFrom('jobs').select(['id', 'pid', 'started_at']).where('status', '=', 'running').execute();
-    const dead = running.filter((job) => job.pid === null || !isOwnerAlive(job.pid));
+    const running = await this.db
+      .selectFrom('jobs')
+      .leftJoin('leases', 'leases.job_id', 'jobs.id')
+      .select(['jobs.id', 'jobs.pid', 'leases.pid as lease_pid', 'leases.host', 'leases.expires_at'])
+      .where('jobs.status', '=', 'running')
+      .execute();
+    const now = Date.now();
+    const dead = running.filter((job) => {
+      if (job.lease_pid === null || job.expires_at === null) return job.pid === null || !isOwnerAlive(job.pid);
+      if (Number(job.expires_at) <= now) return true;
+      return isLocal(job.host) && !isOwnerAlive(job.lease_pid);
+    });
     if (dead.length === 0) return 0;
-    const error = toJson(INTERRUPTED_ERROR);
     let count = 0;
     await this.db.transaction().execute(async (trx) => {
-      for (const job of dead) count += await this.finish(job.id, 'failed', job.started_at, error, null, trx);
+      for (const job of dead) {
+        const row = await trx.selectFrom('jobs').select(['status', 'started_at']).where('id', '=', job.id).executeTakeFirst();
+        if (row?.status === 'running') count += await this.finish(job.id, 'failed', row.started_at, INTERRUPTED_JSON, null, trx);
+      }
     });
     return count;
   }

@@ -1,7 +1,7 @@
 /**
  * The hand-written SQLite migrations of the releases before the store spoke PostgreSQL, frozen. Files
- * written by those releases record their version in `PRAGMA user_version` (1 to 3); the Kysely baseline
- * (migrations.ts) brings a v1 or v2 file to v3 with these and adopts a v3 file as it is. Never edit.
+ * written by those releases record their version in `PRAGMA user_version` (1 to 4); the Kysely baseline
+ * (migrations.ts) brings a v1 to v3 file to v4 with these and adopts a v4 file as it is. Never edit.
  */
 import type Database from 'better-sqlite3';
 
@@ -113,11 +113,29 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'recipe leases: one job per recipe at a time, across processes',
+    up(db) {
+      db.exec(`
+        CREATE TABLE leases (
+          pkg TEXT NOT NULL,
+          recipe TEXT NOT NULL,
+          job_id INTEGER NOT NULL,        -- the job holding it: unique per acquisition
+          pid INTEGER NOT NULL,           -- the holder; a dead pid frees the lease
+          acquired_at TEXT NOT NULL,
+          expires_at INTEGER NOT NULL,    -- ms since the epoch; renewed while the job runs
+          PRIMARY KEY (pkg, recipe)
+        ) WITHOUT ROWID;
+        CREATE INDEX jobs_by_event ON jobs (pkg, recipe, event_id) WHERE event_id IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const LEGACY_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
-/** Brings a file of an earlier release (user_version 1 or 2) to the last hand-written schema, v3. */
+/** Brings a file of an earlier release (user_version 1 to 3) to the last hand-written schema, v4. */
 export function upgradeLegacy(db: Database.Database, from: number): void {
   for (const m of MIGRATIONS) if (m.version > from) m.up(db);
 }

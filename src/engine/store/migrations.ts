@@ -4,7 +4,7 @@
  * ROWID tables) a migration branches on `dialect`.
  *
  * The first one is a baseline: a state.db written by an earlier release (hand-written migrations,
- * `PRAGMA user_version` 1 to 3) is brought to v3 and adopted as it is, every row kept; an empty database
+ * `PRAGMA user_version` 1 to 4) is brought to v4 and adopted as it is, every row kept; an empty database
  * gets the same schema from the schema builder.
  */
 import type Database from 'better-sqlite3';
@@ -23,13 +23,15 @@ type AnyDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-
 function migrations(ctx: MigrationContext): Record<string, Migration> {
   return {
     '0001-baseline': { up: (db) => baseline(db, ctx) },
+    // On PostgreSQL several machines share the database: a holder's pid means something only on its host.
+    '0002-lease-host': { up: (db) => db.schema.alterTable('leases').addColumn('host', 'text').execute() },
   };
 }
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations({ dialect: 'sqlite' })).sort();
 
 /**
- * SQLite's `user_version` after the latest migration: 3 (the last hand-written one) plus one per migration
+ * SQLite's `user_version` after the latest migration: 4 (the last hand-written one) plus one per migration
  * after the baseline, so a release from before this one refuses a file it could no longer read.
  */
 export const LATEST_VERSION = LEGACY_VERSION + MIGRATION_NAMES.length - 1;
@@ -137,6 +139,26 @@ async function baseline(db: AnyDb, ctx: MigrationContext): Promise<void> {
     .createTable('job_triggers')
     .addColumn('job_id', 'integer', (c) => c.primaryKey().references('jobs.id').onDelete('cascade'))
     .addColumn('data', 'text', (c) => c.notNull())
+    .execute();
+
+  // One job per recipe at a time, across processes (see leases.ts).
+  await keyed(
+    db.schema
+      .createTable('leases')
+      .addColumn('pkg', 'text', (c) => c.notNull())
+      .addColumn('recipe', 'text', (c) => c.notNull())
+      .addColumn('job_id', 'integer', (c) => c.notNull()) // the job holding it: unique per acquisition
+      .addColumn('pid', 'integer', (c) => c.notNull())
+      .addColumn('acquired_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull()) // ms since the epoch; renewed while the job runs
+      .addPrimaryKeyConstraint('leases_pk', ['pkg', 'recipe']),
+  ).execute();
+  // Taking a lease for a polled event checks that no other process has run that event meanwhile.
+  await db.schema
+    .createIndex('jobs_by_event')
+    .on('jobs')
+    .columns(['pkg', 'recipe', 'event_id'])
+    .where(sql.ref('event_id'), 'is not', null)
     .execute();
 
   await createMeta(db);

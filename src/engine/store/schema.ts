@@ -82,6 +82,19 @@ export interface CountersTable {
   value: number;
 }
 
+/** One job per recipe at a time, across processes (leases.ts). */
+export interface LeasesTable {
+  pkg: string;
+  recipe: string;
+  job_id: number;
+  pid: number;
+  /** The holder's host name; null in rows written before hosts were recorded (SQLite, one machine). */
+  host: string | null;
+  acquired_at: string;
+  /** ms since the epoch; PostgreSQL's bigint reads back as a string. */
+  expires_at: ColumnType<number | string, number, number>;
+}
+
 /** Facts about the store itself, e.g. the secret key's check value in PostgreSQL mode. */
 export interface MetaTable {
   key: string;
@@ -96,6 +109,7 @@ export interface StoreSchema {
   steps: StepsTable;
   mappings: MappingsTable;
   counters: CountersTable;
+  leases: LeasesTable;
   store_meta: MetaTable;
 }
 

@@ -12,9 +12,11 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import type pg from 'pg';
 import { UserError } from '../errors.js';
 import { isProcessAlive, nowIso } from './json.js';
+import type { Db } from './schema.js';
 import { StoreErrorCode } from './store-errors.js';
 
 export const SERVE_LOCK_FILE = 'serve.lock';
@@ -58,6 +60,15 @@ export async function acquirePostgresServeLock(pool: pg.Pool, where: string): Pr
   };
 }
 
+/** Whether some session holds the serve lock's advisory lock on this database. */
+export async function postgresServeStatus(db: Db): Promise<ServeStatus> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from pg_locks
+    where locktype = 'advisory' and granted and classid = ${ADVISORY_KEY[0]} and objid = ${ADVISORY_KEY[1]} and objsubid = 2
+      and database = (select oid from pg_database where datname = current_database())`.execute(db);
+  return { running: Number(rows[0]?.n ?? 0) > 0, pid: null };
+}
+
 interface LockContent {
   pid: number;
   token: string;
@@ -96,6 +107,18 @@ export function acquireServeLock(db: Database.Database, dataDir: string): ServeL
       if (readLock(file)?.token === mine.token) removeIfExists(file);
     },
   };
+}
+
+export interface ServeStatus {
+  running: boolean;
+  /** null when none runs, or on PostgreSQL (the holder may be on another machine). */
+  pid: number | null;
+}
+
+/** Whether a live `recipes serve` holds the data dir's lock, and its pid. */
+export function serveStatus(dataDir: string): ServeStatus {
+  const held = readLock(join(dataDir, SERVE_LOCK_FILE));
+  return held && isProcessAlive(held.pid) ? { running: true, pid: held.pid } : { running: false, pid: null };
 }
 
 /** Creates the lock atomically with its content; false when a lock file already exists. */

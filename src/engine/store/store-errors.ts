@@ -2,7 +2,9 @@
  * Error codes the state store throws. Stable: the CLI maps them to exit codes and tests match on them.
  * Messages name files and property names, never a value or a key.
  */
+import { hostname } from 'node:os';
 import { RecipeError, UserError } from '../errors.js';
+import type { LeaseHolder } from './leases.js';
 
 export const StoreErrorCode = {
   /** The data dir or its state.db does not exist and the caller asked not to create it. */
@@ -33,6 +35,8 @@ export const StoreErrorCode = {
   SECRET_KEY_INVALID: 'SECRET_KEY_INVALID',
   /** Another live `recipes serve` holds the data dir. */
   SERVE_LOCKED: 'SERVE_LOCKED',
+  /** Another job (in this or another process) is running the recipe: it holds the recipe's lease. */
+  RECIPE_BUSY: 'RECIPE_BUSY',
   JOB_NOT_FOUND: 'JOB_NOT_FOUND',
   /** finishJob on a job that is no longer running: a caller bug. */
   JOB_NOT_RUNNING: 'JOB_NOT_RUNNING',
@@ -44,8 +48,25 @@ export function storeCorrupt(file: string, reason: string, cause?: unknown): Use
   return new UserError(StoreErrorCode.CORRUPT, `${file} is not a recipes state file (${reason}).`, {
     cause,
     details: { file },
-    hint: 'Move the file away to start with an empty state, or pass --data-dir to use another data dir.',
+    hint:
+      'Restore it from a backup: stop `recipes serve`, copy the backed-up state.db (with its secret.key) over this file and delete any '
+      + 'state.db-wal and state.db-shm beside it. Or move the file away to start with an empty store (properties, mappings, cursors '
+      + 'and job history are then gone), or pass --data-dir to use another data dir.',
   });
+}
+
+/**
+ * Operational, not a usage error (exit 1): the same command works once the running job has ended.
+ * Serve treats it as "try at the next tick".
+ */
+export function recipeBusy(h: LeaseHolder): RecipeError {
+  const here = h.host === null || h.host === hostname();
+  const mine = here && h.pid === process.pid ? 'this process' : here ? `pid ${h.pid}` : `pid ${h.pid} on ${h.host}`;
+  return new RecipeError(
+    StoreErrorCode.RECIPE_BUSY,
+    `Recipe '${h.recipe}' is already running as job ${h.jobId} (${mine}, started ${h.acquiredAt}); one job per recipe runs at a time.`,
+    { details: { recipe: h.recipe, jobId: h.jobId, pid: h.pid, host: h.host }, hint: `Pass --wait to run once it has ended, or follow it with \`recipes jobs show ${h.jobId}\`.` },
+  );
 }
 
 export function jobNotFound(id: number): RecipeError {

@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { Mappings } from '../types.js';
 import { Jobs, type JobQuery, type JobRecord, type JobResult, type NewJob } from './jobs.js';
+import { Leases, type LeaseHolder, type StartResult } from './leases.js';
 import { MappingsTable } from './mappings.js';
 import { openSqlite } from './open-db.js';
 import { openPostgres } from './open-pg.js';
@@ -18,8 +19,9 @@ import { Properties, type PropertyInfo, type PropertyValue } from './properties.
 import { Recipes, type RecipeState } from './recipes.js';
 import type { Db, DialectName } from './schema.js';
 import { SECRET_KEY_ENV, SecretBox, type KeyCheckSlot } from './secrets.js';
-import { acquirePostgresServeLock, acquireServeLock, type ServeLock } from './serve-lock.js';
+import { acquirePostgresServeLock, acquireServeLock, postgresServeStatus, serveStatus, type ServeLock, type ServeStatus } from './serve-lock.js';
 import { Steps, type StepRecord } from './steps.js';
+import { isNotADatabase, storeCorrupt } from './store-errors.js';
 
 export interface StoreOptions {
   /** The data dir: holds state.db (SQLite) and secret.key. Not touched when `databaseUrl` is given. */
@@ -59,6 +61,7 @@ export class Store {
   private readonly properties: Properties;
   private readonly recipes: Recipes;
   private readonly jobs: Jobs;
+  private readonly leases: Leases;
   private readonly steps: Steps;
   private readonly mappingsTable: MappingsTable;
   private closed = false;
@@ -73,6 +76,7 @@ export class Store {
     this.properties = new Properties(db, secrets);
     this.recipes = new Recipes(db);
     this.jobs = new Jobs(db);
+    this.leases = new Leases(db, backend.dialect, location, this.jobs);
     this.steps = new Steps(db);
     this.mappingsTable = new MappingsTable(db);
   }
@@ -96,6 +100,8 @@ export class Store {
       if (o.recoverJobs ?? true) await store.markInterrupted();
     } catch (error) {
       await store.close();
+      // Damaged pages surface only when a query reads them; this is the first that reads the jobs.
+      if (store.dialect === 'sqlite' && isNotADatabase(error)) throw storeCorrupt(store.location, `damaged: ${(error as Error).message}`, error);
       throw error;
     }
     return store;
@@ -156,9 +162,28 @@ export class Store {
 
   // jobs
 
-  /** Records a running job owned by this process; returns its id. */
+  /** Records a running job owned by this process, without a lease; returns its id. */
   async createJob(j: NewJob): Promise<number> {
     return this.jobs.create(j);
+  }
+  /**
+   * Records a running job that holds its recipe's lease (every process honours it), or returns the live
+   * holder. A lease left by a dead process, or one not renewed in time, is taken over and its job
+   * recorded as interrupted. Renew it while the job runs and release it once the job is finished.
+   */
+  async startJob(j: NewJob, now?: number): Promise<StartResult> {
+    return this.leases.startJob(j, now);
+  }
+  /** False when `jobId` no longer holds the lease (it lapsed and another process took it over). */
+  async renewLease(pkg: string, recipe: string, jobId: number, now?: number): Promise<boolean> {
+    return this.leases.renew(pkg, recipe, jobId, now);
+  }
+  async releaseLease(pkg: string, recipe: string, jobId: number): Promise<void> {
+    await this.leases.release(pkg, recipe, jobId);
+  }
+  /** The live holder of a recipe's lease: the job running it now, in any process. */
+  async leaseHolder(pkg: string, recipe: string, now?: number): Promise<LeaseHolder | undefined> {
+    return this.leases.holder(pkg, recipe, now);
   }
   async finishJob(id: number, r: JobResult): Promise<void> {
     await this.jobs.finishJob(id, r);
@@ -184,7 +209,10 @@ export class Store {
   async getSteps(jobId: number): Promise<StepRecord[]> {
     return this.steps.get(jobId);
   }
-  /** Fails 'running' jobs whose process is gone; returns how many. Called by `open` unless recoverJobs is false. */
+  /**
+   * Fails 'running' jobs whose process is gone (dead pid on this host, or a lapsed lease); jobs another
+   * live process runs are left alone. Returns how many. Called by `open` unless recoverJobs is false.
+   */
   async markInterrupted(isOwnerAlive?: (pid: number) => boolean): Promise<number> {
     return this.jobs.markInterrupted(isOwnerAlive);
   }
@@ -207,6 +235,11 @@ export class Store {
     const lock = await acquirePostgresServeLock(this.backend.pool, this.location);
     this.locks.add(lock);
     return { file: lock.file, release: () => (this.locks.delete(lock), lock.release()) };
+  }
+  /** Whether a live `recipes serve` runs on this data dir (or database), and its pid when known. */
+  async serveStatus(): Promise<ServeStatus> {
+    if (this.backend.dialect === 'sqlite') return serveStatus(this.dataDir);
+    return postgresServeStatus(this.db);
   }
 }
 

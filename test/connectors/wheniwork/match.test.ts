@@ -162,14 +162,30 @@ describe('wheniwork matching', () => {
         [user(7, { email: 'a@x.io', employee_code: 'OLD' })], { region });
       expect(plan.to_link[0]!.previous_code).to.equal('OLD');
     });
-    it('creates the FAQ duplicate case: no code, different email and phone', () => {
-      const plan = matchPeople(
-        [person('p1', { employeeNumber: 'E1', workEmail: 'new@x.io', mobilePhone: '612 555 0142' })],
-        [user(7, { email: 'old@x.io', phone_number: '16515550100' })], { region });
-      expect([plan.to_create.length, plan.to_link.length, plan.matched.length]).to.deep.equal([1, 0, 0]);
+    it('holds the FAQ duplicate case (no code, different email and phone, same name) as a possible duplicate', () => {
+      const faq = [person('p1', { employeeNumber: 'E1', workEmail: 'new@x.io', mobilePhone: '612 555 0142' })];
+      const users = [user(7, { email: 'old@x.io', phone_number: '16515550100' })];
+      const plan = matchPeople(faq, users, { region });
+      expect([plan.to_create.length, plan.to_link.length, plan.matched.length, plan.held.length]).to.deep.equal([0, 0, 0, 1]);
+      expect(plan.held[0]).to.deep.include({ users: [7], reason: 'possible duplicate: same name as WIW user 7' });
+      expect(matchPeople(faq, users, { region, nameMatch: 'create' }).to_create).to.have.length(1);
+      expect(matchPeople(faq, users, { region, createAnyway: [' e1 '] }).to_create).to.have.length(1);
+    });
+    it('compares names trimmed, case-folded, inner whitespace collapsed, first or preferred name', () => {
+      const users = [user(7, { first_name: '  ANN ', last_name: 'lee' }), user(8, { first_name: 'Annie', last_name: 'Van  Der Berg' })];
+      expect(matchPeople([person('p1')], users, { region }).held[0]!.users).to.deep.equal([7]);
+      const annie = person('p2', { firstName: 'Anne', preferredName: 'annie', lastName: ' van der  berg' });
+      expect(matchPeople([annie], users, { region }).held[0]!.users).to.deep.equal([8]);
+    });
+    it('does not hold for a same-name user that has an employee code, is deleted, or was linked in this run', () => {
+      expect(matchPeople([person('p1', { employeeNumber: 'E1' })], [user(7, { employee_code: 'E9' })], { region }).to_create).to.have.length(1);
+      expect(matchPeople([person('p1', { employeeNumber: 'E1' })], [user(7, { is_deleted: true })], { region }).to_create).to.have.length(1);
+      const twins = [person('p1', { employeeNumber: 'E1', workEmail: 'ann@x.io' }), person('p2', { employeeNumber: 'E2' })];
+      const plan = matchPeople(twins, [user(7, { email: 'ann@x.io' })], { region });
+      expect([plan.to_link.length, plan.to_create.length, plan.held.length]).to.deep.equal([1, 1, 0]);
     });
     it('creates a person with neither email nor phone', () => {
-      const plan = matchPeople([person('p1')], [user(7)], { region });
+      const plan = matchPeople([person('p1')], [user(7, { first_name: 'Bo' })], { region });
       expect(plan.to_create).to.have.length(1);
     });
     it('reports a conflict when email and phone point to different users', () => {
@@ -246,8 +262,8 @@ describe('wheniwork matching', () => {
     });
     it('counts every list', () => {
       const plan = matchPeople([person('p1'), person('p2', { syncToWhenIWork: false })], [user(1)], { region });
-      expect(plan.counts).to.deep.equal({ people: 2, users: 1, matched: 0, to_link: 0, to_create: 1,
-        to_reactivate: 0, conflicts: 0, excluded: 1, skipped: 0, terminated_with_user: 0 });
+      expect(plan.counts).to.deep.equal({ people: 2, users: 1, matched: 0, to_link: 0, to_create: 0,
+        to_reactivate: 0, conflicts: 0, excluded: 1, skipped: 0, terminated_with_user: 0, held: 1 });
     });
     it('plans 10,000 people against 2,000 users in under 200 ms', () => {
       // Best of three runs, each with new numbers (nothing cached), in CPU time: a busy machine or a garbage

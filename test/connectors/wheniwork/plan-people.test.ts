@@ -70,7 +70,7 @@ describe('wheniwork connector: match_people', () => {
   it('counts every list', () => {
     expect(plan().counts).to.deep.equal({
       people: 8, users: 6, to_create: 1, to_link: 1, matched: 1, to_update: 0, to_reactivate: 1, conflicts: 1, excluded: 1,
-      skipped: 1, terminated_with_user: 1,
+      skipped: 1, terminated_with_user: 1, held: 0,
     });
   });
 

@@ -58,6 +58,26 @@ describe('expressions: refs and properties', () => {
       });
     }
 
+    const whole: Array<[string, boolean]> = [
+      ['properties.a & $lookup(properties, "b") & $$.properties.c', false],
+      ['person.properties', false],
+      ['items[properties.x = 1]', false],
+      ['properties', true],
+      ['$lookup(properties, $k)', true],
+      ["$lookup(properties, 'a' & 'b')", true],
+      ['properties.*', true],
+      ['properties[0].token', true],
+      ['$$.properties', true],
+      ["$lookup($, 'properties')", true],
+      ['$keys(properties)', true],
+      ['{ "p": properties }', true],
+    ];
+    for (const [source, expected] of whole) {
+      it(`${source} ${expected ? 'reads' : 'does not read'} properties as a whole`, () => {
+        expect(compileExpression(source).readsPropertiesWhole).to.equal(expected);
+      });
+    }
+
     it('a property read also makes properties a ref', () => {
       expect(refsOf("$lookup(properties, 'api_url')")).to.deep.equal(['properties']);
     });

@@ -46,7 +46,7 @@ const cases: Record<string, { about: string; lines: string[] }> = {
   },
   'unknown-action': {
     about: 'an unknown action, listing the known ones',
-    lines: ["@/recipe.yaml:7:13 /steps/0/action: connector 'test' has no action 'ecko' (actions: echo, write, fail, flaky, wait, list)"],
+    lines: ["@/recipe.yaml:7:13 /steps/0/action: connector 'test' has no action 'ecko' (actions: echo, write, fail, flaky, wait, list, whoami)"],
   },
   'input-wrong-type': {
     about: "a literal input of the wrong type for the action's schema",
@@ -79,6 +79,25 @@ const cases: Record<string, { about: string; lines: string[] }> = {
   'forbidden-name': {
     about: 'a forbidden name in an expression, at its column',
     lines: ["@/recipe.yaml:8:34 /steps/0/input/value: the name 'constructor' cannot be used"],
+  },
+  'regex-backreference': {
+    about: 'a regular expression the linear-time engine cannot run, at its column',
+    lines: ["@/recipe.yaml:8:51 /steps/0/input/value: the regular expression /(a)\\1/ is not supported (invalid escape sequence: `\\1`; recipes run regular expressions on a linear-time engine, without backreferences or lookaround)"],
+  },
+  'secret-read': {
+    about: 'recipe expressions that read a secret property, or properties/the scope as a whole (a webhook secret and connection settings may)',
+    lines: [
+      "@/recipe.yaml:8:20 /steps/0/input/text: reads the secret property 'token'; secret properties may only be used in connection settings",
+      "@/recipe.yaml:10:9 /steps/1/if: reads the secret property 'token'; secret properties may only be used in connection settings",
+      "@/recipe.yaml:13:14 /steps/2/foreach: reads the secret property 'token'; secret properties may only be used in connection settings",
+      "@/recipe.yaml:17:15 /steps/3/set/a: reads 'properties' as a whole or by a computed name; name each property (properties.NAME): secret properties may only be used in connection settings",
+      "@/recipe.yaml:17:56 /steps/3/set/b: reads 'properties' as a whole or by a computed name; name each property (properties.NAME): secret properties may only be used in connection settings",
+      "@/recipe.yaml:17:76 /steps/3/set/c: reads the whole scope ($, $$, * or **), which holds the properties; name each property (properties.NAME): secret properties may only be used in connection settings",
+      "@/recipe.yaml:17:95 /steps/3/set/d: reads 'properties' as a whole or by a computed name; name each property (properties.NAME): secret properties may only be used in connection settings",
+      "@/recipe.yaml:19:41 /steps/4/stop/message: reads the secret property 'token'; secret properties may only be used in connection settings",
+      "@/recipe.yaml:19:41 /steps/4/stop/message: reads 'properties' as a whole or by a computed name; name each property (properties.NAME): secret properties may only be used in connection settings",
+      "@/recipe.yaml:21:10 /summary/shown: reads the secret property 'token'; secret properties may only be used in connection settings",
+    ],
   },
   'needs-unknown': {
     about: 'needs naming an unknown recipe',
@@ -119,7 +138,7 @@ const cases: Record<string, { about: string; lines: string[] }> = {
     about: 'several problems in several files, all in one pass, by file then position',
     lines: [
       "@/package.yaml:7:17 /recipes/1: lists recipe 'ghost', but no file in the package defines it",
-      "@/recipe.yaml:7:13 /steps/0/action: connector 'test' has no action 'ecko' (actions: echo, write, fail, flaky, wait, list)",
+      "@/recipe.yaml:7:13 /steps/0/action: connector 'test' has no action 'ecko' (actions: echo, write, fail, flaky, wait, list, whoami)",
       "@/recipe.yaml:11:20 /steps/1/input/text: property 'nope' is not declared in package.yaml",
       "@/recipe.yaml:11:40 /steps/1/input/txt: unknown key 'txt' (did you mean 'text'?)",
       "@/recipe.yaml:12:9 /steps/2/id: duplicate step id 'hello' (first used at line 6)",

@@ -115,7 +115,7 @@ describe('loadPackageOrThrow', () => {
     }
     expect(isRecipeError(caught, 'PACKAGE_INVALID')).to.equal(true);
     expect((caught as Error).message).to.equal(
-      `The package at ${dir} is invalid:\n${dir}/recipe.yaml:7:13 /steps/0/action: connector 'test' has no action 'ecko' (actions: echo, write, fail, flaky, wait, list)`,
+      `The package at ${dir} is invalid:\n${dir}/recipe.yaml:7:13 /steps/0/action: connector 'test' has no action 'ecko' (actions: echo, write, fail, flaky, wait, list, whoami)`,
     );
   });
 });

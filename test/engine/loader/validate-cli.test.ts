@@ -64,6 +64,17 @@ describe('recipes validate (compiled CLI)', () => {
     expect(run.stdout).to.equal('');
   });
 
+  it('exits 2 for a recipe step that reads a secret property, naming file:line:col', async () => {
+    const dir = 'test/fixtures/packages/cli-secret-read';
+    const run = await recipes('validate', dir);
+    expect(run.code).to.equal(2);
+    expect(run.stderr.split('\n')).to.deep.equal([
+      `${dir}/show.yaml:8:56 /steps/0/input/value: reads the secret property 'hook_secret'; secret properties may only be used in connection settings`,
+      '1 problem found.',
+      '',
+    ]);
+  });
+
   it('with --json, prints the problems as data and still exits 2', async () => {
     const run = await recipes('validate', invalidDir, '--json');
     expect(run.code).to.equal(2);

@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { Store, type StoreOptions } from '../../../src/engine/store/index.js';
 import type { TestDatabase } from '../../support/databases.js';
 
@@ -52,4 +54,28 @@ export async function thrown(fn: () => unknown): Promise<Error & { code?: string
     return error as Error & { code?: string };
   }
   throw new Error('expected the call to throw');
+}
+
+/**
+ * Runs one statement on the database under `store` from outside it, as another process would (`?`
+ * placeholders on both databases). SQLite: the data dir's state.db; PostgreSQL: the URL it was opened on.
+ */
+export async function rawExec(temp: TempDirs, store: Store, text: string, ...params: unknown[]): Promise<void> {
+  if (store.dialect === 'sqlite') {
+    const db = new Database(store.location);
+    try {
+      db.prepare(text).run(...params);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  let n = 0;
+  const client = new pg.Client({ connectionString: temp.urlOf(store) });
+  await client.connect();
+  try {
+    await client.query(text.replace(/\?/g, () => `$${++n}`), params);
+  } finally {
+    await client.end();
+  }
 }

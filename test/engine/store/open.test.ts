@@ -116,7 +116,8 @@ describe('store: opening and migrations (SQLite)', () => {
     const dir = join(temp.dir(), 'nope');
     const err = await thrown(() => Store.open({ dataDir: dir, create: false }));
     expect(err.code).to.equal('STORE_MISSING');
-    expect(err.message).to.equal(`No data dir at ${dir}. Run \`recipes properties set ...\` or pass --data-dir.`);
+    expect(err.message).to.equal(`No state store at ${dir} (the folder does not exist).`);
+    expect((err as { hint?: string }).hint).to.contain('`recipes properties set NAME VALUE`');
     expect(existsSync(dir)).to.equal(false);
   });
 
@@ -224,5 +225,56 @@ describe('store: a data dir made by the release before the Kysely store', () => 
 
     // and it goes on from there: new ids follow the old ones
     expect(await s.createJob({ pkg, recipe: 'location-sync', test: false, dryRun: false, trigger: undefined })).to.equal(5);
+  });
+});
+
+describe('store: a data dir made by the release with recipe leases (schema v4)', () => {
+  const temp = new TempDirs();
+  after(() => temp.cleanup());
+  const fixture = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'state-v4', 'state.db');
+  const TABLES = ['properties', 'recipes', 'jobs', 'job_triggers', 'steps', 'mappings', 'counters', 'leases'];
+  const rows = (file: string) => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return Object.fromEntries(TABLES.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
+    } finally {
+      db.close();
+    }
+  };
+
+  it('adopts it: every row kept, the leases gain an empty host column', async () => {
+    const dir = temp.dir();
+    copyFileSync(fixture, join(dir, 'state.db'));
+    const before = rows(join(dir, 'state.db'));
+    expect(before.leases).to.have.length(1);
+    await (await temp.open({ dataDir: dir, recoverJobs: false })).close();
+    const after = rows(join(dir, 'state.db'));
+    expect(after.leases).to.deep.equal(before.leases.map((l: object) => ({ ...l, host: null })));
+    expect({ ...after, leases: before.leases }).to.deep.equal(before);
+    const db = new Database(join(dir, 'state.db'), { readonly: true });
+    expect(schemaVersion(db)).to.equal(LATEST_VERSION);
+    expect(db.prepare('SELECT name FROM kysely_migration ORDER BY name').all().map((r) => (r as { name: string }).name)).to.deep.equal([...MIGRATION_NAMES]);
+    db.close();
+  });
+
+  it('reads every row back; the job its dead holder left running is interrupted; the event it ran is not run again', async () => {
+    const dir = temp.dir();
+    copyFileSync(fixture, join(dir, 'state.db'));
+    const s = await temp.open({ dataDir: dir, secretKey: 'fixture-passphrase' });
+    const pkg = 'wiw-provisioning';
+    expect(await s.getProperty(pkg, 'wiw_password')).to.include({ value: 'fixture-secret-pw', secret: true });
+    expect((await s.getRecipe(pkg, 'employee-sync')).cursor).to.deep.equal({ since: '2024-06-01T00:00:00.000Z', id: 'emp-9' });
+    const jobs = await s.listJobs({ pkg });
+    expect(jobs.map((j) => [j.id, j.recipe, j.status, j.eventId])).to.deep.equal([
+      [2, 'location-sync', 'failed', null],
+      [1, 'employee-sync', 'succeeded', 'evt-9'],
+    ]);
+    expect(jobs[0]!.error).to.deep.include({ code: 'JOB_INTERRUPTED' });
+    expect(await s.getSteps(1)).to.have.length(1);
+    expect(await s.mappings(pkg).get('employee', 'emp-9')).to.equal('9009');
+    expect(await s.leaseHolder(pkg, 'location-sync')).to.equal(undefined);
+    const job = { pkg, recipe: 'employee-sync', test: false, dryRun: false, trigger: {}, eventId: 'evt-9' };
+    expect(await s.startJob(job)).to.deep.equal({ done: 1 });
+    expect(await s.startJob({ ...job, recipe: 'location-sync', eventId: undefined })).to.deep.equal({ jobId: 3 });
   });
 });

@@ -57,7 +57,7 @@ export async function createUser(input: CreateUserInput, ctx: ActionContext<WiwC
   let last: unknown;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     try {
-      return singleUser(await client.call({ method: 'POST', path: '/users', json: body, signal: ctx.signal }), 'POST /2/users');
+      return singleUser(await client.call({ method: 'POST', path: '/users', json: body, signal: ctx.signal, queueSignal: ctx.itemSignal }), 'POST /2/users');
     } catch (error) {
       if (!isAmbiguous(error)) throw createError(error, name, body.email);
       last = error;

@@ -28,6 +28,10 @@ export interface MatchInput {
   positions?: Record<string, string | number | null>;
   /** Also list field changes of matched and linked users. @default false */
   updates?: boolean;
+  /** 'review' (default): hold a create whose name is that of an unlinked active user; 'create': create it. */
+  name_match?: 'review' | 'create';
+  /** Employee keys the admin chose to create despite a same-name user (key -> anything, e.g. an id mapping). */
+  create_anyway?: Record<string, unknown> | string[];
 }
 
 type User = MatchInput['users'][number];
@@ -49,6 +53,8 @@ export interface MatchOutput {
   excluded: { person: GocoPerson; name: string; reason: string }[];
   skipped: { person: GocoPerson; name: string; reason: string }[];
   terminated_with_user: { person: GocoPerson; user: User; name: string; by: MatchTier }[];
+  /** Not created: an unlinked active user has the same name (`recipes link` decides). */
+  held: { person: GocoPerson; user: User; users: (number | string)[]; name: string; employee: string; reason: string; desired: Desired }[];
   counts: Record<string, number>;
 }
 
@@ -84,7 +90,8 @@ export function changesFor(person: GocoPerson, user: User, desired: Desired, reg
 
 export function planPeople(input: MatchInput): MatchOutput {
   const { region } = input;
-  const plan = matchPeople(input.people, input.users, { region });
+  const decided = Array.isArray(input.create_anyway) ? input.create_anyway : Object.keys(input.create_anyway ?? {});
+  const plan = matchPeople(input.people, input.users, { region, nameMatch: input.name_match ?? 'review', createAnyway: decided });
   const cache = new Map<GocoPerson, Desired>();
   // One frozen `[id]` per WIW id, shared by everyone at that location or position (100,000 people, 200 ids).
   const lists = new Map<number | undefined, number[]>();
@@ -115,6 +122,7 @@ export function planPeople(input: MatchInput): MatchOutput {
     excluded: plan.excluded.map((e) => ({ ...e, name: name(e.person) })),
     skipped: plan.skipped.map((e) => ({ ...e, name: name(e.person) })),
     terminated_with_user: plan.terminated_with_user.map((e) => ({ ...e, name: name(e.person) })),
+    held: plan.held.map((e) => ({ ...e, name: name(e.person), employee: desired(e.person).employee_code ?? e.person.id, desired: desired(e.person) })),
     counts: {},
   };
   if (input.updates === true) {
@@ -131,7 +139,7 @@ export function planPeople(input: MatchInput): MatchOutput {
     }
   }
   out.counts = { people: plan.counts.people, users: plan.counts.users };
-  for (const key of ['to_create', 'to_link', 'matched', 'to_update', 'to_reactivate', 'conflicts', 'excluded', 'skipped', 'terminated_with_user'] as const) {
+  for (const key of ['to_create', 'to_link', 'matched', 'to_update', 'to_reactivate', 'conflicts', 'excluded', 'skipped', 'terminated_with_user', 'held'] as const) {
     out.counts[key] = out[key].length;
   }
   return out;
@@ -145,7 +153,7 @@ const mapping: JsonSchema = { type: 'object', additionalProperties: { type: ['st
 export const matchPeopleAction: ActionDef<MatchInput, MatchOutput> = {
   title: 'Match people',
   description: 'Plans the employee sync: which GoCo people to create, link (write employee_code), update, reactivate, or report '
-    + '(conflicts, excluded, skipped, terminated with a user). Pure: pass the users of list_users with show_deleted.',
+    + '(conflicts, excluded, skipped, terminated with a user, held as possible duplicates). Pure: pass the users of list_users with show_deleted.',
   input: {
     type: 'object',
     additionalProperties: false,
@@ -157,11 +165,16 @@ export const matchPeopleAction: ActionDef<MatchInput, MatchOutput> = {
       locations: { ...mapping, description: 'GoCo location id -> WIW location id.' },
       positions: { ...mapping, description: 'GoCo department id -> WIW position id.' },
       updates: { type: 'boolean', default: false, description: 'Also list changes of matched and linked users (to_update).' },
+      name_match: { enum: ['review', 'create'], default: 'review', description: 'review: a create with the name of an unlinked active user is held (possible duplicate); create: created anyway.' },
+      create_anyway: {
+        anyOf: [{ type: 'object' }, { type: 'array', items: { type: 'string' } }],
+        description: 'Employee keys (number or id) to create despite a same-name user: a list, or a mapping whose keys they are.',
+      },
     },
   },
   output: {
     type: 'object',
-    required: ['to_create', 'to_link', 'matched', 'to_update', 'to_reactivate', 'conflicts', 'excluded', 'skipped', 'terminated_with_user', 'counts'],
+    required: ['to_create', 'to_link', 'matched', 'to_update', 'to_reactivate', 'conflicts', 'excluded', 'skipped', 'terminated_with_user', 'held', 'counts'],
     properties: {
       to_create: entry(['desired'], { desired: { type: 'object' } }),
       to_link: entry(['user', 'by', 'desired'], { user: { type: 'object' }, by: { enum: ['email', 'phone'] }, desired: { type: 'object' } }),
@@ -172,6 +185,7 @@ export const matchPeopleAction: ActionDef<MatchInput, MatchOutput> = {
       excluded: entry(['reason'], { reason: { type: 'string' } }),
       skipped: entry(['reason'], { reason: { type: 'string' } }),
       terminated_with_user: entry(['user'], { user: { type: 'object' } }),
+      held: entry(['user', 'users', 'employee', 'reason', 'desired'], { user: { type: 'object' }, users: { type: 'array' }, employee: { type: 'string' }, reason: { type: 'string' }, desired: { type: 'object' } }),
       counts: { type: 'object', additionalProperties: { type: 'integer' } },
     },
   },

@@ -1,7 +1,7 @@
 /** list_users, get_user, update_user, delete_user (create_user lives in ./create-user.ts). */
 import type { ActionDef } from '../../../engine/types.js';
 import type { WiwClient } from '../client.js';
-import { apiError, badResponse } from '../errors.js';
+import { apiError, badResponse, httpFailure, seatLimit } from '../errors.js';
 import { idSchema, toId, toIdList, userSchema } from '../schemas.js';
 import { asRecord } from '../session.js';
 import { userBody, userFieldSchemas, type UserFields } from './user-fields.js';
@@ -77,7 +77,7 @@ export const getUser: ActionDef<{ id: number | string }, WiwUser, WiwClient> = {
   async run(input, ctx) {
     const id = toId(input.id);
     try {
-      return singleUser(await ctx.connection.call({ path: `/users/${id}`, signal: ctx.signal }), 'GET /2/users/{id}');
+      return singleUser(await ctx.connection.call({ path: `/users/${id}`, signal: ctx.signal, queueSignal: ctx.itemSignal }), 'GET /2/users/{id}');
     } catch (error) {
       throw apiError(error, `user ${id}`);
     }
@@ -92,7 +92,8 @@ export interface UpdateUserInput extends UserFields {
 
 export const updateUser: ActionDef<UpdateUserInput, WiwUser, WiwClient> = {
   title: 'Update user',
-  description: 'Changes the given fields of a user; fields given as null, blank or absent are not sent. reactivate: true restores a deleted user.',
+  description: 'Changes the given fields of a user; fields given as null, blank or absent are not sent. reactivate: true restores a deleted user '
+    + '(it takes a seat: a 500 from WIW is then reported as the seat limit, WIW_SEAT_LIMIT).',
   writes: true,
   input: {
     type: 'object',
@@ -106,8 +107,11 @@ export const updateUser: ActionDef<UpdateUserInput, WiwUser, WiwClient> = {
     const id = toId(input.id);
     const json = { ...userBody(input), ...(input.reactivate === true ? { reactivate: true } : {}) };
     try {
-      return singleUser(await ctx.connection.call({ method: 'PUT', path: `/users/${id}`, json, signal: ctx.signal }), 'PUT /2/users/{id}');
+      return singleUser(await ctx.connection.call({ method: 'PUT', path: `/users/${id}`, json, signal: ctx.signal, queueSignal: ctx.itemSignal }), 'PUT /2/users/{id}');
     } catch (error) {
+      const f = httpFailure(error);
+      // A reactivation takes a seat like a create, and WIW answers the same bare 500 when none is left.
+      if (input.reactivate === true && f?.code === 'HTTP_STATUS' && f.status === 500) throw seatLimit(`user ${id}`, error, 'reactivate');
       throw apiError(error, `the change to user ${id}`);
     }
   },
@@ -126,7 +130,7 @@ export const deleteUser: ActionDef<{ id: number | string }, { id: number; delete
   async run(input, ctx) {
     const id = toId(input.id);
     try {
-      await ctx.connection.call({ method: 'DELETE', path: `/users/${id}`, signal: ctx.signal });
+      await ctx.connection.call({ method: 'DELETE', path: `/users/${id}`, signal: ctx.signal, queueSignal: ctx.itemSignal });
     } catch (error) {
       throw apiError(error, `the deletion of user ${id}`);
     }

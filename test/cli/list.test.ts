@@ -1,0 +1,47 @@
+/** `recipes list` says "started", not "running", and whether a `serve` runs for the data dir. */
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { Cli, FIXTURES, TempDirs, type Served } from './helpers.js';
+
+interface ListJson {
+  name: string;
+  running: boolean;
+  started: boolean;
+  serve: { running: boolean; pid: number | null };
+}
+
+describe('cli: list and serve', function () {
+  this.timeout(60_000);
+  const dirs = new TempDirs();
+  let cli: Cli;
+  let s: Served | undefined;
+
+  before(async () => {
+    cli = new Cli(dirs.make(), join(FIXTURES, 'cli-webhook'));
+    await cli.ok(['properties', 'set', 'hook_secret', '--stdin'], { input: 'a-secret\n' });
+    await cli.ok(['start', 'hook']);
+  });
+  after(async () => {
+    await s?.stop('SIGKILL');
+    dirs.cleanup();
+  });
+
+  it('without a serve: the recipe is "started", and list says no serve runs', async () => {
+    const text = (await cli.ok(['list'])).stdout;
+    expect(text).to.match(/^hook +started /m);
+    expect(text).not.to.match(/\brunning\b.*hook|hook +running/);
+    expect(text).to.contain('serve: not running for this data dir; started recipes run only under `recipes serve`.');
+    const [hook] = await cli.json<ListJson[]>(['list']);
+    expect(hook).to.deep.include({ name: 'hook', running: true, started: true, serve: { running: false, pid: null } });
+  });
+
+  it('with a serve: list names its pid', async () => {
+    s = cli.serve();
+    await s.waitFor(/^serving /);
+    const pid = s.child.pid as number;
+    expect((await cli.ok(['list'])).stdout).to.contain(`serve: running (pid ${pid}); it runs the started recipes.`);
+    const [hook] = await cli.json<ListJson[]>(['list']);
+    expect(hook?.serve).to.deep.equal({ running: true, pid });
+    expect(await s.stop('SIGINT')).to.equal(0);
+  });
+});
