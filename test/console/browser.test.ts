@@ -133,7 +133,7 @@ describe('console in a browser', function () {
     const message = await declined(() => menu('location-sync', 'Test recipe'));
     expect(message).to.contain('for real').and.to.contain('Plan (dry run)');
     expect(testPosts).to.have.length(posts);
-    expect(rig.rt.jobs('location-sync', 50)).to.have.length(0);
+    expect(await rig.rt.jobs('location-sync', 50)).to.have.length(0);
   });
 
   it('test-runs the recipes all-employees-sync needs', async () => {
@@ -161,8 +161,8 @@ describe('console in a browser', function () {
   it('shows every field a planned write would write (hourly rate, locations, positions too)', async () => {
     const heads = await page.locator('section[data-planned="create[].created"] thead th').allTextContents();
     expect(heads).to.include.members(['first name', 'last name', 'email', 'employee code', 'hourly rate', 'locations', 'positions', 'invite']);
-    const job = rig.rt.jobs('all-employees-sync', 1)[0]!;
-    const created = rig.rt.steps(job.id).filter((s) => s.path.endsWith('.created'));
+    const job = (await rig.rt.jobs('all-employees-sync', 1))[0]!;
+    const created = (await rig.rt.steps(job.id)).filter((s) => s.path.endsWith('.created'));
     const withRate = created.find((s) => typeof (s.input as { hourly_rate?: unknown }).hourly_rate === 'number')!;
     const row = page.locator('section[data-planned="create[].created"] tbody tr', { hasText: (withRate.input as { email: string }).email });
     expect(await row.textContent()).to.contain(String((withRate.input as { hourly_rate: number }).hourly_rate));
@@ -189,7 +189,7 @@ describe('console in a browser', function () {
     expect(older).to.contain('for real').and.to.contain('the data may have changed since');
     expect(testPosts).to.have.length(posts);
     expect(page.url()).to.equal(planUrl);
-    expect(rig.rt.jobs('all-employees-sync', 50).filter((j) => !j.dryRun)).to.have.length(0);
+    expect((await rig.rt.jobs('all-employees-sync', 50)).filter((j) => !j.dryRun)).to.have.length(0);
   });
 
   it('test-runs all-employees-sync for real and opens the job with its steps', async () => {
