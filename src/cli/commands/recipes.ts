@@ -9,6 +9,7 @@ import { jobLine, stepLines, summaryLines, table } from '../format.js';
 import { attachProgress } from '../progress.js';
 import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
 import { startOps, type Ops } from './serve-ops.js';
+import { Alerter } from '../../ops/alerts.js';
 
 export function recipesCommands(program: Command): void {
   program
@@ -138,7 +139,10 @@ export function recipesCommands(program: Command): void {
         if (web) out(`console at ${web.url}\n  open once to sign in: ${web.loginUrl}\n  login token: ${web.token}`);
         if (ops) out(`ops endpoint at ${ops.url}: /healthz, /readyz${opts.metrics ? ', /metrics' : ''}`);
         for (const line of hookLines) out(line);
+        // Alerts name the data dir in their command, so the admin can paste it on this machine as it is.
+        const alerter = new Alerter(rt, { command: `recipes --data-dir ${rt.store.dataDir}`, ...(web ? { consoleUrl: web.url } : {}) });
         await server.run().finally(async () => {
+          await alerter.close();
           await web?.close();
           await ops?.close();
         });
