@@ -10,6 +10,7 @@ import { attachProgress } from '../progress.js';
 import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
 import { startOps, type Ops } from './serve-ops.js';
 import { Alerter } from '../../ops/alerts.js';
+import { addExportOptions, exportTarget, writeExport, type ExportOptions } from '../export.js';
 
 export function recipesCommands(program: Command): void {
   program
@@ -45,15 +46,17 @@ export function recipesCommands(program: Command): void {
         out(`${name} stopped.`);
       }),
     );
-  program
+  const test = program
     .command('test <name>')
     .description('run a recipe once now (a polling recipe: its earliest unprocessed event) and show each step')
     .option('--dry-run', 'plan the writes without making them')
     .option('--force', 'run even if the recipes it needs have not succeeded yet')
     .option('--wait', 'when another job runs this recipe (any process), wait for it to end instead of refusing')
-    .option('--json', 'print machine-readable output')
-    .action(async (name: string, opts: { dryRun?: boolean; force?: boolean; wait?: boolean; json?: boolean }, cmd: Command) =>
-      withRuntime(globals(cmd), async (rt) => {
+    .option('--json', 'print machine-readable output');
+  addExportOptions(test)
+    .action(async (name: string, opts: { dryRun?: boolean; force?: boolean; wait?: boolean; json?: boolean } & ExportOptions, cmd: Command) => {
+      const target = exportTarget(opts);
+      return withRuntime(globals(cmd), async (rt) => {
         const stopProgress = opts.json ? () => undefined : attachProgress(rt);
         const controller = new AbortController();
         const onSignal = () => controller.abort();
@@ -68,14 +71,15 @@ export function recipesCommands(program: Command): void {
             return;
           }
           showJob(rt, job.id, opts.json ?? false, false);
+          if (target) writeExport(rt, job.id, target);
           if (job.status !== 'succeeded') throw new ExitCode(EXIT.failed);
         } finally {
           stopProgress();
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
         }
-      }),
-    );
+      });
+    });
   program
     .command('serve')
     .description("run started recipes' triggers until SIGINT/SIGTERM")
