@@ -135,7 +135,7 @@ describe('e2e: every action returns what its output schema declares', function (
       const conn = Object.values(rt.package.connections).find((c) => c.connector.name === connectorName)!;
       const connector = registry.find((c) => c.name === connectorName)!;
       const handle: unknown = connector.connect(await conn.settings.evaluate({ properties: values }), { logger: silentLogger() });
-      const noMappings = { get: () => undefined, set: () => undefined, delete: () => undefined, all: () => ({}) };
+      const noMappings = { get: async () => undefined, set: async () => undefined, delete: async () => undefined, all: async () => ({}) };
       return { connection: handle, logger: silentLogger(), signal: new AbortController().signal, dryRun: false, mappings: noMappings, progress: () => undefined, jobId: 'outputs' };
     };
     const byName = (c: string) => registry.find((x) => x.name === c)!;

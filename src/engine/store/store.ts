@@ -15,6 +15,7 @@ import { Leases, type LeaseHolder, type StartResult } from './leases.js';
 import { MappingsTable } from './mappings.js';
 import { openSqlite } from './open-db.js';
 import { openPostgres } from './open-pg.js';
+import { storeProblem } from './ready.js';
 import { Properties, type PropertyInfo, type PropertyValue } from './properties.js';
 import { Recipes, type RecipeState } from './recipes.js';
 import type { Db, DialectName } from './schema.js';
@@ -112,6 +113,12 @@ export class Store {
     this.closed = true;
     for (const lock of this.locks) await lock.release().catch(() => undefined);
     await this.db.destroy();
+  }
+
+  /** Why the store cannot serve now (see ./ready.ts), or undefined when it can. */
+  async ready(): Promise<string | undefined> {
+    if (this.closed) return 'the state store is closed';
+    return storeProblem(this.db, this.location, this.dialect === 'sqlite' ? this.location : undefined);
   }
 
   // project properties
