@@ -139,6 +139,10 @@ function stopCluster(): void {
 }
 
 // A root hook: registered once (this module loads once per run), it runs after every test file.
-after(stopCluster);
+// Stopping waits for the server to exit and removes every test database's files: give it time on a busy machine.
+after(function () {
+  this.timeout(180_000);
+  stopCluster();
+});
 // A run that dies before the root hook (an uncaught error, Ctrl-C) still leaves no server behind.
 process.once('exit', stopCluster);
