@@ -163,9 +163,12 @@ export class Server {
       maxBodyBytes: this.options.webhookMaxBody,
       running: (name) => this.running(name),
       accept: (recipe, data) => {
-        // One job at a time per recipe, in arrival order.
+        // One job at a time per recipe, in arrival order. A job that failed before its steps is recorded
+        // (`recipes jobs`) and its error thrown here: the sender already has its 202, so it is logged.
         const previous = this.webhookQueues.get(recipe.name) ?? Promise.resolve();
-        const next = previous.then(() => this.rt.execute(recipe, data, { ...this.jobOptions(), wait: true })).catch(() => undefined);
+        const next = previous
+          .then(() => this.rt.execute(recipe, data, { ...this.jobOptions(), wait: true }))
+          .catch((error: unknown) => this.rt.logger.error({ recipe: recipe.name, err: serializeError(error) }, 'webhook delivery failed'));
         this.webhookQueues.set(recipe.name, next);
       },
     });

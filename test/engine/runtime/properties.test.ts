@@ -24,9 +24,10 @@ forEachDatabase('runtime: project properties in jobs', (db) => {
     expect(err.hint).to.equal('recipes properties set label VALUE');
   });
 
-  it('creates no job when a property is missing', async () => {
+  it('records the job as failed with that error when a property is missing', async () => {
     await rejection(rt.test('show'));
-    expect(await rt.jobs('show')).to.deep.equal([]);
+    const jobs = await rt.jobs('show');
+    expect(jobs.map((j) => [j.status, (j.error as { code?: string }).code])).to.deep.equal([['failed', 'PROPERTY_MISSING']]);
   });
 
   it('applies declared defaults, typed', async () => {
