@@ -78,7 +78,7 @@ export async function withRuntime<T>(g: GlobalOptions, fn: (rt: Runtime) => Prom
     return await fn(rt);
   } catch (error) {
     // Damaged pages surface only when a query reads them, long after open.
-    if (rt.store.dialect === 'sqlite' && isNotADatabase(error)) throw storeCorrupt(rt.store.location, `damaged: ${(error as Error).message}`, error);
+    if (rt.storeInfo.dialect === 'sqlite' && isNotADatabase(error)) throw storeCorrupt(rt.storeInfo.location, `damaged: ${(error as Error).message}`, error);
     throw error;
   } finally {
     await rt.close();
