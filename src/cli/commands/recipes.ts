@@ -5,7 +5,7 @@ import { portInUse, Server } from '../../engine/runtime/serve.js';
 import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
 import { DEFAULT_PROJECT, type LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
-import { jobLine, stepLines, summaryLines, table } from '../format.js';
+import { jobLine, packageLine, stepLines, summaryLines, table } from '../format.js';
 import { attachProgress } from '../progress.js';
 import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
 import { startOps, type Ops } from './serve-ops.js';
@@ -200,6 +200,7 @@ export async function showJob(rt: Runtime, id: number, json: boolean, full: bool
   const steps = await rt.steps(id);
   if (json) return printJson({ job, steps });
   out(jobLine(job));
+  if (full) out(packageLine(job));
   for (const line of stepLines(steps, full)) out('  ' + line);
   const summary = summaryLines(job);
   if (summary.length > 0) {
