@@ -395,14 +395,14 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     await this.store.clearTriggerFailures(this.project, name);
   }
 
-  /** Throws SERVE_LOCKED when a live `recipes serve` holds this store. */
+  /** Throws SERVE_LOCKED when a live `recipes serve` of this project holds the store (one per project). */
   async acquireServeLock(): Promise<ServeLock> {
-    return this.store.acquireServeLock();
+    return this.store.acquireServeLock(this.project);
   }
 
-  /** Whether a live `recipes serve` runs on this store, and its pid when known. */
+  /** Whether a live `recipes serve` of this project runs on the store, and its pid when known. */
   async serveStatus(): Promise<ServeStatus> {
-    return this.store.serveStatus();
+    return this.store.serveStatus(this.project);
   }
 
   /** Where the state is: the database kind, the state.db file or masked URL, and the data dir. */

@@ -264,20 +264,20 @@ export class Store {
   // serve
 
   /**
-   * Throws SERVE_LOCKED when a live `recipes serve` holds this data dir (or database); a dead one's lock is
-   * taken over.
+   * Throws SERVE_LOCKED when a live `recipes serve` of `project` holds this data dir (or database); a dead
+   * one's lock is taken over. Each project has a lock of its own.
    */
-  async acquireServeLock(): Promise<ServeLock> {
-    if (this.backend.dialect === 'sqlite') return acquireServeLock(this.backend.sqlite, this.dataDir);
+  async acquireServeLock(project?: string): Promise<ServeLock> {
+    if (this.backend.dialect === 'sqlite') return acquireServeLock(this.backend.sqlite, this.dataDir, project);
     // Held on a pooled connection: closing the store (which ends the pool) must give it back first.
-    const lock = await acquirePostgresServeLock(this.backend.pool, this.location);
+    const lock = await acquirePostgresServeLock(this.backend.pool, this.location, project);
     this.locks.add(lock);
     return { file: lock.file, release: () => (this.locks.delete(lock), lock.release()) };
   }
-  /** Whether a live `recipes serve` runs on this data dir (or database), and its pid when known. */
-  async serveStatus(): Promise<ServeStatus> {
-    if (this.backend.dialect === 'sqlite') return serveStatus(this.dataDir);
-    return postgresServeStatus(this.db);
+  /** Whether a live `recipes serve` of `project` runs on this data dir (or database), and its pid when known. */
+  async serveStatus(project?: string): Promise<ServeStatus> {
+    if (this.backend.dialect === 'sqlite') return serveStatus(this.dataDir, project);
+    return postgresServeStatus(this.db, project);
   }
 }
 
