@@ -188,4 +188,21 @@ describe('cli: projects', function () {
     expect(await held.exited).to.equal(0);
     expect((await cli.ok(['projects', 'remove', 'busy', '--yes'])).stdout).to.match(/project busy removed: deleted \d+ properties \(\d+ secrets\), the state of 0 recipes, 1 job with their steps/);
   });
+
+  it("serves two projects of one data dir at once, each by its own process; a second serve of one project is SERVE_LOCKED", async () => {
+    const cli = new Cli(dirs.make('recipes-cli-data-'));
+    await cli.ok(['properties', 'set', 'wiw_email', 'a@b.test']);
+    await cli.ok(['projects', 'add', 'acme']);
+    const acme = cli.inProject('acme');
+    const first = cli.serve();
+    const second = acme.serve();
+    running.push(first, second);
+    await first.waitFor(/^serving /, 0, 30_000);
+    await second.waitFor(/^serving /, 0, 30_000);
+    const again = await acme.run(['serve']);
+    expect(again.code).to.equal(2);
+    expect(again.stderr).to.contain('SERVE_LOCKED');
+    expect(again.stderr).to.contain('for project acme');
+    expect((await acme.json<{ serve: { running: boolean } }[]>(['list']))[0]!.serve.running).to.equal(true);
+  });
 });
