@@ -21,6 +21,7 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, RECIPES_SECRET_KEY: SECRET_KEY, NO_COLOR: '1', ...extra };
   delete env.RECIPES_DATA_DIR;
   delete env.RECIPES_PACKAGE;
+  if (extra.RECIPES_PROJECT === undefined) delete env.RECIPES_PROJECT;
   return env;
 }
 
@@ -82,10 +83,17 @@ export class Cli {
   constructor(
     readonly dataDir: string,
     readonly pkg: string = WIW_PACKAGE,
+    /** Passed as --project when given. */
+    readonly project?: string,
   ) {}
 
   args(args: string[]): string[] {
-    return ['--data-dir', this.dataDir, '--package', this.pkg, ...args];
+    return ['--data-dir', this.dataDir, '--package', this.pkg, ...(this.project ? ['--project', this.project] : []), ...args];
+  }
+
+  /** The same data dir and package, in another project. */
+  inProject(project: string): Cli {
+    return new Cli(this.dataDir, this.pkg, project);
   }
 
   run(args: string[], options: RunOptions = {}): Promise<Result> {

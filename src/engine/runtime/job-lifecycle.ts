@@ -29,7 +29,7 @@ import { withoutSecrets } from '../interpreter/redact.js';
 import { runJob, type JobOutcome } from '../interpreter/run-job.js';
 import type { StepContext, StepRecord } from '../interpreter/job-env.js';
 import type { PackageModel, RecipeModel } from '../model.js';
-import { LEASE_RENEW_MS, type JobRecord, type LeaseHolder, type Store } from '../store/index.js';
+import { LEASE_RENEW_MS, type JobRecord, type LeaseHolder, type PackageStamp, type Store } from '../store/index.js';
 import type { ConnectorDef, Logger } from '../types.js';
 import { actionContext } from './action-context.js';
 import type { ConnectionPool } from './connections.js';
@@ -39,8 +39,10 @@ import type { RuntimeEvents } from './runtime.js';
 
 /** What a job needs of the Runtime that runs it. */
 export interface JobHost {
-  /** The key the store keeps this runtime's state under. */
-  readonly pkg: string;
+  /** The project the store keeps this runtime's state under. */
+  readonly project: string;
+  /** The package's name, version and content hash, recorded with every job. */
+  readonly packageStamp: PackageStamp;
   readonly model: PackageModel;
   readonly store: Store;
   readonly properties: Properties;
@@ -130,7 +132,7 @@ async function createJob(host: JobHost, recipe: RecipeModel, trigger: unknown, o
   const dryRun = options.dryRun ?? false;
   const id = await startLeasedJob(
     host.store,
-    { pkg: host.pkg, recipe: recipe.name, test, dryRun, trigger, eventId: options.eventId, rerunOf: options.rerunOf },
+    { project: host.project, package: host.packageStamp, recipe: recipe.name, test, dryRun, trigger, eventId: options.eventId, rerunOf: options.rerunOf },
     { wait: options.wait, onWait: options.onWait, signal: anySignal(options.signal, options.stopAfterStep) },
   );
   const controller = new AbortController();
@@ -140,7 +142,7 @@ async function createJob(host: JobHost, recipe: RecipeModel, trigger: unknown, o
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) controller.abort();
   const logger = host.logger.child({ recipe: recipe.name, job: id });
-  const heartbeat = setInterval(() => void renewLease(host.store, host.pkg, recipe.name, id, controller, logger), LEASE_RENEW_MS).unref();
+  const heartbeat = setInterval(() => void renewLease(host.store, host.project, recipe.name, id, controller, logger), LEASE_RENEW_MS).unref();
   host.running.set(id, controller);
   const detach = () => {
     clearInterval(heartbeat);
@@ -168,7 +170,7 @@ async function buildConnections(host: JobHost, recipe: RecipeModel, values: Reco
 
 /** 4. Every action call of the job gets its context here. */
 async function buildContext(host: JobHost, job: LiveJob, connections: Connections): Promise<{ context: StepContext; mappingScope: Record<string, Record<string, string>> }> {
-  const { mappings, scope } = await liveMappings(host.store.mappings(host.pkg), host.model.mappings);
+  const { mappings, scope } = await liveMappings(host.store.mappings(host.project), host.model.mappings);
   const jobId = String(job.id);
   const context: StepContext = (step) =>
     actionContext({
@@ -245,7 +247,7 @@ async function finishJob(host: JobHost, job: LiveJob, ending: Ending): Promise<J
   try {
     await host.store.finishJob(job.id, { status: ending.status, error: withoutSecrets(ending.error, job.secrets), summary: withoutSecrets(ending.summary, job.secrets) });
   } finally {
-    await host.store.releaseLease(host.pkg, job.recipe.name, job.id).catch((error: unknown) => job.logger.warn({ err: serializeError(error) }, 'could not release the recipe lease'));
+    await host.store.releaseLease(host.project, job.recipe.name, job.id).catch((error: unknown) => job.logger.warn({ err: serializeError(error) }, 'could not release the recipe lease'));
   }
   const record = await host.store.getJob(job.id);
   if (!record) throw new Error(`job ${job.id} vanished from the store as it finished`);

@@ -1,6 +1,6 @@
 /**
- * The embeddable runtime: one package, one state store, the connectors the host hands over. The CLI is
- * built on this class and nothing else; a service can drive it the same way.
+ * The embeddable runtime: one project of a state store, the package it uses, the connectors the host hands
+ * over. The CLI is built on this class and nothing else; a service can drive it the same way.
  */
 import { EventEmitter } from 'node:events';
 import { isRecipeError, RecipeError, UserError } from '../errors.js';
@@ -8,17 +8,25 @@ import type { JobEvent, StepRecord } from '../interpreter/job-env.js';
 import { loadPackageOrThrow } from '../loader/load-package.js';
 import { silentLogger } from '../logger.js';
 import type { PackageModel, RecipeModel } from '../model.js';
-import { Store, type JobRecord, type LeaseHolder } from '../store/index.js';
+import { Store, type JobRecord, type LeaseHolder, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
 import type { ConnectionTestResult, ConnectorRegistry, HttpAttempt, Logger, TriggerEvent } from '../types.js';
 import { actionContext } from './action-context.js';
 import { ConnectionPool } from './connections.js';
 import { failedBeforeSteps, runJobLifecycle, type JobHost, type JobOptions } from './job-lifecycle.js';
 import { RunRefused, waitForLease } from './lease.js';
 import { Properties } from './properties.js';
+import { openProject } from './project.js';
 
 export interface RuntimeOptions {
-  /** Folder holding package.yaml. */
-  packageDir: string;
+  /** The project whose state this runtime reads and writes. @default 'default' */
+  project?: string;
+  /**
+   * Folder holding package.yaml, used for this run. Without it, the project's own package (the one it
+   * was created with), else `defaultPackageDir`. A project that uses another package (by name) refuses it.
+   */
+  packageDir?: string;
+  /** The package of a project created without one (the CLI's shipped package). */
+  defaultPackageDir?: string;
   /** Folder of the state store; created when missing unless `createDataDir` is false. */
   dataDir: string;
   connectors: ConnectorRegistry;
@@ -75,7 +83,11 @@ export interface RuntimeEvents {
 
 export class Runtime extends EventEmitter<RuntimeEvents> {
   readonly package: PackageModel;
-  readonly store: Store;
+  /** The project whose state this runtime reads and writes. */
+  readonly project: string;
+  /** The package's name, version and content hash, recorded with every job. */
+  readonly packageStamp: PackageStamp;
+  private readonly store: Store;
   readonly properties: Properties;
   readonly logger: Logger;
   private readonly pool: ConnectionPool;
@@ -83,12 +95,14 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** What job-lifecycle.ts runs a job with. */
   private readonly host: JobHost;
 
-  private constructor(options: RuntimeOptions, pkg: PackageModel, store: Store) {
+  private constructor(options: RuntimeOptions, project: string, pkg: PackageModel, stamp: PackageStamp, store: Store) {
     super();
     this.package = pkg;
+    this.project = project;
+    this.packageStamp = stamp;
     this.store = store;
     this.logger = options.logger ?? silentLogger();
-    this.properties = new Properties(pkg, store);
+    this.properties = new Properties(pkg, store, project);
     this.pool = new ConnectionPool(pkg, this.logger, {
       attempt: (e) => {
         if (this.listenerCount('http:attempt') > 0) this.emit('http:attempt', e);
@@ -98,7 +112,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
       },
     });
     this.host = {
-      pkg: pkg.name,
+      project,
+      packageStamp: stamp,
       model: pkg,
       store,
       properties: this.properties,
@@ -110,12 +125,22 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     };
   }
 
-  /** Loads and validates the package (PACKAGE_INVALID lists every problem) and opens the store. */
+  /**
+   * Loads and validates the package (PACKAGE_INVALID lists every problem), opens the store and the project
+   * (PROJECT_UNKNOWN; `default` is created on first use). See ./project.ts for which package is used.
+   */
   static async open(options: RuntimeOptions): Promise<Runtime> {
-    const pkg = loadPackageOrThrow(options.packageDir, options.connectors);
+    // An explicit package is checked before the store is opened: its problems come first, as they always did.
+    const given = options.packageDir === undefined ? undefined : loadPackageOrThrow(options.packageDir, options.connectors);
     // Store.open fails the jobs of dead processes (markInterrupted) and leaves live ones alone.
     const store = await Store.open({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, create: options.createDataDir ?? true, secretKey: options.secretKey });
-    return new Runtime(options, pkg, store);
+    try {
+      const { project, pkg, stamp } = await openProject(store, options, given);
+      return new Runtime(options, project, pkg, stamp, store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
   }
 
   recipe(name: string): RecipeModel {
@@ -132,7 +157,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const views: RecipeView[] = [];
     for (const name of this.package.recipeOrder) {
       const r = this.recipe(name);
-      const state = await this.store.getRecipe(this.package.name, name);
+      const state = await this.store.getRecipe(this.project, name);
       views.push({
         name,
         title: r.title,
@@ -141,7 +166,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         running: state.running,
         stoppedReason: state.stoppedReason,
         needs: r.needs,
-        lastJob: await this.store.lastJob(this.package.name, name),
+        lastJob: await this.store.lastJob(this.project, name),
       });
     }
     return views;
@@ -149,19 +174,19 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   async start(name: string): Promise<void> {
     this.recipe(name);
-    await this.store.clearTriggerFailures(this.package.name, name);
-    await this.store.setRunning(this.package.name, name, true);
+    await this.store.clearTriggerFailures(this.project, name);
+    await this.store.setRunning(this.project, name, true);
   }
 
   async stop(name: string, reason?: string): Promise<void> {
     this.recipe(name);
-    await this.store.setRunning(this.package.name, name, false, reason);
+    await this.store.setRunning(this.project, name, false, reason);
   }
 
   /** Needs of `name` that have not succeeded yet (a successful test run counts; a dry run does not). */
   async unmetNeeds(name: string): Promise<string[]> {
     const unmet: string[] = [];
-    for (const need of this.recipe(name).needs) if (!(await this.store.lastSucceeded(this.package.name, need))) unmet.push(need);
+    for (const need of this.recipe(name).needs) if (!(await this.store.lastSucceeded(this.project, need))) unmet.push(need);
     return unmet;
   }
 
@@ -183,7 +208,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (recipe.trigger.type === 'poll') {
       // The event is polled again after a wait, or when another process ran it meanwhile.
       for (;;) {
-        if (options.wait) await waitForLease(this.store, this.package.name, recipe.name, options);
+        if (options.wait) await waitForLease(this.store, this.project, recipe.name, options);
         const [event] = await this.poll(recipe, 1);
         if (!event) return undefined;
         try {
@@ -208,16 +233,16 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.properties.requireSet(recipe.properties, values);
     const conn = await this.pool.get(trigger.connection, values);
     const input = await trigger.input.evaluate({ properties: values });
-    const cursor = (await this.store.getRecipe(this.package.name, recipe.name)).cursor ?? undefined;
+    const cursor = (await this.store.getRecipe(this.project, recipe.name)).cursor ?? undefined;
     const result = await trigger.trigger.poll(
       input,
       cursor,
       limit,
-      actionContext({ connection: conn.handle, logger: this.logger.child({ recipe: recipe.name, trigger: trigger.source }), mappings: this.store.mappings(this.package.name), jobId: 'poll' }),
+      actionContext({ connection: conn.handle, logger: this.logger.child({ recipe: recipe.name, trigger: trigger.source }), mappings: this.store.mappings(this.project), jobId: 'poll' }),
     );
     if (Array.isArray(result)) return result;
     if (result.events.length === 0 && cursor === undefined && result.cursor !== undefined) {
-      await this.store.setCursor(this.package.name, recipe.name, result.cursor);
+      await this.store.setCursor(this.project, recipe.name, result.cursor);
     }
     return result.events;
   }
@@ -231,7 +256,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     for (;;) {
       try {
         const job = await this.execute(recipe, event.data, { ...options, eventId: event.id, ...(rerunOf === undefined ? {} : { rerunOf }) });
-        if (!options.dryRun && job.status !== 'stopped') await this.store.setCursor(this.package.name, recipe.name, event.cursor);
+        if (!options.dryRun && job.status !== 'stopped') await this.store.setCursor(this.project, recipe.name, event.cursor);
         return job;
       } catch (error) {
         const done = isRecipeError(error, RunRefused.EVENT_DONE) ? error.details.jobId : undefined;
@@ -251,13 +276,13 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   async job(id: number): Promise<JobRecord> {
     const job = await this.store.getJob(id);
-    if (!job || job.pkg !== this.package.name) throw new UserError('JOB_UNKNOWN', `There is no job ${id}. See \`recipes jobs\`.`);
+    if (!job || job.project !== this.project) throw new UserError('JOB_UNKNOWN', `There is no job ${id}. See \`recipes jobs\`.`);
     return job;
   }
 
   async jobs(recipe?: string, limit = 20): Promise<JobRecord[]> {
     if (recipe) this.recipe(recipe);
-    return this.store.listJobs({ pkg: this.package.name, recipe, limit });
+    return this.store.listJobs({ project: this.project, recipe, limit });
   }
 
   async steps(jobId: number): Promise<StepRecord[]> {
@@ -284,7 +309,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (!conn.connector.test) return { message: `Connected (${model.title} has no live check).` };
     return conn.connector.test(
       conn.handle,
-      actionContext({ connection: conn.handle, logger: this.logger.child({ connection: name }), mappings: this.store.mappings(this.package.name), jobId: 'connection-test' }),
+      actionContext({ connection: conn.handle, logger: this.logger.child({ connection: name }), mappings: this.store.mappings(this.project), jobId: 'connection-test' }),
     );
   }
 
@@ -296,6 +321,41 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    */
   async execute(recipe: RecipeModel, trigger: unknown, options: RunOptions & JobOptions): Promise<JobRecord> {
     return runJobLifecycle(this.host, recipe, trigger, options);
+  }
+
+  /** A recipe's stored state: started or stopped (and why), cursor, consecutive trigger failures. */
+  async recipeState(name: string): Promise<RecipeState> {
+    this.recipe(name);
+    return this.store.getRecipe(this.project, name);
+  }
+
+  /** Changes whenever a recipe of this project is started or stopped, by any process. */
+  async recipesVersion(): Promise<number> {
+    return this.store.recipesVersion(this.project);
+  }
+
+  /** Counts one more consecutive trigger failure of `name`; returns the count. */
+  async noteTriggerFailure(name: string): Promise<number> {
+    return this.store.noteTriggerFailure(this.project, name);
+  }
+
+  async clearTriggerFailures(name: string): Promise<void> {
+    await this.store.clearTriggerFailures(this.project, name);
+  }
+
+  /** Throws SERVE_LOCKED when a live `recipes serve` of this project holds the store (one per project). */
+  async acquireServeLock(): Promise<ServeLock> {
+    return this.store.acquireServeLock(this.project);
+  }
+
+  /** Whether a live `recipes serve` of this project runs on the store, and its pid when known. */
+  async serveStatus(): Promise<ServeStatus> {
+    return this.store.serveStatus(this.project);
+  }
+
+  /** Where the state is: the database kind, the state.db file or masked URL, and the data dir. */
+  get storeInfo(): { dialect: 'sqlite' | 'postgres'; location: string; dataDir: string } {
+    return { dialect: this.store.dialect, location: this.store.location, dataDir: this.store.dataDir };
   }
 
   /**

@@ -52,7 +52,7 @@ export class Server {
    */
   async listen(): Promise<void> {
     if (this.lock) return;
-    const lock = await this.rt.store.acquireServeLock();
+    const lock = await this.rt.acquireServeLock();
     try {
       await this.openWebhooks();
     } catch (error) {
@@ -68,7 +68,7 @@ export class Server {
     try {
       let version = -1;
       while (!signal.aborted) {
-        const now = await this.rt.store.recipesVersion(this.rt.package.name);
+        const now = await this.rt.recipesVersion();
         if (now !== version) {
           version = now;
           await this.reconcile();
@@ -89,7 +89,7 @@ export class Server {
   }
 
   private async running(name: string): Promise<boolean> {
-    return (await this.rt.store.getRecipe(this.rt.package.name, name)).running;
+    return (await this.rt.recipeState(name)).running;
   }
 
   private async reconcile(): Promise<void> {
@@ -129,7 +129,7 @@ export class Server {
         } else {
           await this.rt.execute(recipe, { type: 'schedule', at: new Date().toISOString() }, this.jobOptions());
         }
-        await this.rt.store.clearTriggerFailures(this.rt.package.name, recipe.name);
+        await this.rt.clearTriggerFailures(recipe.name);
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (code === RunRefused.BUSY || code === RunRefused.EVENT_DONE) {
@@ -139,7 +139,7 @@ export class Server {
           await sleep(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
           continue;
         }
-        const count = await this.rt.store.noteTriggerFailure(this.rt.package.name, recipe.name);
+        const count = await this.rt.noteTriggerFailure(recipe.name);
         const err = serializeError(error);
         this.rt.logger.warn({ recipe: recipe.name, err, count }, 'trigger failed');
         const max = this.options.maxTriggerFailures ?? 5;

@@ -53,7 +53,7 @@ forEachDatabase('runtime: project properties in jobs', (db) => {
   it('decrypts the secret in a runtime opened later on the same data dir', async () => {
     await rt.properties.set('label', 'Uptown');
     await rt.properties.set('api_secret', 'tok-93b1');
-    const again = await harness.open('engine-props', { dataDir: rt.store.dataDir });
+    const again = await harness.open('engine-props', { dataDir: rt.storeInfo.dataDir });
     await runTest(again.rt, 'show');
     expect(again.probe.handles[0]?.settings.token).to.equal('tok-93b1');
   });
