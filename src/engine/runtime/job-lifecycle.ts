@@ -249,7 +249,7 @@ async function finishJob(host: JobHost, job: LiveJob, ending: Ending): Promise<J
   } finally {
     await host.store.releaseLease(host.project, job.recipe.name, job.id).catch((error: unknown) => job.logger.warn({ err: serializeError(error) }, 'could not release the recipe lease'));
   }
-  const record = await host.store.getJob(job.id);
+  const record = await host.store.getJob(job.id, { trigger: job.trigger });
   if (!record) throw new Error(`job ${job.id} vanished from the store as it finished`);
   // A failure before the steps is thrown to the caller, which reports it; one after them is only here.
   if (failedBeforeSteps(record)) job.logger.info({ err: record.error }, 'job failed before its steps');

@@ -136,9 +136,17 @@ export class Jobs {
     await this.finish(id, r.status, row.started_at, errorToJson(r.error), toJson(r.summary));
   }
 
-  async get(id: number): Promise<JobRecord | undefined> {
+  /**
+   * `trigger`: the caller already holds the job's trigger data (the job that just ran), so the stored copy
+   * is not read back: for a 100,000-item batch that is megabytes of text read for nothing.
+   */
+  async get(id: number, known?: { trigger: unknown }): Promise<JobRecord | undefined> {
     const row = await this.db.selectFrom('jobs').select(COLUMNS).where('id', '=', id).executeTakeFirst();
-    return row && (await this.withTriggers([row]))[0];
+    if (!row) return undefined;
+    if (!known) return (await this.withTriggers([row]))[0];
+    const record = toRecord(row, null);
+    Object.defineProperty(record, 'trigger', { value: known.trigger, enumerable: true });
+    return record;
   }
 
   async list(q: JobQuery): Promise<JobRecord[]> {

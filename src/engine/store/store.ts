@@ -226,8 +226,9 @@ export class Store {
   async finishJob(id: number, r: JobResult): Promise<void> {
     await this.jobs.finishJob(id, r);
   }
-  async getJob(id: number): Promise<JobRecord | undefined> {
-    return this.jobs.get(id);
+  /** `known.trigger`: the job's trigger data the caller already holds, used instead of reading it back. */
+  async getJob(id: number, known?: { trigger: unknown }): Promise<JobRecord | undefined> {
+    return this.jobs.get(id, known);
   }
   /** Newest first; at most `limit` (default 50). */
   async listJobs(q: JobQuery): Promise<JobRecord[]> {
