@@ -119,10 +119,12 @@ forEachDatabase('cli: serve', function (db) {
       expect(inWiw(first.email)).to.equal(true);
     });
 
-    it('a second serve on the same data dir exits non-zero with SERVE_LOCKED', () => {
+    it('a second serve on the same data dir (or database) exits non-zero with SERVE_LOCKED', () => {
       expect(second.code).to.not.equal(0);
       expect(second.stderr).to.contain('SERVE_LOCKED');
-      expect(second.stderr).to.match(/Another `recipes serve` \(pid \d+\) is already running/);
+      // A data dir's lock file names the holder's pid; a database's advisory lock only that one is held.
+      expect(second.stderr).to.match(db.kind === 'postgres' ? /Another `recipes serve` is already running with the database postgres:\/\/\w+:\*\*\*\*@/ : /Another `recipes serve` \(pid \d+\) is already running/);
+      if (cli.databaseUrl) expect(second.stderr).not.to.contain(new URL(cli.databaseUrl).password);
     });
 
     it('notices a stop made by another process and runs nothing while stopped', () => {
