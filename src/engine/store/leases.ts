@@ -8,7 +8,7 @@
  * another process has run meanwhile (both polled it before either moved the cursor) is not run again.
  */
 import { hostname } from 'node:os';
-import { sql } from 'kysely';
+import { sql } from './kysely.js';
 import { isProcessAlive, nowIso } from './json.js';
 import { isLocal, type Jobs, type NewJob } from './jobs.js';
 import type { Db, DialectName } from './schema.js';

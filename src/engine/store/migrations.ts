@@ -8,7 +8,8 @@
  * gets the same schema from the schema builder.
  */
 import type Database from 'better-sqlite3';
-import { type Kysely, type Migration, type MigrationProvider, type CreateTableBuilder, sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider, CreateTableBuilder } from 'kysely';
+import { sql } from './kysely.js';
 import { APPLICATION_ID, LEGACY_VERSION, upgradeLegacy } from './legacy-migrations.js';
 import { intoProjects } from './projects-migration.js';
 import type { DialectName } from './schema.js';

@@ -2,7 +2,7 @@
  * Projects: each holds its own properties, recipe state, jobs, mappings, counters and leases, and
  * remembers the package it uses. Removal deletes all of one project's state in one transaction.
  */
-import { sql } from 'kysely';
+import { sql } from './kysely.js';
 import { UserError } from '../errors.js';
 import { nowIso } from './json.js';
 import type { JobRecord, Jobs } from './jobs.js';

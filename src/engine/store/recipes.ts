@@ -1,5 +1,5 @@
 /** Per-recipe state: started or stopped (and why), the trigger cursor, consecutive trigger failures. */
-import { sql } from 'kysely';
+import { sql } from './kysely.js';
 import { bumpCounter, readCounter } from './counters.js';
 import { fromJson, nowIso, toJson } from './json.js';
 import type { Db } from './schema.js';

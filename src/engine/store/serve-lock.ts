@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { sql } from 'kysely';
+import { sql } from './kysely.js';
 import type pg from 'pg';
 import { UserError } from '../errors.js';
 import { isProcessAlive, nowIso } from './json.js';
