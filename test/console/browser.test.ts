@@ -49,8 +49,10 @@ describe('console in a browser', function () {
   /** Waits for the click before it to open a new job's page, then for that job to end. */
   const jobDone = async (from = page.url()) => {
     await page.waitForURL((url) => /#\/job\/\d+$/.test(url.hash) && url.href !== from);
-    await page.locator('h1 .badge:not(.running)').waitFor();
-    return page.locator('h1 .badge').textContent();
+    // The heading of this job, not the one of the page before it, which may still be on screen.
+    const heading = page.locator('h1', { hasText: `Job #${page.url().split('/').pop()} ` });
+    await heading.locator('.badge:not(.running)').waitFor();
+    return heading.locator('.badge').textContent();
   };
 
   before(async function () {
