@@ -20,7 +20,7 @@
  *   this run, is held (`held`, "possible duplicate") until the admin decides: link them, or create anyway
  *   (`createAnyway` holds the keys so decided). `nameMatch: 'create'` turns the hold off.
  */
-import { normalizePhone, PhoneIndex } from './phone.js';
+import { normalizePhone, PhoneIndex } from '../../engine/builtins/records/phone.js';
 
 export { normalizePhone };
 

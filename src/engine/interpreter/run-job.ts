@@ -108,7 +108,7 @@ export class Interpreter {
           input = await step.input.evaluate(scope);
           // A planned write is not called, and its input may hold stand-ins from earlier planned writes.
           if (!(this.env.dryRun && step.action.writes)) input = validateInput(step.action.input, input, step);
-          output = await this.callAction(step, input, path, itemSignalOf(scope));
+          output = await this.callAction(step, input, path, scope);
           if (output && typeof output === 'object' && (output as { dry_run?: unknown }).dry_run === true) status = 'planned';
           break;
         }
@@ -149,8 +149,9 @@ export class Interpreter {
     if (record) this.record({ seq, step, path, status, input, output, startedAt, t0 });
   }
 
-  private async callAction(step: Extract<Step, { kind: 'action' }>, input: unknown, path: string, itemSignal?: AbortSignal): Promise<unknown> {
+  private async callAction(step: Extract<Step, { kind: 'action' }>, input: unknown, path: string, scope: Scope): Promise<unknown> {
     const { env } = this;
+    const itemSignal = itemSignalOf(scope);
     if (env.dryRun && step.action.writes) {
       return { dry_run: true, planned: input, ...(step.action.plan ? (step.action.plan(input) as object) : {}) };
     }
@@ -166,6 +167,7 @@ export class Interpreter {
         mappings: env.mappings,
         jobId: String(env.jobId),
         progress: (done, total) => env.onEvent({ type: 'progress', jobId: env.jobId, step: path, done, total }),
+        recordExpression: (source, name) => bindRecordExpression(step, scope, source, name),
       });
     } catch (error) {
       if (error instanceof RecipeError) throw error;
@@ -221,4 +223,17 @@ export class Interpreter {
 
 export function runJob(env: JobEnv): Promise<JobOutcome> {
   return new Interpreter(env).run();
+}
+
+/** See ActionContext.recordExpression: one copy of the scope per binding, the record set before each call. */
+function bindRecordExpression(step: Extract<Step, { kind: 'action' }>, scope: Scope, source: string, name: string): (record: unknown) => unknown {
+  const expr = step.records?.[source];
+  if (expr === undefined) {
+    throw new RecipeError('RECORD_EXPRESSION_UNKNOWN', `Step '${step.id}' evaluates '${source}' per record, but it is not an expression written in the recipe.`, { kind: 'bug', details: { step: step.where } });
+  }
+  const local: Scope = Object.assign({}, scope);
+  return (record) => {
+    local[name] = record;
+    return expr.evaluate(local);
+  };
 }

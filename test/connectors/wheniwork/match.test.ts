@@ -4,7 +4,7 @@ import {
   type PersonLike, type WiwUserLike,
 } from '../../../src/connectors/wheniwork/match.js';
 import fc from 'fast-check';
-import { parsePhone, PhoneIndex, phoneTail } from '../../../src/connectors/wheniwork/phone.js';
+import { parsePhone, PhoneIndex, phoneTail } from '../../../src/engine/builtins/records/phone.js';
 
 const region = 'US';
 

@@ -10,7 +10,7 @@
  */
 import type { ActionDef } from '../../../engine/types.js';
 import { normalizeEmail, normalizeName, personKey, type PersonLike, type WiwUserLike } from '../match.js';
-import { normalizePhone } from '../phone.js';
+import { normalizePhone } from '../../../engine/builtins/records/phone.js';
 
 export interface DuplicatesInput {
   users: WiwUserLike[];

@@ -11,7 +11,7 @@ import {
   desiredUser, matchPeople, normalizeEmail, normalizeName, userDiff, type Candidate, type DesiredUser, type MatchTier,
   type PersonLike, type WiwUserLike,
 } from '../match.js';
-import { normalizePhone } from '../phone.js';
+import { normalizePhone } from '../../../engine/builtins/records/phone.js';
 
 export interface GocoPerson extends PersonLike {
   workLocationId?: string | number | null;

@@ -1,0 +1,32 @@
+/** Per-record evaluation shared by the records actions. */
+import { RecipeError } from '../../errors.js';
+import type { ActionContext } from '../../types.js';
+
+export type RecordFn = (record: unknown) => unknown;
+
+/** The evaluator of a per-record expression of this step's input (see ActionContext.recordExpression). */
+export function bind(ctx: ActionContext, source: string, name: string): RecordFn {
+  if (ctx.recordExpression === undefined) {
+    throw new RecipeError('RECORD_EXPRESSION_UNKNOWN', 'Per-record expressions need a job to run in.', { kind: 'bug' });
+  }
+  return ctx.recordExpression(source, name);
+}
+
+/** The value of `fn` for `record`: synchronous on the fast path, awaited otherwise (one record at a time). */
+export function valueOf(fn: RecordFn, record: unknown): unknown {
+  return fn(record);
+}
+
+export const isPromise = (v: unknown): v is Promise<unknown> => v instanceof Promise;
+
+/** One level of lists flattened, null and undefined dropped: the raw keys an expression gave. */
+export function rawList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return [value];
+  const out: unknown[] = [];
+  for (const v of value) {
+    if (Array.isArray(v)) for (const w of v) { if (w !== undefined && w !== null) out.push(w); }
+    else if (v !== undefined && v !== null) out.push(v);
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * records.map: each record through a field mapping (see README.md, "records.map"). A field is an
+ * expression, or `{ from, normalise }`: the first value of `from` (one value or a list) that the normaliser
+ * keeps. `where` says which records are in scope, `skip` gives a reason a record in scope cannot be used,
+ * `group` sorts the rest.
+ */
+import type { ActionContext } from '../../types.js';
+import { bind, isPromise, rawList, type RecordFn } from './evaluate.js';
+import { normaliser, type NormaliserName, type Normaliser } from './normalise.js';
+
+export type FieldInput = string | { from: string; normalise: NormaliserName };
+
+export interface MapInput {
+  records?: unknown[];
+  as?: string;
+  fields: Record<string, FieldInput>;
+  where?: string;
+  skip?: string;
+  group?: string;
+  region?: string;
+}
+
+export interface MapOutput {
+  items: Record<string, unknown>[];
+  groups: Record<string, Record<string, unknown>[]>;
+  left_out: Record<string, unknown>[];
+  skipped: Record<string, unknown>[];
+  counts: Record<string, number>;
+}
+
+async function value(fn: RecordFn, record: unknown): Promise<unknown> {
+  const v = fn(record);
+  return isPromise(v) ? await v : v;
+}
+
+export async function mapRecords(input: MapInput, ctx: ActionContext): Promise<MapOutput> {
+  const as = input.as ?? 'record';
+  const region = input.region ?? 'US';
+  const fields: [string, RecordFn, Normaliser | undefined][] = Object.entries(input.fields).map(([name, f]) => typeof f === 'string'
+    ? [name, bind(ctx, f, as), undefined]
+    : [name, bind(ctx, f.from, as), normaliser(f.normalise, region)]);
+  const where = input.where === undefined ? undefined : bind(ctx, input.where, as);
+  const skip = input.skip === undefined ? undefined : bind(ctx, input.skip, as);
+  const group = input.group === undefined ? undefined : bind(ctx, input.group, as);
+  const out: MapOutput = { items: [], groups: {}, left_out: [], skipped: [], counts: {} };
+  for (const record of input.records ?? []) {
+    const item: Record<string, unknown> = {};
+    for (const [name, fn, normalise] of fields) {
+      const raw = await value(fn, record);
+      let v: unknown = raw;
+      if (normalise !== undefined) {
+        v = undefined;
+        for (const candidate of rawList(raw)) {
+          v = normalise(candidate);
+          if (v !== undefined) break;
+        }
+      }
+      if (v !== undefined) item[name] = v;
+    }
+    if (where !== undefined && !(await value(where, record))) {
+      out.left_out.push(item);
+      continue;
+    }
+    const reason = skip === undefined ? undefined : await value(skip, record);
+    if (typeof reason === 'string' && reason !== '') {
+      out.skipped.push({ ...item, reason });
+      continue;
+    }
+    out.items.push(item);
+    if (group !== undefined) {
+      const g = await value(group, record);
+      const key = g === undefined || g === null ? '' : String(g);
+      (out.groups[key] ??= []).push(item);
+    }
+  }
+  out.counts = { records: (input.records ?? []).length, items: out.items.length, left_out: out.left_out.length, skipped: out.skipped.length };
+  for (const [k, list] of Object.entries(out.groups)) out.counts[`group_${k}`] = list.length;
+  return out;
+}

@@ -1,0 +1,204 @@
+/**
+ * records.match: pairs source records with target records through ordered tiers of keys (see README.md,
+ * "records.match"). Targets are indexed once per tier; each source then costs a few map look-ups, so
+ * 100,000 sources x 20,000 targets is linear in their sum. Phone tiers parse a number only when the other
+ * side has a phone ending in the same digits (PhoneIndex).
+ */
+import type { ActionContext } from '../../types.js';
+import { bind, isPromise, rawList, type RecordFn } from './evaluate.js';
+import { normaliser, type NormaliserName, type Normaliser } from './normalise.js';
+import { PhoneIndex } from './phone.js';
+
+export interface TierInput { name: string; source: string; target: string; normalise: NormaliserName }
+
+export interface MatchInput {
+  source?: unknown[];
+  target?: Array<Record<string, unknown>>;
+  source_as?: string;
+  target_as?: string;
+  tiers: TierInput[];
+  where?: string;
+  target_where?: string;
+  region?: string;
+  taken?: unknown[];
+  exclude?: unknown[];
+  others?: unknown[];
+  source_noun?: string;
+  target_noun?: string;
+}
+
+type Target = Record<string, unknown>;
+export interface Pair { source: unknown; target: Target; tier: string }
+export interface Candidate { id: unknown; tier: string }
+export interface Conflict { source: unknown; candidates: Candidate[]; reason: string }
+
+export interface MatchOutput {
+  matched: Pair[];
+  to_link: Pair[];
+  unmatched: unknown[];
+  conflicts: Conflict[];
+  /** Ids of the targets taken, by this step or (input `taken`) an earlier one. */
+  taken: unknown[];
+  counts: Record<'source' | 'target' | 'matched' | 'to_link' | 'unmatched' | 'conflicts', number>;
+}
+
+interface Tier {
+  name: string;
+  label: string;
+  key: RecordFn;
+  normalise: Normaliser;
+  byKey?: Map<string, Target[]>;
+  byPhone?: PhoneIndex<Target>;
+}
+
+async function value(fn: RecordFn, record: unknown): Promise<unknown> {
+  const v = fn(record);
+  return isPromise(v) ? await v : v;
+}
+
+function keysOf(raw: unknown, normalise: Normaliser): string[] {
+  const out: string[] = [];
+  for (const v of rawList(raw)) {
+    const k = normalise(v);
+    if (k !== undefined && !out.includes(k)) out.push(k);
+  }
+  return out;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [item]);
+  else if (!list.includes(item)) list.push(item);
+}
+
+export async function matchRecords(given: MatchInput, ctx: ActionContext): Promise<MatchOutput> {
+  const input = { ...given, source: given.source ?? [], target: given.target ?? [] };
+  const sourceAs = input.source_as ?? 'source';
+  const targetAs = input.target_as ?? 'target';
+  const region = input.region ?? 'US';
+  const noun = input.target_noun ?? 'target record';
+  const shortNoun = noun.split(' ').at(-1) ?? noun;
+  const sourceNoun = input.source_noun ?? 'source record';
+  const tiers: Tier[] = input.tiers.map((t) => ({
+    name: t.name, label: t.name.replace(/_/g, ' '), key: bind(ctx, t.source, sourceAs), normalise: normaliser(t.normalise, region),
+  }));
+  const [first, ...later] = tiers as [Tier, ...Tier[]];
+
+  // Targets: indexed once per tier; the first tier's keys also say whom a target is linked to.
+  const targetWhere = input.target_where === undefined ? undefined : bind(ctx, input.target_where, targetAs);
+  const exclude = new Set((input.exclude ?? []).map(String));
+  const linkedTo = new Map<Target, string[]>();
+  const targetKeys = input.tiers.map((t) => bind(ctx, t.target, targetAs));
+  for (const tier of tiers) {
+    if (tier.normalise === undefined) continue;
+    if (input.tiers[tiers.indexOf(tier)]!.normalise === 'phone') tier.byPhone = new PhoneIndex(region);
+    else tier.byKey = new Map();
+  }
+  for (const target of input.target) {
+    if (exclude.has(String(target.id))) continue;
+    if (targetWhere !== undefined && !(await value(targetWhere, target))) continue;
+    for (let i = 0; i < tiers.length; i++) {
+      const tier = tiers[i]!;
+      const raw = await value(targetKeys[i]!, target);
+      if (tier.byPhone !== undefined) {
+        for (const v of rawList(raw)) if (typeof v === 'string' || typeof v === 'number') tier.byPhone.add(v, target);
+      } else {
+        const keys = keysOf(raw, tier.normalise);
+        for (const k of keys) push(tier.byKey!, k, target);
+        if (i === 0 && keys.length > 0) linkedTo.set(target, keys);
+      }
+    }
+  }
+
+  // Sources: who is looked up, and every first-tier key of the run (a target holding one is that record's).
+  const where = input.where === undefined ? undefined : bind(ctx, input.where, sourceAs);
+  const linked = new Set<string>();
+  for (const other of (input.others ?? []).flat()) {
+    for (const k of keysOf(await value(first.key, other), first.normalise)) linked.add(k);
+  }
+  const looked: { at: number; source: unknown; keys: string[]; owner: string }[] = [];
+  const outcome: ({ list: 'matched' | 'to_link'; pair: Pair } | { list: 'conflicts'; conflict: Conflict } | undefined)[] = new Array(input.source.length);
+  for (let at = 0; at < input.source.length; at++) {
+    const source = input.source[at];
+    const raw = await value(first.key, source);
+    const keys = keysOf(raw, first.normalise);
+    for (const k of keys) linked.add(k);
+    if (where !== undefined && !(await value(where, source))) continue;
+    const shown = rawList(raw)[0];
+    looked.push({ at, source, keys, owner: shown === undefined ? '(no key)' : String(shown).trim() });
+  }
+
+  const claimed = new Map<string, string>();
+  for (const id of input.taken ?? []) claimed.set(String(id), 'an earlier step');
+  const taken: unknown[] = [...(input.taken ?? [])];
+  const take = (item: (typeof looked)[number], target: Target, tier: Tier): NonNullable<(typeof outcome)[number]> => {
+    const id = String(target.id);
+    const owner = claimed.get(id);
+    if (owner !== undefined) {
+      const by = owner === 'an earlier step' ? owner : `${sourceNoun} ${owner}`;
+      return { list: 'conflicts', conflict: { source: item.source, candidates: [{ id: target.id, tier: tier.name }],
+        reason: `matches ${noun} ${target.id} by ${tier.name}, already matched to ${by} in this run` } };
+    }
+    claimed.set(id, item.owner);
+    taken.push(target.id);
+    return { list: tier === first ? 'matched' : 'to_link', pair: { source: item.source, target, tier: tier.name } };
+  };
+
+  // First tier for everyone first: a unique match ends the search, several are a conflict.
+  const rest: typeof looked = [];
+  for (const item of looked) {
+    const hits: Target[] = [];
+    for (const k of item.keys) for (const t of first.byKey?.get(k) ?? []) if (!hits.includes(t)) hits.push(t);
+    if (hits.length > 1) {
+      outcome[item.at] = { list: 'conflicts', conflict: { source: item.source, candidates: hits.map((t) => ({ id: t.id, tier: first.name })),
+        reason: `${hits.length} ${noun}s have ${first.label} ${item.owner}` } };
+    } else if (hits.length === 1) {
+      outcome[item.at] = take(item, hits[0]!, first);
+    } else rest.push(item);
+  }
+
+  // Then the later tiers together, in input order: they must agree on one target.
+  for (const item of rest) {
+    const found: { tier: Tier; hits: Target[] }[] = [];
+    for (const tier of later) {
+      const hits: Target[] = [];
+      for (const v of rawList(await value(tier.key, item.source))) {
+        const list = tier.byPhone !== undefined
+          ? (typeof v === 'string' || typeof v === 'number' ? tier.byPhone.lookup(v) : [])
+          : (() => { const k = tier.normalise(v); return k === undefined ? [] : tier.byKey!.get(k) ?? []; })();
+        for (const t of list) {
+          // Linked to another record of this run: theirs, never a candidate.
+          const owners = linkedTo.get(t);
+          if (owners !== undefined && !owners.some((o) => item.keys.includes(o)) && owners.some((o) => linked.has(o))) continue;
+          if (!hits.includes(t)) hits.push(t);
+        }
+      }
+      found.push({ tier, hits });
+    }
+    const listed = (): Candidate[] => found.flatMap((f) => f.hits.map((t) => ({ id: t.id, tier: f.tier.name })));
+    const several = found.find((f) => f.hits.length > 1);
+    if (several !== undefined) {
+      outcome[item.at] = { list: 'conflicts', conflict: { source: item.source, candidates: listed(), reason: `${several.hits.length} ${noun}s share the ${several.tier.label}` } };
+      continue;
+    }
+    const single = found.filter((f) => f.hits.length === 1);
+    const other = single.find((f) => f.hits[0] !== single[0]?.hits[0]);
+    if (other !== undefined) {
+      const a = single[0]!;
+      outcome[item.at] = { list: 'conflicts', conflict: { source: item.source, candidates: listed(),
+        reason: `${a.tier.name} matches ${noun} ${a.hits[0]!.id} but ${other.tier.name} matches ${shortNoun} ${other.hits[0]!.id}` } };
+    } else if (single.length > 0) {
+      outcome[item.at] = take(item, single[0]!.hits[0]!, single[0]!.tier);
+    }
+  }
+
+  const out: MatchOutput = { matched: [], to_link: [], unmatched: [], conflicts: [], taken, counts: {} as MatchOutput['counts'] };
+  for (let at = 0; at < input.source.length; at++) {
+    const o = outcome[at];
+    if (o === undefined) out.unmatched.push(input.source[at]);
+    else if (o.list === 'conflicts') out.conflicts.push(o.conflict);
+    else out[o.list].push(o.pair);
+  }
+  out.counts = { source: input.source.length, target: input.target.length, matched: out.matched.length, to_link: out.to_link.length, unmatched: out.unmatched.length, conflicts: out.conflicts.length };
+  return out;
+}
