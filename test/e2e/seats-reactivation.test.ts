@@ -21,7 +21,8 @@ describe('e2e: seat limit reached during reactivations (CLI)', function () {
 
   before(async () => {
     p = await Project.start(seed);
-    await p.prepareInProcess();
+    // The seed's expected outcomes predate same-name holds: create those people as before.
+    await p.prepareInProcess({ properties: { name_match: 'create' } });
     // No seat free: the first reactivation gets WIW's bare 500.
     const acc = p.pair.wiw.state.accounts.get(p.pair.accountId)!;
     acc.account.seats = p.users().filter((u) => !u.is_deleted).length;

@@ -145,7 +145,7 @@ export function duplicates(snapshot: WiwSnapshot, accountId: number): string[] {
 export function accounting(rt: Runtime, job: JobRecord): { buckets: Record<string, number>; total: number } {
   const s = (job.summary ?? {}) as Record<string, unknown>;
   const count = (key: string): number => (Array.isArray(s[key]) ? (s[key] as unknown[]).length : Number(s[key] ?? 0));
-  const keys = ['matched', 'linked', 'reactivated', 'created', 'conflicts', 'skipped', 'excluded', 'seats_you_can_free', 'not_created'];
+  const keys = ['matched', 'linked', 'reactivated', 'created', 'held', 'conflicts', 'skipped', 'excluded', 'seats_you_can_free', 'not_created'];
   const buckets = Object.fromEntries(keys.map((k) => [k, count(k)]));
   const failed = failedItems(rt, job);
   buckets.not_linked = failed.filter((f) => f.startsWith('link.')).length;
