@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { JsonChild, row, runOnce, type BenchRow } from './harness.js';
+import { BENCH_WORKLOAD, JsonChild, row, runOnce, type BenchRow } from './harness.js';
 import type { PropagationResult } from './propagate-driver.js';
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 1000);
@@ -31,7 +31,7 @@ export async function run(): Promise<BenchRow[]> {
   let serve: ReturnType<typeof spawn> | undefined;
   try {
     const ready = await emu.next<{ properties: Record<string, string> }>();
-    const env = { BENCH_PROPERTIES: JSON.stringify(ready.properties), BENCH_PACKAGE: pkg };
+    const env = { BENCH_PROPERTIES: JSON.stringify({ ...ready.properties, ...BENCH_WORKLOAD }), BENCH_PACKAGE: pkg };
     await runOnce(['dist/bench/sync-process.js', dataDir, 'all-employees-sync', 'location-sync', 'department-sync'], env);
     for (const args of [['start', 'employee-sync'], ['test', 'employee-sync']]) {
       const r = cli(...args);

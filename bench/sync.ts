@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { info, JsonChild, row, runOnce, type BenchRow } from './harness.js';
+import { BENCH_WORKLOAD, info, JsonChild, row, runOnce, type BenchRow } from './harness.js';
 
 interface Ready {
   properties: Record<string, string>;
@@ -36,7 +36,7 @@ export async function scenario(employees: number, wiwUsers: number, latency: num
   const rows: BenchRow[] = [];
   try {
     const ready = await emu.next<Ready>();
-    const env = { BENCH_PROPERTIES: JSON.stringify(ready.properties) };
+    const env = { BENCH_PROPERTIES: JSON.stringify({ ...ready.properties, ...BENCH_WORKLOAD }) };
     const before = await emu.ask<Stats>('stats');
     const first = await runOnce<SyncResult>(['--expose-gc', 'dist/bench/sync-process.js', dataDir, 'all-employees-sync', 'location-sync', 'department-sync'], env);
     const mid = await emu.ask<Stats>('stats');

@@ -21,3 +21,5 @@ export type { StepRecord } from './engine/interpreter/job-env.js';
 export type { PropertyView } from './engine/runtime/properties.js';
 export type * from './engine/types.js';
 export { connectors } from './connectors/index.js';
+export { attachMetrics, type MetricsOptions, type RuntimeMetrics } from './ops/metrics.js';
+export { startOpsEndpoint, type OpsEndpoint, type OpsEndpointOptions } from './ops/endpoint.js';

@@ -9,6 +9,7 @@ import { RunRefused } from '../engine/runtime/lease.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
 import type { Step } from '../engine/model.js';
 import type { JobRecord } from '../engine/store/index.js';
+import { exportFileName, planOf, renderPlan, type ExportFormat } from '../reports/plan-export.js';
 
 export interface ApiRequest {
   method: string;
@@ -20,6 +21,8 @@ export interface ApiRequest {
 export interface ApiReply {
   status: number;
   body: unknown;
+  /** A download instead of JSON: sent with Content-Disposition: attachment. */
+  file?: { name: string; type: string; text: string };
 }
 
 export interface ConnectionStatus {
@@ -159,6 +162,13 @@ function stringBody(body: unknown, key: string): string {
   return value;
 }
 
+/** The job's plan (or summary) as `recipes test --format F --output FILE` writes it. */
+function download(rt: Runtime, id: number, format: ExportFormat): ApiReply {
+  const job = rt.job(id);
+  const type = format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/json; charset=utf-8';
+  return { status: 200, body: null, file: { name: exportFileName(job, format), type, text: renderPlan(planOf(job), format) } };
+}
+
 export async function handleApi(rt: Runtime, state: ConsoleState, req: ApiRequest): Promise<ApiReply> {
   const [a, b, c] = req.parts;
   const route = `${req.method} ${a ?? ''}${b === undefined ? '' : '/:'}${c === undefined ? '' : '/' + c}`;
@@ -189,6 +199,9 @@ export async function handleApi(rt: Runtime, state: ConsoleState, req: ApiReques
         const id = jobId(b);
         return ok({ job: rt.job(id), steps: rt.steps(id) });
       }
+      case 'GET jobs/:/plan.csv':
+      case 'GET jobs/:/plan.json':
+        return download(rt, jobId(b), c === 'plan.csv' ? 'csv' : 'json');
       case 'POST link':
         return await link(rt, req.body);
       case 'POST jobs/:/cancel':

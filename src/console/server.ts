@@ -113,6 +113,7 @@ export async function startConsole(rt: Runtime, options: ConsoleOptions = {}): P
       }
       const parts = url.pathname.slice(5).split('/').filter(Boolean).map((p) => decodeURIComponent(p));
       const reply = await handleApi(rt, state, { method: req.method ?? 'GET', parts, body });
+      if (reply.file) return send(res, reply.status, reply.file.text, reply.file.type, { 'content-disposition': `attachment; filename="${reply.file.name}"` });
       return json(res, reply.status, reply.body);
     }
     if (write) return json(res, 405, { error: { code: 'METHOD', message: 'Only the API accepts writes.' } });

@@ -17,9 +17,36 @@ export interface Mappings {
   all(name: string): Record<string, string>;
 }
 
+/** One HTTP attempt as a connection's transport saw it: what the engine counts for metrics. */
+export interface HttpAttempt {
+  /** The connector's name, e.g. 'wheniwork'. */
+  connector: string;
+  method: string;
+  /** 1 for the first attempt of a request, more for a retry. */
+  attempt: number;
+  /** The answer's status; absent when no answer came (then `error` is set). */
+  status?: number;
+  /** Why no answer came: a network error code (ECONNREFUSED, ETIMEDOUT, ...). */
+  error?: string;
+  /** A 429, or an answer the connector's `isRateLimited` calls a rate limit. */
+  rateLimited: boolean;
+}
+
+/**
+ * Receives what a connection's HTTP traffic did, for metrics. Connectors hand it to their transport; they
+ * import only this type, the engine decides what to count. Calls must be cheap and never throw.
+ */
+export interface HttpObserver {
+  attempt(e: HttpAttempt): void;
+  /** The connection's queue held requests back for `ms` because its request budget was spent. */
+  rateWait(e: { connector: string; ms: number }): void;
+}
+
 /** What a connector's `connect` receives besides its settings. */
 export interface ConnectContext {
   logger: Logger;
+  /** Pass to the connection's transport (`observer`); absent when nothing listens. */
+  http?: HttpObserver;
 }
 
 /** What every action and trigger call receives besides its input. */

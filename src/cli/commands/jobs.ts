@@ -4,6 +4,7 @@ import { EXIT, ExitCode, globals, out, printJson, withRuntime, wantsJson } from 
 import { jobLine } from '../format.js';
 import { showJob, waitingNote } from './recipes.js';
 import { rerunWarning } from './rerun-warning.js';
+import { addExportOptions, exportTarget, writeExport, type ExportOptions } from '../export.js';
 
 function jobId(text: string): number {
   const n = Number(text);
@@ -28,13 +29,18 @@ export function jobsCommand(program: Command): void {
         },
       ),
     );
-  jobs
+  const show = jobs
     .command('show <id>')
     .description("a job's steps, one line each with digests of input and output, failures grouped by error code; --json for the whole record (secrets redacted)")
-    .option('--json', 'print the whole record: every step with its input and output')
-    .action((id: string, opts: { json?: boolean }, cmd: Command) => {
+    .option('--json', 'print the whole record: every step with its input and output');
+  addExportOptions(show)
+    .action((id: string, opts: { json?: boolean } & ExportOptions, cmd: Command) => {
       const n = jobId(id);
-      return withRuntime(globals(cmd), (rt) => showJob(rt, n, wantsJson(opts, cmd), true));
+      const target = exportTarget(opts);
+      return withRuntime(globals(cmd), (rt) => {
+        showJob(rt, n, wantsJson(opts, cmd), true);
+        if (target) writeExport(rt, n, target);
+      });
     });
   jobs
     .command('rerun <id>')

@@ -7,6 +7,10 @@ import type { LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
 import { jobLine, stepLines, summaryLines, table } from '../format.js';
 import { attachProgress } from '../progress.js';
+import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
+import { startOps, type Ops } from './serve-ops.js';
+import { Alerter } from '../../ops/alerts.js';
+import { addExportOptions, exportTarget, writeExport, type ExportOptions } from '../export.js';
 
 export function recipesCommands(program: Command): void {
   program
@@ -42,15 +46,17 @@ export function recipesCommands(program: Command): void {
         out(`${name} stopped.`);
       }),
     );
-  program
+  const test = program
     .command('test <name>')
     .description('run a recipe once now (a polling recipe: its earliest unprocessed event) and show each step')
     .option('--dry-run', 'plan the writes without making them')
     .option('--force', 'run even if the recipes it needs have not succeeded yet')
     .option('--wait', 'when another job runs this recipe (any process), wait for it to end instead of refusing')
-    .option('--json', 'print machine-readable output')
-    .action(async (name: string, opts: { dryRun?: boolean; force?: boolean; wait?: boolean; json?: boolean }, cmd: Command) =>
-      withRuntime(globals(cmd), async (rt) => {
+    .option('--json', 'print machine-readable output');
+  addExportOptions(test)
+    .action(async (name: string, opts: { dryRun?: boolean; force?: boolean; wait?: boolean; json?: boolean } & ExportOptions, cmd: Command) => {
+      const target = exportTarget(opts);
+      return withRuntime(globals(cmd), async (rt) => {
         const stopProgress = opts.json ? () => undefined : attachProgress(rt);
         const controller = new AbortController();
         const onSignal = () => controller.abort();
@@ -65,14 +71,15 @@ export function recipesCommands(program: Command): void {
             return;
           }
           showJob(rt, job.id, opts.json ?? false, false);
+          if (target) writeExport(rt, job.id, target);
           if (job.status !== 'succeeded') throw new ExitCode(EXIT.failed);
         } finally {
           stopProgress();
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
         }
-      }),
-    );
+      });
+    });
   program
     .command('serve')
     .description("run started recipes' triggers until SIGINT/SIGTERM")
@@ -81,7 +88,9 @@ export function recipesCommands(program: Command): void {
     .option('--max-trigger-failures <n>', 'consecutive trigger failures after which a recipe stops itself', (v) => positiveInt(v, '--max-trigger-failures'), 5)
     .option('--console', 'also serve the web console on 127.0.0.1 (prints its address and login token)')
     .option('--console-port <port>', 'port of the web console (default: a free one)', (v) => positiveInt(v, '--console-port', true), 0)
-    .action(async (opts: { webhookPort: number; webhookMaxBody: number; maxTriggerFailures: number; console?: boolean; consolePort: number }, cmd: Command) =>
+    .option('--listen <[host:]port>', `open the ops endpoint there: GET /healthz, /readyz (and /metrics with --metrics) (default with --metrics: ${OPS_DEFAULT_HOST}:${OPS_DEFAULT_PORT})`, listenOption)
+    .option('--metrics', 'serve Prometheus metrics at GET /metrics on the ops endpoint')
+    .action(async (opts: { webhookPort: number; webhookMaxBody: number; maxTriggerFailures: number; console?: boolean; consolePort: number; listen?: { host: string; port: number }; metrics?: boolean }, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {
         const since = Date.now();
         const controller = new AbortController();
@@ -115,22 +124,42 @@ export function recipesCommands(program: Command): void {
         // Lock and ports first: "serving" is said only once nothing can refuse it any more.
         await server.listen();
         let web: Awaited<ReturnType<typeof startConsole>> | undefined;
+        let ops: Ops | undefined;
         try {
-          web = opts.console ? await startConsole(rt, { port: opts.consolePort }) : undefined;
+          web = opts.console
+            ? await startConsole(rt, { port: opts.consolePort }).catch((error: NodeJS.ErrnoException) => {
+              throw error.code === 'EADDRINUSE' ? portInUse('console', opts.consolePort, '--console-port', error) : error;
+            })
+            : undefined;
+          ops = await startOps(rt, opts);
         } catch (error) {
           controller.abort();
           await server.run(); // returns at once: releases the lock and the webhook port
-          throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUse('console', opts.consolePort, '--console-port', error) : error;
+          await web?.close();
+          throw error;
         }
         const running = rt.recipes().filter((r) => r.running).map((r) => r.name);
         out(`serving ${rt.package.title} (data dir ${rt.store.dataDir}); running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
         if (web) out(`console at ${web.url}\n  open once to sign in: ${web.loginUrl}\n  login token: ${web.token}`);
+        if (ops) out(`ops endpoint at ${ops.url}: /healthz, /readyz${opts.metrics ? ', /metrics' : ''}`);
         for (const line of hookLines) out(line);
-        await server.run().finally(() => web?.close());
+        // Alerts name the data dir in their command, so the admin can paste it on this machine as it is.
+        const alerter = new Alerter(rt, { command: `recipes --data-dir ${rt.store.dataDir}`, ...(web ? { consoleUrl: web.url } : {}) });
+        await server.run().finally(async () => {
+          await alerter.close();
+          await web?.close();
+          await ops?.close();
+        });
         const stopped = rt.jobs(undefined, 20).filter((j) => j.status === 'stopped' && Date.parse(j.finishedAt ?? '') >= since);
         out(`stopped${stopped.length ? `; recorded as stopped: ${stopped.map((j) => `job ${j.id} (${j.recipe})`).join(', ')}` : ''}.`);
       }, opts.console === true), // the console is where a new admin sets the first properties: it may create the store
     );
+}
+
+function listenOption(text: string): { host: string; port: number } {
+  const listen = parseListen(text);
+  if (!listen) throw new InvalidArgumentError('--listen takes PORT, HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:9464 or 0.0.0.0:9464.');
+  return listen;
 }
 
 function positiveInt(text: string, option: string, zero = false): number {

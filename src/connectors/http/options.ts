@@ -1,6 +1,6 @@
 /** Options of the shared HTTP transport; every default lives in `DEFAULTS`. */
 import type { CircuitOptions } from './circuit.js';
-import type { Logger } from '../../engine/types.js';
+import type { HttpObserver, Logger } from '../../engine/types.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -50,6 +50,8 @@ export interface TransportOptions {
   now?: () => number;
   /** When to stop sending to a service that stopped answering (see ./circuit.ts). @default 5 failures, 30 s */
   circuit?: CircuitOptions;
+  /** Told of every attempt and every wait for the rate budget (the engine's metrics). @default none */
+  observer?: HttpObserver;
 }
 
 export interface RequestOptions {
@@ -92,8 +94,8 @@ export interface TransportStats {
   rateLimited: number;
 }
 
-export type ResolvedOptions = Required<Omit<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger' | 'circuit'>>
-  & Pick<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger' | 'circuit'>;
+export type ResolvedOptions = Required<Omit<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger' | 'circuit' | 'observer'>>
+  & Pick<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger' | 'circuit' | 'observer'>;
 
 export const DEFAULTS = {
   headers: {},

@@ -59,6 +59,23 @@ export class Transport {
     });
     this.#base = o.prefixUrl === undefined ? '' : `${o.prefixUrl.replace(/\/+$/, '')}/`;
     this.#circuit = new Circuit(o.circuit);
+    if (o.observer && o.requestsPerMinute !== undefined) this.#observeRateWaits(o.observer);
+  }
+
+  /** p-queue says when its window is spent with requests waiting, and when they may go again. */
+  #observeRateWaits(observer: NonNullable<TransportOptions['observer']>): void {
+    let since: number | undefined;
+    this.#queue.on('rateLimit', () => void (since = performance.now()));
+    this.#queue.on('rateLimitCleared', () => {
+      if (since === undefined) return;
+      const ms = performance.now() - since;
+      since = undefined;
+      observer.rateWait({ connector: this.#options.name, ms });
+    });
+  }
+
+  #observe(where: Where, attempt: number, outcome: { status?: number; error?: string; rateLimited: boolean }): void {
+    this.#options.observer?.attempt({ connector: where.name, method: where.method, attempt, ...outcome });
   }
 
   /** Sends one request, retrying what is safe to retry; resolves with the parsed body or rejects with a RecipeError. */
@@ -170,6 +187,7 @@ export class Transport {
     const body = parsed.ok ? parsed.value : text;
     const rateLimited = status === 429 || this.#options.isRateLimited(status, body, headers);
     if (rateLimited) this.stats.rateLimited += 1;
+    this.#observe(where, attempt, { status, rateLimited });
     if (!rateLimited && status < 400) {
       if (!parsed.ok) throw badResponseError(where, status, text, headers['content-type'], parsed.error);
       return { status, headers, body: parsed.value as T };
@@ -189,6 +207,7 @@ export class Transport {
     if (signal?.aborted) throw abortedError(where, signal.reason);
     if (!(error instanceof SendError)) throw error;
     const { code, timedOut } = error;
+    this.#observe(where, attempt, { error: timedOut ? 'ETIMEDOUT' : code ?? 'ERROR', rateLimited: false });
     const failure = { code, timedOut, attempts: attempt, timeoutMs: this.#options.timeoutMs };
     if (!idempotent && !wasNotSent(code)) throw networkError(where, { ...failure, ambiguous: true }, error);
     if (attempt > this.#options.retries) throw networkError(where, { ...failure, ambiguous: false }, error);

@@ -19,7 +19,7 @@ export const wheniwork: ConnectorDef<WiwSettings, WiwClient> = {
   title: 'When I Work',
   description: 'Users, locations (schedules) and positions of a When I Work workplace, plus the plans that sync GoCo into it.',
   settings: settingsSchema,
-  connect: (settings, ctx) => new WiwClient(settings, ctx.logger.child({ connector: 'wheniwork' })),
+  connect: (settings, ctx) => new WiwClient(settings, ctx.logger.child({ connector: 'wheniwork' }), ctx.http),
   async test(connection: WiwClient, ctx: ActionContext<WiwClient>) {
     const workplace = await connection.workplace();
     const { account } = await getAccount.run({}, ctx);

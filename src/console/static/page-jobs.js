@@ -98,6 +98,14 @@ function heldView(held, rerender) {
         h('button', { onclick: decide(x, { create: true }, `Create ${x.employee} anyway, beside When I Work user ${x.wiw_user_id}? The next all-employees-sync creates them.`) }, 'Create anyway')]))))));
 }
 
+/** The same files as `recipes test --dry-run --format csv|json --output FILE`, to hand to someone. */
+function downloads(job) {
+  const what = job.dryRun ? 'the plan' : 'the summary';
+  return h('p', { class: 'downloads' }, `Download ${what}: `,
+    h('a', { href: `/api/jobs/${job.id}/plan.csv`, download: '', 'data-download': 'csv' }, 'CSV (spreadsheet, one row per person)'), ' · ',
+    h('a', { href: `/api/jobs/${job.id}/plan.json`, download: '', 'data-download': 'json' }, 'JSON'));
+}
+
 function stepRow(s, firstFailed) {
   const failed = s.status === 'failed';
   const depth = (s.path.match(/\./g) ?? []).length;
@@ -136,7 +144,7 @@ export async function jobPage(main, [rawId]) {
       live,
       job.error ? h('div', { class: 'error-box' }, h('strong', {}, job.error.code ?? 'Error'), ' ', job.error.message ?? '', job.error.hint ? h('div', { class: 'hint' }, job.error.hint) : null,
         firstFailed ? h('div', {}, h('a', { href: `#/job/${id}`, onclick: (ev) => { ev.preventDefault(); document.getElementById('failing-step')?.scrollIntoView(); } }, 'Go to the failing step')) : null) : null,
-      job.summary ? [h('h2', {}, job.dryRun ? 'Plan' : 'Summary'), summaryView(job.summary, job.dryRun || job.status === 'succeeded')] : null,
+      job.summary ? [h('h2', {}, job.dryRun ? 'Plan' : 'Summary'), downloads(job), summaryView(job.summary, job.dryRun || job.status === 'succeeded')] : null,
       heldView(job.summary?.held, render),
       job.dryRun ? plannedView(steps) : null,
       h('h2', {}, `Steps (${steps.length})`),

@@ -6,7 +6,7 @@
 import { UserError } from '../errors.js';
 import { validator } from '../schema-validator.js';
 import type { ConnectionModel, PackageModel } from '../model.js';
-import type { ConnectorDef, Logger } from '../types.js';
+import type { ConnectorDef, HttpObserver, Logger } from '../types.js';
 
 interface Live {
   key: string;
@@ -28,6 +28,8 @@ export class ConnectionPool {
   constructor(
     private readonly pkg: PackageModel,
     private readonly logger: Logger,
+    /** Handed to every connection built, for metrics. */
+    private readonly http?: HttpObserver,
   ) {}
 
   /** A connection by its name (`wiw`) or its title (`WIW_Provisioning_HTTP_CONNECTION`, any case). */
@@ -59,7 +61,7 @@ export class ConnectionPool {
     const current = this.live.get(name);
     if (current && current.key === key) return { connector: conn.connector, handle: current.handle };
     if (current) await this.closeOne(conn.connector, current);
-    const handle = conn.connector.connect(settings, { logger: this.logger.child({ connection: name }) });
+    const handle = conn.connector.connect(settings, { logger: this.logger.child({ connection: name }), ...(this.http ? { http: this.http } : {}) });
     this.live.set(name, { key, handle });
     return { connector: conn.connector, handle };
   }

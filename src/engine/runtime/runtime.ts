@@ -12,7 +12,7 @@ import { loadPackageOrThrow } from '../loader/load-package.js';
 import { silentLogger } from '../logger.js';
 import type { PackageModel, RecipeModel } from '../model.js';
 import { LEASE_RENEW_MS, Store, type JobRecord, type LeaseHolder } from '../store/index.js';
-import type { ConnectionTestResult, ConnectorRegistry, Logger, TriggerEvent } from '../types.js';
+import type { ConnectionTestResult, ConnectorRegistry, HttpAttempt, Logger, TriggerEvent } from '../types.js';
 import { ConnectionPool } from './connections.js';
 import { RunRefused, renewLease, startLeasedJob, waitForLease } from './lease.js';
 import { Properties } from './properties.js';
@@ -64,6 +64,12 @@ export interface RuntimeEvents {
   'job:end': [JobRecord];
   step: [{ jobId: number; record: StepRecord }];
   progress: [Extract<JobEvent, { type: 'progress' }>];
+  /** One HTTP attempt of any connection (for metrics). */
+  'http:attempt': [HttpAttempt];
+  /** A connection's requests waited `ms` for its request budget. */
+  'http:rate-wait': [{ connector: string; ms: number }];
+  /** `serve` stopped a recipe whose trigger failed `failures` times in a row. */
+  'recipe:halted': [{ recipe: string; reason: string; failures: number; error: { code: string; message: string } }];
 }
 
 /** Flush step records to the store in batches of this many rows. */
@@ -84,7 +90,14 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.store = store;
     this.logger = options.logger ?? silentLogger();
     this.properties = new Properties(pkg, store);
-    this.pool = new ConnectionPool(pkg, this.logger);
+    this.pool = new ConnectionPool(pkg, this.logger, {
+      attempt: (e) => {
+        if (this.listenerCount('http:attempt') > 0) this.emit('http:attempt', e);
+      },
+      rateWait: (e) => {
+        if (this.listenerCount('http:rate-wait') > 0) this.emit('http:rate-wait', e);
+      },
+    });
     this.recordItems = options.recordItems ?? 100;
   }
 
@@ -322,6 +335,14 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     logger.info({ status: job.status, ms: job.durationMs }, 'job ended');
     this.emit('job:end', job);
     return job;
+  }
+
+  /**
+   * Why the state store cannot serve this process now (it does not answer, is not a recipes store, or has
+   * another schema version than this build migrates to); undefined when it is ready.
+   */
+  async ready(): Promise<string | undefined> {
+    return this.store.ready();
   }
 
   async close(): Promise<void> {

@@ -147,6 +147,7 @@ export class Server {
         if (count >= max) {
           const reason = `Stopped after ${count} consecutive trigger failures; last: ${err.code}: ${err.message}`;
           this.rt.stop(recipe.name, reason);
+          this.rt.emit('recipe:halted', { recipe: recipe.name, reason, failures: count, error: { code: err.code, message: err.message } });
           return reason;
         }
       }
@@ -180,8 +181,8 @@ export class Server {
 }
 
 /** PORT_IN_USE: a user error (exit 2) naming the port and the option that picks another. */
-export function portInUse(what: string, port: number, option: string, cause?: unknown): UserError {
-  return new UserError('PORT_IN_USE', `The ${what} port ${port} on 127.0.0.1 is already in use.`, {
+export function portInUse(what: string, port: number, option: string, cause?: unknown, host = '127.0.0.1'): UserError {
+  return new UserError('PORT_IN_USE', `The ${what} port ${port} on ${host} is already in use.`, {
     cause,
     details: { port },
     hint: `Stop what listens there, or pass ${option} with another port (0 picks a free one).`,

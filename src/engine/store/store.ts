@@ -11,6 +11,7 @@ import { Jobs, type JobQuery, type JobRecord, type JobResult, type NewJob } from
 import { Leases, type LeaseHolder, type StartResult } from './leases.js';
 import { MappingsTable } from './mappings.js';
 import { openDatabase, STATE_FILE } from './open-db.js';
+import { storeProblem } from './ready.js';
 import { Properties, type PropertyInfo, type PropertyValue } from './properties.js';
 import { Recipes, type RecipeState } from './recipes.js';
 import { SECRET_KEY_ENV, SecretBox } from './secrets.js';
@@ -77,6 +78,11 @@ export class Store {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Why the store cannot serve now (see ./ready.ts), or undefined when it can. */
+  ready(): string | undefined {
+    return storeProblem(this.db, this.dataDir);
   }
 
   // project properties
