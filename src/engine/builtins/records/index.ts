@@ -43,6 +43,10 @@ const match: ActionDef<MatchInput, MatchOutput> = {
       taken: { ...list, description: 'Target ids matched by an earlier step: a match on one is a conflict.' },
       exclude: { ...list, description: 'Target ids that are never candidates.' },
       others: { ...list, description: 'More source records of this run, not looked up (lists of them too): a target holding one\'s first-tier key is theirs.' },
+      several: {
+        enum: ['conflict', 'first_free'], default: 'conflict',
+        description: 'Several candidates, or one another record took: a conflict, or (first_free) the first candidate not taken yet, in target order; none free is unmatched.',
+      },
       source_noun: { type: 'string', default: 'source record' },
       target_noun: { type: 'string', default: 'target record' },
     },

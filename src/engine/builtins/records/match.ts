@@ -2,7 +2,8 @@
  * records.match: pairs source records with target records through ordered tiers of keys (see README.md,
  * "records.match"). Targets are indexed once per tier; each source then costs a few map look-ups, so
  * 100,000 sources x 20,000 targets is linear in their sum. Phone tiers parse a number only when the other
- * side has a phone ending in the same digits (PhoneIndex).
+ * side has a phone ending in the same digits (PhoneIndex). With `several: first_free` (catalog records that
+ * share a name are interchangeable) a record takes its first candidate not taken yet instead of a conflict.
  */
 import type { ActionContext } from '../../types.js';
 import { bind, isPromise, rawList, type RecordFn } from './evaluate.js';
@@ -25,6 +26,8 @@ export interface MatchInput {
   others?: unknown[];
   source_noun?: string;
   target_noun?: string;
+  /** `conflict` (default), or `first_free`: take the first candidate not taken yet (interchangeable targets). */
+  several?: 'conflict' | 'first_free';
 }
 
 type Target = Record<string, unknown>;
@@ -83,6 +86,7 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
     name: t.name, label: t.name.replace(/_/g, ' '), key: bind(ctx, t.source, sourceAs), normalise: normaliser(t.normalise, region),
   }));
   const [first, ...later] = tiers as [Tier, ...Tier[]];
+  const firstFree = input.several === 'first_free';
 
   // Targets: indexed once per tier; the first tier's keys also say whom a target is linked to.
   const targetWhere = input.target_where === undefined ? undefined : bind(ctx, input.target_where, targetAs);
@@ -149,6 +153,13 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
   for (const item of looked) {
     const hits: Target[] = [];
     for (const k of item.keys) for (const t of first.byKey?.get(k) ?? []) if (!hits.includes(t)) hits.push(t);
+    if (firstFree) {
+      // Interchangeable targets: the first one not taken; all taken, the later tiers may find another.
+      const free = hits.find((t) => !claimed.has(String(t.id)));
+      if (free !== undefined) outcome[item.at] = take(item, free, first);
+      else rest.push(item);
+      continue;
+    }
     if (hits.length > 1) {
       outcome[item.at] = { list: 'conflicts', conflict: { source: item.source, candidates: hits.map((t) => ({ id: t.id, tier: first.name })),
         reason: `${hits.length} ${noun}s have ${first.label} ${item.owner}` } };
@@ -174,6 +185,17 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
         }
       }
       found.push({ tier, hits });
+    }
+    if (firstFree) {
+      // The first tier with a free candidate decides; none free leaves the record unmatched.
+      for (const f of found) {
+        const free = f.hits.find((t) => !claimed.has(String(t.id)));
+        if (free !== undefined) {
+          outcome[item.at] = take(item, free, f.tier);
+          break;
+        }
+      }
+      continue;
     }
     const listed = (): Candidate[] => found.flatMap((f) => f.hits.map((t) => ({ id: t.id, tier: f.tier.name })));
     const several = found.find((f) => f.hits.length > 1);
