@@ -40,6 +40,11 @@ describe('records.match', () => {
     expect(out.to_link.map((p) => [p.target.id, p.tier])).to.deep.equal([[1, 'email'], [2, 'email'], [3, 'phone']]);
   });
 
+  it('a record whose email and phone both lead to one target is linked by email, the higher tier', async () => {
+    const out = await match([person('1', { workEmail: 'a@b.example', mobilePhone: '612-555-0142' })], [user(1, { email: 'a@b.example', phone_number: '6125550142' })]);
+    expect(out.to_link.map((p) => [p.target.id, p.tier])).to.deep.equal([[1, 'email']]);
+  });
+
   it('leaves a record nothing matches unmatched', async () => {
     const out = await match([person('1')], [user(1, { email: 'a@b.example' })]);
     expect(out.unmatched).to.deep.equal([person('1')]);

@@ -3,6 +3,8 @@
  * (README.md in this folder). Pure, no connection. Expressions marked `x-record` are evaluated per record.
  */
 import type { ActionDef, ConnectorDef, JsonSchema } from '../../types.js';
+import { groupRecords, type GroupInput, type GroupOutput } from './group.js';
+import { lookupRecords, type LookupInput, type LookupOutput } from './lookup.js';
 import { COMPARISONS, diffRecords, type DiffInput, type DiffOutput } from './diff.js';
 import { mapRecords, type MapInput, type MapOutput } from './map.js';
 import { matchRecords, type MatchInput, type MatchOutput } from './match.js';
@@ -115,12 +117,73 @@ const diff: ActionDef<DiffInput, DiffOutput> = {
   run: (input, ctx) => diffRecords(input, ctx),
 };
 
+const group: ActionDef<GroupInput, GroupOutput> = {
+  title: 'Group records',
+  description: 'Records that share a key, for each key in order; a set of records is listed once, under the first key that groups it. Pure.',
+  input: {
+    type: 'object', additionalProperties: false, required: ['keys'],
+    properties: {
+      records: list,
+      as: name('record', 'The name of one record in the expressions.'),
+      keys: {
+        type: 'array', minItems: 1,
+        items: {
+          type: 'object', additionalProperties: false, required: ['name', 'key', 'normalise'],
+          properties: { name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' }, key: perRecord('as', "The record's key (or a list of keys)."), normalise },
+        },
+      },
+      where: perRecord('as', 'Which records are grouped at all.'),
+      min: { type: 'integer', minimum: 1, default: 2, description: 'The fewest records a group has.' },
+      region,
+    },
+  },
+  output: {
+    type: 'object', required: ['groups', 'counts'],
+    properties: { groups: { type: 'array', items: { type: 'object', required: ['key', 'value', 'records'] } }, counts: { type: 'object' } },
+  },
+  run: (input, ctx) => groupRecords(input, ctx),
+};
+
+const lookup: ActionDef<LookupInput, LookupOutput> = {
+  title: 'Look up records',
+  description: 'Every target each source record fits, by any tier, with the tiers that found it: what a report lists (it decides nothing). Pure.',
+  input: {
+    type: 'object', additionalProperties: false, required: ['tiers'],
+    properties: {
+      source: list,
+      target: { type: 'array', items: { type: 'object' } },
+      source_as: name('source', 'The name of one source record in the tier expressions.'),
+      target_as: name('target', 'The name of one target record in the tier expressions.'),
+      tiers: {
+        type: 'array', minItems: 1,
+        items: {
+          type: 'object', additionalProperties: false, required: ['name', 'source', 'target', 'normalise'],
+          properties: {
+            name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
+            source: perRecord('source_as', "The source record's key (or a list of keys)."),
+            target: perRecord('target_as', "The target record's key (or a list of keys)."),
+            normalise,
+            unlinked: { type: 'boolean', default: false, description: "Only targets not linked (by the first tier's key) to another source record." },
+          },
+        },
+      },
+      target_where: perRecord('target_as', 'Which targets are looked at at all.'),
+      region,
+    },
+  },
+  output: {
+    type: 'object', required: ['found', 'counts'],
+    properties: { found: { type: 'array', items: { type: 'object', required: ['source', 'candidates', 'tiers'] } }, counts: { type: 'object' } },
+  },
+  run: (input, ctx) => lookupRecords(input, ctx),
+};
+
 export const recordsConnector: ConnectorDef<Record<string, never>, undefined> = {
   name: 'records',
   title: 'Records',
-  description: 'Match, map and diff lists of records.',
+  description: 'Match, map, diff, group and look up lists of records.',
   connectionless: true,
   settings: { type: 'object' },
   connect: () => undefined,
-  actions: { match, map, diff },
+  actions: { match, map, diff, group, lookup },
 };
