@@ -40,20 +40,18 @@ function differs(kind: Comparison, want: unknown, have: unknown, region: string)
   return norm(want) !== norm(have);
 }
 
-async function value(fn: RecordFn, record: unknown): Promise<unknown> {
-  const v = fn(record);
-  return isPromise(v) ? await v : v;
-}
 
 export async function diffRecords(input: DiffInput, ctx: ActionContext): Promise<DiffOutput> {
+  // The last per-record value, awaited only when JSONata proper gave a promise (no microtask per value).
+  let got: unknown;
   const as = input.as ?? 'record';
   const region = input.region ?? 'US';
   const desired = bind(ctx, input.desired, as);
   const current = bind(ctx, input.current, as);
   const out: DiffOutput = { changed: [], unchanged: [], counts: { records: (input.records ?? []).length, changed: 0, unchanged: 0 } };
   for (const record of input.records ?? []) {
-    const want = ((await value(desired, record)) ?? {}) as Record<string, unknown>;
-    const have = ((await value(current, record)) ?? {}) as Record<string, unknown>;
+    const want = ((isPromise(got = desired(record)) ? await got : got) ?? {}) as Record<string, unknown>;
+    const have = ((isPromise(got = current(record)) ? await got : got) ?? {}) as Record<string, unknown>;
     const changes: Record<string, unknown> = {};
     for (const [field, kind] of Object.entries(input.fields)) {
       const w = want[field];

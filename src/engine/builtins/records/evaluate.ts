@@ -30,3 +30,14 @@ export function rawList(value: unknown): unknown[] {
   }
   return out;
 }
+
+/** The first value of `raw` (one value, or a list as rawList reads it) that `normalise` keeps; no list is built. */
+export function firstKept(raw: unknown, normalise: (v: unknown) => string | undefined): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) return normalise(raw);
+  for (const v of raw) {
+    const k = Array.isArray(v) ? firstKept(v, normalise) : v === undefined || v === null ? undefined : normalise(v);
+    if (k !== undefined) return k;
+  }
+  return undefined;
+}

@@ -24,18 +24,16 @@ export interface GroupOutput {
   counts: { records: number; groups: number };
 }
 
-async function value(fn: RecordFn, record: unknown): Promise<unknown> {
-  const v = fn(record);
-  return isPromise(v) ? await v : v;
-}
 
 export async function groupRecords(input: GroupInput, ctx: ActionContext): Promise<GroupOutput> {
+  // The last per-record value, awaited only when JSONata proper gave a promise (no microtask per value).
+  let got: unknown;
   const as = input.as ?? 'record';
   const region = input.region ?? 'US';
   const min = input.min ?? 2;
   const where = input.where === undefined ? undefined : bind(ctx, input.where, as);
   const records: unknown[] = [];
-  for (const record of input.records ?? []) if (where === undefined || (await value(where, record))) records.push(record);
+  for (const record of input.records ?? []) if (where === undefined || (isPromise(got = where(record)) ? await got : got)) records.push(record);
 
   const groups: Group[] = [];
   const seen = new Set<string>();
@@ -45,7 +43,7 @@ export async function groupRecords(input: GroupInput, ctx: ActionContext): Promi
     // Members by position, so records need no id; a record with two keys of one kind is in both groups.
     const byValue = new Map<string, number[]>();
     for (let at = 0; at < records.length; at++) {
-      for (const raw of rawList(await value(fn, records[at]))) {
+      for (const raw of rawList(isPromise(got = fn(records[at])) ? await got : got)) {
         const k = normalise(raw);
         if (k === undefined) continue;
         const members = byValue.get(k);

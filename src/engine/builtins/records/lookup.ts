@@ -29,10 +29,6 @@ export interface LookupOutput {
   counts: { source: number; target: number; found: number };
 }
 
-async function value(fn: RecordFn, record: unknown): Promise<unknown> {
-  const v = fn(record);
-  return isPromise(v) ? await v : v;
-}
 
 function keysOf(raw: unknown, normalise: Normaliser): string[] {
   const out: string[] = [];
@@ -44,6 +40,8 @@ function keysOf(raw: unknown, normalise: Normaliser): string[] {
 }
 
 export async function lookupRecords(given: LookupInput, ctx: ActionContext): Promise<LookupOutput> {
+  // The last per-record value, awaited only when JSONata proper gave a promise (no microtask per value).
+  let got: unknown;
   const source = given.source ?? [];
   const target = given.target ?? [];
   const region = given.region ?? 'US';
@@ -58,9 +56,9 @@ export async function lookupRecords(given: LookupInput, ctx: ActionContext): Pro
   const targetWhere = given.target_where === undefined ? undefined : bind(ctx, given.target_where, targetAs);
   const linkedTo = new Map<Target, string[]>();
   for (const t of target) {
-    if (targetWhere !== undefined && !(await value(targetWhere, t))) continue;
+    if (targetWhere !== undefined && !(isPromise(got = targetWhere(t)) ? await got : got)) continue;
     for (const tier of tiers) {
-      const raw = await value(tier.targetKey, t);
+      const raw = (isPromise(got = tier.targetKey(t)) ? await got : got);
       if (tier.byPhone !== undefined) {
         for (const v of rawList(raw)) if (typeof v === 'string' || typeof v === 'number') tier.byPhone.add(v, t);
         continue;
@@ -79,7 +77,7 @@ export async function lookupRecords(given: LookupInput, ctx: ActionContext): Pro
   const ownKeys: string[][] = [];
   const linked = new Set<string>();
   for (const s of source) {
-    const keys = first === undefined || first.byPhone !== undefined ? [] : keysOf(await value(first.sourceKey, s), first.norm);
+    const keys = first === undefined || first.byPhone !== undefined ? [] : keysOf((isPromise(got = first.sourceKey(s)) ? await got : got), first.norm);
     ownKeys.push(keys);
     for (const k of keys) linked.add(k);
   }
@@ -90,7 +88,7 @@ export async function lookupRecords(given: LookupInput, ctx: ActionContext): Pro
     const own = ownKeys[at]!;
     const fits = new Map<Target, string[]>();
     for (const tier of tiers) {
-      for (const v of rawList(await value(tier.sourceKey, s))) {
+      for (const v of rawList(isPromise(got = tier.sourceKey(s)) ? await got : got)) {
         const hits = tier.byPhone !== undefined
           ? (typeof v === 'string' || typeof v === 'number' ? tier.byPhone.lookup(v) : [])
           : (() => { const k = tier.norm(v); return k === undefined ? [] : tier.byKey.get(k) ?? []; })();

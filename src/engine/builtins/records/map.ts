@@ -5,7 +5,7 @@
  * `group` sorts the rest.
  */
 import type { ActionContext } from '../../types.js';
-import { bind, isPromise, rawList, type RecordFn } from './evaluate.js';
+import { bind, firstKept, isPromise, type RecordFn } from './evaluate.js';
 import { normaliser, type NormaliserName, type Normaliser } from './normalise.js';
 
 export type FieldInput = string | { from: string; normalise: NormaliserName };
@@ -28,12 +28,10 @@ export interface MapOutput {
   counts: Record<string, number>;
 }
 
-async function value(fn: RecordFn, record: unknown): Promise<unknown> {
-  const v = fn(record);
-  return isPromise(v) ? await v : v;
-}
 
 export async function mapRecords(input: MapInput, ctx: ActionContext): Promise<MapOutput> {
+  // The last per-record value, awaited only when JSONata proper gave a promise (no microtask per value).
+  let got: unknown;
   const as = input.as ?? 'record';
   const region = input.region ?? 'US';
   const fields: [string, RecordFn, Normaliser | undefined][] = Object.entries(input.fields).map(([name, f]) => typeof f === 'string'
@@ -46,29 +44,22 @@ export async function mapRecords(input: MapInput, ctx: ActionContext): Promise<M
   for (const record of input.records ?? []) {
     const item: Record<string, unknown> = {};
     for (const [name, fn, normalise] of fields) {
-      const raw = await value(fn, record);
-      let v: unknown = raw;
-      if (normalise !== undefined) {
-        v = undefined;
-        for (const candidate of rawList(raw)) {
-          v = normalise(candidate);
-          if (v !== undefined) break;
-        }
-      }
+      const raw = (isPromise(got = fn(record)) ? await got : got);
+      const v = normalise === undefined ? raw : firstKept(raw, normalise);
       if (v !== undefined) item[name] = v;
     }
-    if (where !== undefined && !(await value(where, record))) {
+    if (where !== undefined && !(isPromise(got = where(record)) ? await got : got)) {
       out.left_out.push(item);
       continue;
     }
-    const reason = skip === undefined ? undefined : await value(skip, record);
+    const reason = skip === undefined ? undefined : (isPromise(got = skip(record)) ? await got : got);
     if (typeof reason === 'string' && reason !== '') {
       out.skipped.push({ ...item, reason });
       continue;
     }
     out.items.push(item);
     if (group !== undefined) {
-      const g = await value(group, record);
+      const g = (isPromise(got = group(record)) ? await got : got);
       const key = g === undefined || g === null ? '' : String(g);
       (out.groups[key] ??= []).push(item);
     }

@@ -54,10 +54,6 @@ interface Tier {
   byPhone?: PhoneIndex<Target>;
 }
 
-async function value(fn: RecordFn, record: unknown): Promise<unknown> {
-  const v = fn(record);
-  return isPromise(v) ? await v : v;
-}
 
 function keysOf(raw: unknown, normalise: Normaliser): string[] {
   const out: string[] = [];
@@ -75,6 +71,8 @@ function push<T>(map: Map<string, T[]>, key: string, item: T): void {
 }
 
 export async function matchRecords(given: MatchInput, ctx: ActionContext): Promise<MatchOutput> {
+  // The last per-record value, awaited only when JSONata proper gave a promise (no microtask per value).
+  let got: unknown;
   const input = { ...given, source: given.source ?? [], target: given.target ?? [] };
   const sourceAs = input.source_as ?? 'source';
   const targetAs = input.target_as ?? 'target';
@@ -100,10 +98,10 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
   }
   for (const target of input.target) {
     if (exclude.has(String(target.id))) continue;
-    if (targetWhere !== undefined && !(await value(targetWhere, target))) continue;
+    if (targetWhere !== undefined && !(isPromise(got = targetWhere(target)) ? await got : got)) continue;
     for (let i = 0; i < tiers.length; i++) {
       const tier = tiers[i]!;
-      const raw = await value(targetKeys[i]!, target);
+      const raw = (isPromise(got = targetKeys[i]!(target)) ? await got : got);
       if (tier.byPhone !== undefined) {
         for (const v of rawList(raw)) if (typeof v === 'string' || typeof v === 'number') tier.byPhone.add(v, target);
       } else {
@@ -118,16 +116,16 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
   const where = input.where === undefined ? undefined : bind(ctx, input.where, sourceAs);
   const linked = new Set<string>();
   for (const other of (input.others ?? []).flat()) {
-    for (const k of keysOf(await value(first.key, other), first.normalise)) linked.add(k);
+    for (const k of keysOf((isPromise(got = first.key(other)) ? await got : got), first.normalise)) linked.add(k);
   }
   const looked: { at: number; source: unknown; keys: string[]; owner: string }[] = [];
   const outcome: ({ list: 'matched' | 'to_link'; pair: Pair } | { list: 'conflicts'; conflict: Conflict } | undefined)[] = new Array(input.source.length);
   for (let at = 0; at < input.source.length; at++) {
     const source = input.source[at];
-    const raw = await value(first.key, source);
+    const raw = (isPromise(got = first.key(source)) ? await got : got);
     const keys = keysOf(raw, first.normalise);
     for (const k of keys) linked.add(k);
-    if (where !== undefined && !(await value(where, source))) continue;
+    if (where !== undefined && !(isPromise(got = where(source)) ? await got : got)) continue;
     const shown = rawList(raw)[0];
     looked.push({ at, source, keys, owner: shown === undefined ? '(no key)' : String(shown).trim() });
   }
@@ -173,7 +171,7 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
     const found: { tier: Tier; hits: Target[] }[] = [];
     for (const tier of later) {
       const hits: Target[] = [];
-      for (const v of rawList(await value(tier.key, item.source))) {
+      for (const v of rawList(isPromise(got = tier.key(item.source)) ? await got : got)) {
         const list = tier.byPhone !== undefined
           ? (typeof v === 'string' || typeof v === 'number' ? tier.byPhone.lookup(v) : [])
           : (() => { const k = tier.normalise(v); return k === undefined ? [] : tier.byKey!.get(k) ?? []; })();
