@@ -22,23 +22,23 @@ describe('records steps in the package: validation', () => {
   };
 
   it('the shipped package is valid, and an admin\'s edit of the email field and the scope is too', () => {
-    edit('all-employees-sync.yaml', '"=[employee.workEmail, employee.personalEmail]", normalise: email', '"=[employee.personalEmail, employee.workEmail]", normalise: email');
+    edit('all-employees-sync.yaml', '"=[person.employee.workEmail, person.employee.personalEmail]", normalise: email', '"=[person.employee.personalEmail, person.employee.workEmail]", normalise: email');
     edit('all-employees-sync.yaml', 'where: "=$not(employee.syncToWhenIWork = false)"', `where: "=$not(employee.syncToWhenIWork = false) and $not(employee.departmentId = 'dep_ops')"`);
     expect(loadPackage(dir, connectors).problems).to.deep.equal([]);
   });
 
   it('a misspelt record name in a field, a tier key or the scope is a problem at its line', () => {
-    edit('all-employees-sync.yaml', 'hourly_rate: "=employee.hourlyRate"', 'hourly_rate: "=employe.hourlyRate"');
+    edit('all-employees-sync.yaml', 'hourly_rate: "=person.employee.hourlyRate"', 'hourly_rate: "=persn.employee.hourlyRate"');
     edit('employee-sync.yaml', 'where: "=$not(employee.syncToWhenIWork = false)"', 'where: "=$not(employee.syncToWhenIWork = false"');
     const { problems } = loadPackage(dir, connectors);
     expect(problems.map((p) => `${p.file.split('/').pop()} ${p.path} ${p.code}`)).to.deep.equal([
-      'all-employees-sync.yaml /steps/2/input/fields/hourly_rate UNKNOWN_NAME',
+      'all-employees-sync.yaml /steps/7/input/fields/hourly_rate UNKNOWN_NAME',
       'employee-sync.yaml /steps/3/input/where EXPRESSION_INVALID',
     ]);
   });
 
   it('a per-record field must be an expression', () => {
-    edit('all-employees-sync.yaml', 'hourly_rate: "=employee.hourlyRate"', 'hourly_rate: "employee.hourlyRate"');
+    edit('all-employees-sync.yaml', 'hourly_rate: "=person.employee.hourlyRate"', 'hourly_rate: "person.employee.hourlyRate"');
     expect(loadPackage(dir, connectors).problems.map((p) => p.message)).to.deep.equal(['must be an expression (starting with =), evaluated for each record']);
   });
 });
