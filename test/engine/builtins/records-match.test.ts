@@ -99,4 +99,21 @@ describe('records.match', () => {
     expect(out.matched.map((p) => (p.source as { key: string }).key).slice(0, 2)).to.deep.equal(['c0', 'c1']);
     expect(out.to_link[0]!.target.id).to.equal(10_000);
   });
+
+  it('reads the targets\' keys of a tier only when a record needs that tier: none when every code matches or nobody is looked up', async () => {
+    const reads = new Map<string, number>();
+    const counting = {
+      recordExpression(source: string, name: string) {
+        const fn = ctx.recordExpression!(source, name);
+        return (record: unknown) => { reads.set(source, (reads.get(source) ?? 0) + 1); return fn(record); };
+      },
+    } as unknown as ActionContext;
+    const users = [user(1, { employee_code: 'e1', email: 'a@b.example' }), user(2, { employee_code: 'e2', phone_number: '6125550142' })];
+    const run = (more: Partial<MatchInput>) => matchRecords({ source: [person('e1'), person('e2')], target: users, tiers, source_as: 'p', target_as: 'u', ...more }, counting);
+    expect(ids((await run({})).matched)).to.deep.equal([1, 2]);
+    expect([reads.get('=u.employee_code'), reads.get('=u.email'), reads.get('=u.phone_number')]).to.deep.equal([2, undefined, undefined]);
+    reads.clear();
+    expect((await run({ where: '=false', target_where: '=true' })).unmatched).to.have.length(2);
+    expect([reads.get('=true'), reads.get('=u.employee_code')]).to.deep.equal([undefined, undefined]);
+  });
 });

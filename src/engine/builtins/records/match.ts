@@ -1,8 +1,8 @@
 /**
  * records.match: pairs source records with target records through ordered tiers of keys (see README.md,
- * "records.match"). Targets are indexed once per tier; each source then costs a few map look-ups, so
- * 100,000 sources x 20,000 targets is linear in their sum. Phone tiers parse a number only when the other
- * side has a phone ending in the same digits (PhoneIndex). With `several: first_free` (catalog records that
+ * "records.match"). Targets are indexed at most once per tier, when a source first needs that tier; each
+ * source then costs a few map look-ups, so 100,000 sources x 20,000 targets is linear in their sum. Phone
+ * tiers parse a number only when the other side has a phone ending in the same digits (PhoneIndex). With `several: first_free` (catalog records that
  * share a name are interchangeable) a record takes its first candidate not taken yet instead of a conflict.
  */
 import type { ActionContext } from '../../types.js';
@@ -86,21 +86,30 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
   const [first, ...later] = tiers as [Tier, ...Tier[]];
   const firstFree = input.several === 'first_free';
 
-  // Targets: indexed once per tier; the first tier's keys also say whom a target is linked to.
+  // Targets: each tier indexed once, at its first use (a re-run where every code matches never reads the
+  // later tiers, a step with no source to look up reads none); the first tier's keys also say whom a
+  // target is linked to.
   const targetWhere = input.target_where === undefined ? undefined : bind(ctx, input.target_where, targetAs);
   const exclude = new Set((input.exclude ?? []).map(String));
   const linkedTo = new Map<Target, string[]>();
   const targetKeys = input.tiers.map((t) => bind(ctx, t.target, targetAs));
-  for (const tier of tiers) {
-    if (tier.normalise === undefined) continue;
-    if (input.tiers[tiers.indexOf(tier)]!.normalise === 'phone') tier.byPhone = new PhoneIndex(region);
+  let eligible: Target[] | undefined;
+  const candidates = async (): Promise<Target[]> => {
+    if (eligible !== undefined) return eligible;
+    eligible = [];
+    for (const target of input.target) {
+      if (exclude.has(String(target.id))) continue;
+      if (targetWhere !== undefined && !(isPromise(got = targetWhere(target)) ? await got : got)) continue;
+      eligible.push(target);
+    }
+    return eligible;
+  };
+  const index = async (i: number): Promise<void> => {
+    const tier = tiers[i]!;
+    if (tier.byKey !== undefined || tier.byPhone !== undefined) return;
+    if (input.tiers[i]!.normalise === 'phone') tier.byPhone = new PhoneIndex(region);
     else tier.byKey = new Map();
-  }
-  for (const target of input.target) {
-    if (exclude.has(String(target.id))) continue;
-    if (targetWhere !== undefined && !(isPromise(got = targetWhere(target)) ? await got : got)) continue;
-    for (let i = 0; i < tiers.length; i++) {
-      const tier = tiers[i]!;
+    for (const target of await candidates()) {
       const raw = (isPromise(got = targetKeys[i]!(target)) ? await got : got);
       if (tier.byPhone !== undefined) {
         for (const v of rawList(raw)) if (typeof v === 'string' || typeof v === 'number') tier.byPhone.add(v, target);
@@ -110,14 +119,11 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
         if (i === 0 && keys.length > 0) linkedTo.set(target, keys);
       }
     }
-  }
+  };
 
   // Sources: who is looked up, and every first-tier key of the run (a target holding one is that record's).
   const where = input.where === undefined ? undefined : bind(ctx, input.where, sourceAs);
   const linked = new Set<string>();
-  for (const other of (input.others ?? []).flat()) {
-    for (const k of keysOf((isPromise(got = first.key(other)) ? await got : got), first.normalise)) linked.add(k);
-  }
   const looked: { at: number; source: unknown; keys: string[]; owner: string }[] = [];
   const outcome: ({ list: 'matched' | 'to_link'; pair: Pair } | { list: 'conflicts'; conflict: Conflict } | undefined)[] = new Array(input.source.length);
   for (let at = 0; at < input.source.length; at++) {
@@ -129,6 +135,7 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
     const shown = rawList(raw)[0];
     looked.push({ at, source, keys, owner: shown === undefined ? '(no key)' : String(shown).trim() });
   }
+  if (looked.length > 0) await index(0);
 
   const claimed = new Map<string, string>();
   for (const id of input.taken ?? []) claimed.set(String(id), 'an earlier step');
@@ -167,6 +174,12 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
   }
 
   // Then the later tiers together, in input order: they must agree on one target.
+  if (rest.length > 0) {
+    for (let i = 1; i < tiers.length; i++) await index(i);
+    for (const other of (input.others ?? []).flat()) {
+      for (const k of keysOf((isPromise(got = first.key(other)) ? await got : got), first.normalise)) linked.add(k);
+    }
+  }
   for (const item of rest) {
     const found: { tier: Tier; hits: Target[] }[] = [];
     for (const tier of later) {
