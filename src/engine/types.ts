@@ -71,9 +71,11 @@ export interface ActionContext<C = unknown> {
   /**
    * For an input field whose schema has `"x-record": "<key>"` (its value is the expression's text): an
    * evaluator of that expression in the job's scope with `name` bound to one record. Compiled when the
-   * package loaded. Evaluate one record at a time: await a Promise result before the next call.
+   * package loaded. Evaluate one record at a time: await a Promise result before the next call. `reads` are
+   * the top-level names the expression reads ('$' for the whole scope): only `name`, and its value depends
+   * on the record alone.
    */
-  recordExpression?(source: string, name: string): (record: unknown) => unknown;
+  recordExpression?(source: string, name: string): ((record: unknown) => unknown) & { reads?: ReadonlySet<string> };
 }
 
 export interface ActionDef<I = any, O = any, C = any> {

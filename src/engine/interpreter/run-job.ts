@@ -226,14 +226,14 @@ export function runJob(env: JobEnv): Promise<JobOutcome> {
 }
 
 /** See ActionContext.recordExpression: one copy of the scope per binding, the record set before each call. */
-function bindRecordExpression(step: Extract<Step, { kind: 'action' }>, scope: Scope, source: string, name: string): (record: unknown) => unknown {
+function bindRecordExpression(step: Extract<Step, { kind: 'action' }>, scope: Scope, source: string, name: string): ((record: unknown) => unknown) & { reads: ReadonlySet<string> } {
   const expr = step.records?.[source];
   if (expr === undefined) {
     throw new RecipeError('RECORD_EXPRESSION_UNKNOWN', `Step '${step.id}' evaluates '${source}' per record, but it is not an expression written in the recipe.`, { kind: 'bug', details: { step: step.where } });
   }
   const local: Scope = Object.assign({}, scope);
-  return (record) => {
+  return Object.assign((record: unknown) => {
     local[name] = record;
     return expr.evaluate(local);
-  };
+  }, { reads: expr.refs });
 }

@@ -8,7 +8,7 @@ import type { ActionContext } from '../../../src/engine/types.js';
 const ctx = {
   recordExpression(source: string, name: string) {
     const expr = compileExpression(source.slice(1));
-    return (record: unknown) => expr.evaluate({ [name]: record });
+    return Object.assign((record: unknown) => expr.evaluate({ [name]: record, other: 'x' }), { reads: expr.refs });
   },
 } as unknown as ActionContext;
 
@@ -83,7 +83,7 @@ describe('records.match', () => {
 
   it('looks up only the records `where` keeps, and only targets `target_where` keeps; `exclude` is never a candidate', async () => {
     const out = await match([person('1', { skip: true }), person('2')], [user(1, { employee_code: '1' }), user(2, { employee_code: '2', is_deleted: true })],
-      { where: '=$not(p.skip)', target_where: '=$not(u.is_deleted)' });
+      { where: '=$not(p.skip)', target_where: '=$not(u.is_deleted = true)' });
     expect(out.unmatched).to.have.length(2);
     const excluded = await match([person('1')], [user(1, { employee_code: '1' })], { exclude: [1] });
     expect(excluded.unmatched).to.have.length(1);
@@ -115,5 +115,26 @@ describe('records.match', () => {
     reads.clear();
     expect((await run({ where: '=false', target_where: '=true' })).unmatched).to.have.length(2);
     expect([reads.get('=true'), reads.get('=u.employee_code')]).to.deep.equal([undefined, undefined]);
+  });
+
+  it('indexes a target list once for the steps that match against it, each keeping to its own targets', async () => {
+    const reads = new Map<string, number>();
+    const counting = {
+      recordExpression(source: string, name: string) {
+        const fn = ctx.recordExpression!(source, name);
+        return Object.assign((record: unknown) => { reads.set(source, (reads.get(source) ?? 0) + 1); return fn(record); }, { reads: fn.reads });
+      },
+    } as unknown as ActionContext;
+    const users = [user(1, { employee_code: 'e1', is_deleted: true }), user(2, { employee_code: 'e1' }), user(3, { email: 'a@b.example' })];
+    const run = (more: Partial<MatchInput>) => matchRecords({ source: [person('e1', { workEmail: 'a@b.example' })], target: users, tiers: tiers.slice(0, 2), source_as: 'p', target_as: 'u', ...more }, counting);
+    expect(ids((await run({ target_where: '=$not(u.is_deleted = true)' })).matched)).to.deep.equal([2]);
+    expect(ids((await run({ target_where: '=u.is_deleted = true' })).matched)).to.deep.equal([1]);
+    expect(ids((await run({ target_where: '=$not(u.is_deleted = true)', exclude: [2] })).to_link)).to.deep.equal([3]);
+    expect([reads.get('=u.employee_code'), reads.get('=u.email')]).to.deep.equal([3, 3]);
+    // A key that reads more than the target is worked out again by each step.
+    const other = [{ name: 'code', source: '=p.key', target: "=u.employee_code & other", normalise: 'code' as const }];
+    await run({ tiers: other });
+    await run({ tiers: other });
+    expect(reads.get("=u.employee_code & other")).to.equal(6);
   });
 });

@@ -2,7 +2,8 @@
 import { RecipeError } from '../../errors.js';
 import type { ActionContext } from '../../types.js';
 
-export type RecordFn = (record: unknown) => unknown;
+/** `reads`: the top-level names the expression reads (see ActionContext.recordExpression). */
+export type RecordFn = ((record: unknown) => unknown) & { reads?: ReadonlySet<string> };
 
 /** The evaluator of a per-record expression of this step's input (see ActionContext.recordExpression). */
 export function bind(ctx: ActionContext, source: string, name: string): RecordFn {

@@ -50,9 +50,18 @@ interface Tier {
   label: string;
   key: RecordFn;
   normalise: Normaliser;
-  byKey?: Map<string, Target[]>;
-  byPhone?: PhoneIndex<Target>;
+  index?: TierIndex;
 }
+
+/** One tier's keys of a list of targets: the targets under each key, and each target's keys. */
+interface TierIndex { byKey?: Map<string, Target[]>; byPhone?: PhoneIndex<Target>; keys: Map<Target, string[]> }
+
+/**
+ * Indexes of a target list by a tier key that reads the target alone, kept while the list lives, so the
+ * steps of a job that match against one list (active people, leavers, rehires) index it once. They cover
+ * every target of the list; each step then passes over the ones it cannot match.
+ */
+const shared = new WeakMap<object, Map<string, TierIndex>>();
 
 
 function keysOf(raw: unknown, normalise: Normaliser): string[] {
@@ -91,34 +100,39 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
   // target is linked to.
   const targetWhere = input.target_where === undefined ? undefined : bind(ctx, input.target_where, targetAs);
   const exclude = new Set((input.exclude ?? []).map(String));
-  const linkedTo = new Map<Target, string[]>();
   const targetKeys = input.tiers.map((t) => bind(ctx, t.target, targetAs));
-  let eligible: Target[] | undefined;
-  const candidates = async (): Promise<Target[]> => {
-    if (eligible !== undefined) return eligible;
-    eligible = [];
-    for (const target of input.target) {
-      if (exclude.has(String(target.id))) continue;
-      if (targetWhere !== undefined && !(isPromise(got = targetWhere(target)) ? await got : got)) continue;
-      eligible.push(target);
-    }
-    return eligible;
-  };
+  const eligible = new Set<Target>();
+  let sifted = false;
   const index = async (i: number): Promise<void> => {
     const tier = tiers[i]!;
-    if (tier.byKey !== undefined || tier.byPhone !== undefined) return;
-    if (input.tiers[i]!.normalise === 'phone') tier.byPhone = new PhoneIndex(region);
-    else tier.byKey = new Map();
-    for (const target of await candidates()) {
-      const raw = (isPromise(got = targetKeys[i]!(target)) ? await got : got);
-      if (tier.byPhone !== undefined) {
-        for (const v of rawList(raw)) if (typeof v === 'string' || typeof v === 'number') tier.byPhone.add(v, target);
-      } else {
-        const keys = keysOf(raw, tier.normalise);
-        for (const k of keys) push(tier.byKey!, k, target);
-        if (i === 0 && keys.length > 0) linkedTo.set(target, keys);
+    if (tier.index !== undefined) return;
+    if (!sifted) {
+      sifted = true;
+      for (const target of input.target) {
+        if (exclude.has(String(target.id))) continue;
+        if (targetWhere !== undefined && !(isPromise(got = targetWhere(target)) ? await got : got)) continue;
+        eligible.add(target);
       }
     }
+    const key = targetKeys[i]!;
+    const alone = key.reads !== undefined && [...key.reads].every((n) => n === targetAs);
+    const id = `${input.tiers[i]!.normalise}\u0000${region}\u0000${targetAs}\u0000${input.tiers[i]!.target}`;
+    const byList = alone ? shared.get(input.target) ?? new Map<string, TierIndex>() : undefined;
+    tier.index = byList?.get(id);
+    if (tier.index !== undefined) return;
+    const built: TierIndex = input.tiers[i]!.normalise === 'phone' ? { byPhone: new PhoneIndex(region), keys: new Map() } : { byKey: new Map(), keys: new Map() };
+    for (const target of alone ? input.target : eligible) {
+      const raw = (isPromise(got = key(target)) ? await got : got);
+      if (built.byPhone !== undefined) {
+        for (const v of rawList(raw)) if (typeof v === 'string' || typeof v === 'number') built.byPhone.add(v, target);
+      } else {
+        const keys = keysOf(raw, tier.normalise);
+        for (const k of keys) push(built.byKey!, k, target);
+        if (keys.length > 0) built.keys.set(target, keys);
+      }
+    }
+    if (byList !== undefined) shared.set(input.target, byList.set(id, built));
+    tier.index = built;
   };
 
   // Sources: who is looked up, and every first-tier key of the run (a target holding one is that record's).
@@ -157,7 +171,7 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
   const rest: typeof looked = [];
   for (const item of looked) {
     const hits: Target[] = [];
-    for (const k of item.keys) for (const t of first.byKey?.get(k) ?? []) if (!hits.includes(t)) hits.push(t);
+    for (const k of item.keys) for (const t of first.index!.byKey?.get(k) ?? []) if (eligible.has(t) && !hits.includes(t)) hits.push(t);
     if (firstFree) {
       // Interchangeable targets: the first one not taken; all taken, the later tiers may find another.
       const free = hits.find((t) => !claimed.has(String(t.id)));
@@ -185,12 +199,14 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
     for (const tier of later) {
       const hits: Target[] = [];
       for (const v of rawList(isPromise(got = tier.key(item.source)) ? await got : got)) {
-        const list = tier.byPhone !== undefined
-          ? (typeof v === 'string' || typeof v === 'number' ? tier.byPhone.lookup(v) : [])
-          : (() => { const k = tier.normalise(v); return k === undefined ? [] : tier.byKey!.get(k) ?? []; })();
+        const { byPhone, byKey } = tier.index!;
+        const list = byPhone !== undefined
+          ? (typeof v === 'string' || typeof v === 'number' ? byPhone.lookup(v) : [])
+          : (() => { const k = tier.normalise(v); return k === undefined ? [] : byKey!.get(k) ?? []; })();
         for (const t of list) {
+          if (!eligible.has(t)) continue;
           // Linked to another record of this run: theirs, never a candidate.
-          const owners = linkedTo.get(t);
+          const owners = first.index!.keys.get(t);
           if (owners !== undefined && !owners.some((o) => item.keys.includes(o)) && owners.some((o) => linked.has(o))) continue;
           if (!hits.includes(t)) hits.push(t);
         }
