@@ -53,7 +53,7 @@ function makeItems(count: number): { email: string; n: number; name: string }[] 
 export async function run(options: BenchOptions = {}): Promise<BenchResult> {
   const count = options.items ?? 100_000;
   const dataDir = mkdtempSync(join(tmpdir(), 'recipes-bench-engine-'));
-  const rt = Runtime.open({ packageDir: packageDir(), dataDir, connectors: [], secretKey: 'bench' });
+  const rt = await Runtime.open({ packageDir: packageDir(), dataDir, connectors: [], secretKey: 'bench' });
   let loopStart = 0;
   let loopEnd = 0;
   rt.on('job:start', () => (loopStart = performance.now()));

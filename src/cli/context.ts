@@ -17,6 +17,8 @@ import type { Logger } from '../engine/types.js';
 
 export interface GlobalOptions {
   dataDir: string;
+  /** postgres:// URL; state in that database instead of the data dir's state.db. */
+  databaseUrl?: string;
   package: string;
   logLevel: string;
   logFile?: string;
@@ -58,23 +60,25 @@ export function getLogger(g: GlobalOptions): Logger {
 /**
  * Opens the runtime. Only `properties set` (and `demo`) create a missing store: any other command on a
  * mistyped --data-dir is STORE_MISSING instead of starting an empty store (start/stop included: they
- * change state an admin expects to be there already).
+ * change state an admin expects to be there already). With --database-url the same rule holds for the
+ * schema: other commands neither create nor upgrade it.
  */
-export function openRuntime(g: GlobalOptions, create = false): Runtime {
+export async function openRuntime(g: GlobalOptions, create = false): Promise<Runtime> {
   const dataDir = resolve(g.dataDir);
-  const rt = Runtime.open({ packageDir: resolve(g.package), dataDir, connectors: defaultConnectors, logger: getLogger(g), createDataDir: create });
-  warnIfShared(dataDir);
+  const databaseUrl = g.databaseUrl || undefined;
+  const rt = await Runtime.open({ packageDir: resolve(g.package), dataDir, databaseUrl, connectors: defaultConnectors, logger: getLogger(g), createDataDir: create });
+  if (!databaseUrl) warnIfShared(dataDir);
   return rt;
 }
 
 /** `create`: make the data dir and store when missing (see openRuntime). */
 export async function withRuntime<T>(g: GlobalOptions, fn: (rt: Runtime) => Promise<T> | T, create = false): Promise<T> {
-  const rt = openRuntime(g, create);
+  const rt = await openRuntime(g, create);
   try {
     return await fn(rt);
   } catch (error) {
     // Damaged pages surface only when a query reads them, long after open.
-    if (isNotADatabase(error)) throw storeCorrupt(join(rt.store.dataDir, STATE_FILE), `damaged: ${(error as Error).message}`, error);
+    if (rt.store.dialect === 'sqlite' && isNotADatabase(error)) throw storeCorrupt(rt.store.location, `damaged: ${(error as Error).message}`, error);
     throw error;
   } finally {
     await rt.close();

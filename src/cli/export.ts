@@ -30,8 +30,8 @@ export function exportTarget(opts: ExportOptions): { file: string; format: Expor
 }
 
 /** Writes the file (mode 0600: it names people) and says so on stderr, so stdout stays the job (or --json). */
-export function writeExport(rt: Runtime, jobId: number, target: { file: string; format: ExportFormat }): void {
-  const plan = planOf(rt.job(jobId));
+export async function writeExport(rt: Runtime, jobId: number, target: { file: string; format: ExportFormat }): Promise<void> {
+  const plan = planOf(await rt.job(jobId));
   try {
     writeFileSync(target.file, renderPlan(plan, target.format), { mode: 0o600 });
   } catch (cause) {

@@ -38,6 +38,7 @@ export function buildProgram(): Command {
   const program = new Command('recipes')
     .description('Run integration recipes; ships the WIW Provisioning package (GoCo -> When I Work).')
     .option('--data-dir <dir>', 'state store folder (env RECIPES_DATA_DIR)', process.env.RECIPES_DATA_DIR ?? './.recipes')
+    .option('--database-url <url>', 'keep state in this PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DB) instead of the data dir (env RECIPES_DATABASE_URL)', process.env.RECIPES_DATABASE_URL)
     .option('--package <dir>', 'package folder (env RECIPES_PACKAGE; default: the shipped WIW Provisioning package)', process.env.RECIPES_PACKAGE ?? shippedPackage())
     .addOption(new Option('--log-level <level>', 'logs go to stderr (JSON lines)').choices(LOG_LEVELS).default('error'))
     .option('--log-file <file>', 'write logs to this file instead of stderr')

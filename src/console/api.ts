@@ -69,28 +69,30 @@ function writes(steps: readonly Step[]): boolean {
     : false);
 }
 
-function recipesView(rt: Runtime) {
-  return rt.recipes().map((r) => {
+async function recipesView(rt: Runtime) {
+  const views = [];
+  for (const r of await rt.recipes()) {
     const recipe = rt.recipe(r.name);
-    return {
+    views.push({
       ...r,
       manual: recipe.trigger.type === 'manual',
       /** A test run of a recipe that writes asks first. */
       writes: writes(recipe.steps),
       /** A recipe with `needs` runs after them; the card says so and why. */
       runLast: r.needs.length > 0 ? `Run last: it needs ${r.needs.join(' and ')} to have succeeded first.` : null,
-      unmetNeeds: rt.unmetNeeds(r.name),
-    };
-  });
+      unmetNeeds: await rt.unmetNeeds(r.name),
+    });
+  }
+  return views;
 }
 
-function packageView(rt: Runtime, state: ConsoleState) {
+async function packageView(rt: Runtime, state: ConsoleState) {
   return {
     name: rt.package.name,
     title: rt.package.title,
     description: rt.package.description,
     connections: Object.values(rt.package.connections).map((c) => ({ name: c.name, title: c.title, description: c.description, auth: c.auth, authLabel: authLabel(c), status: state.connections.get(c.name) ?? null })),
-    recipes: recipesView(rt),
+    recipes: await recipesView(rt),
   };
 }
 
@@ -163,8 +165,8 @@ function stringBody(body: unknown, key: string): string {
 }
 
 /** The job's plan (or summary) as `recipes test --format F --output FILE` writes it. */
-function download(rt: Runtime, id: number, format: ExportFormat): ApiReply {
-  const job = rt.job(id);
+async function download(rt: Runtime, id: number, format: ExportFormat): Promise<ApiReply> {
+  const job = await rt.job(id);
   const type = format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/json; charset=utf-8';
   return { status: 200, body: null, file: { name: exportFileName(job, format), type, text: renderPlan(planOf(job), format) } };
 }
@@ -175,29 +177,29 @@ export async function handleApi(rt: Runtime, state: ConsoleState, req: ApiReques
   try {
     switch (route) {
       case 'GET package':
-        return ok(packageView(rt, state));
+        return ok(await packageView(rt, state));
       case 'GET properties':
-        return ok(rt.properties.list());
+        return ok(await rt.properties.list());
       case 'PUT properties/:':
-        return ok(rt.properties.set(b!, stringBody(req.body, 'value')));
+        return ok(await rt.properties.set(b!, stringBody(req.body, 'value')));
       case 'DELETE properties/:':
-        rt.properties.unset(b!);
-        return ok(rt.properties.get(b!));
+        await rt.properties.unset(b!);
+        return ok(await rt.properties.get(b!));
       case 'POST connections/:/test':
         return await testConnection(rt, state, b!);
       case 'GET jobs':
-        return ok(rt.jobs(undefined, 50));
+        return ok(await rt.jobs(undefined, 50));
       case 'GET recipes/:/jobs':
-        return ok(rt.jobs(b!, 50));
+        return ok(await rt.jobs(b!, 50));
       case 'POST recipes/:/start':
       case 'POST recipes/:/stop':
-        rt[c as 'start' | 'stop'](b!);
-        return ok(recipesView(rt).find((r) => r.name === b));
+        await rt[c as 'start' | 'stop'](b!);
+        return ok((await recipesView(rt)).find((r) => r.name === b));
       case 'POST recipes/:/test':
         return await startTest(rt, state, b!, (req.body ?? {}) as { dryRun?: boolean; force?: boolean });
       case 'GET jobs/:': {
         const id = jobId(b);
-        return ok({ job: rt.job(id), steps: rt.steps(id) });
+        return ok({ job: await rt.job(id), steps: await rt.steps(id) });
       }
       case 'GET jobs/:/plan.csv':
       case 'GET jobs/:/plan.json':

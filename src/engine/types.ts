@@ -10,11 +10,12 @@ export type { Logger };
 export type JsonSchema = Record<string, unknown>;
 
 /** Read and write access to the package's id mappings (e.g. GoCo location id -> WIW location id). */
+/** The package's id mappings in the state store; every call is a round trip to it. */
 export interface Mappings {
-  get(name: string, key: string): string | undefined;
-  set(name: string, key: string, value: string): void;
-  delete(name: string, key: string): void;
-  all(name: string): Record<string, string>;
+  get(name: string, key: string): Promise<string | undefined>;
+  set(name: string, key: string, value: string): Promise<void>;
+  delete(name: string, key: string): Promise<void>;
+  all(name: string): Promise<Record<string, string>>;
 }
 
 /** One HTTP attempt as a connection's transport saw it: what the engine counts for metrics. */

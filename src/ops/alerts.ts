@@ -11,6 +11,7 @@
  */
 import { withoutSecrets } from '../engine/interpreter/redact.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
+import type { Logger } from '../engine/types.js';
 import type { JobRecord } from '../engine/store/index.js';
 import type { StepRecord } from '../engine/interpreter/job-env.js';
 import { channelsFor, deliver, type AlertMessage, type AlertSettings } from './alert-channels.js';
@@ -110,34 +111,43 @@ export class Alerter {
       logger.info({ since_ms: now - last }, 'alert not repeated: the same one was sent within the hour');
       return;
     }
+    // Taken before the properties are read, so a second occurrence meanwhile is held back too.
+    this.sent.set(key, now);
+    const delivery = this.send(key, now, message, logger).catch((error: unknown) => {
+      logger.warn({ reason: (error as Error).message }, 'alert not sent');
+    });
+    this.pending.add(delivery);
+    void delivery.finally(() => this.pending.delete(delivery));
+  }
+
+  private async send(key: string, at: number, message: AlertMessage, logger: Logger): Promise<void> {
+    // Nothing got through (or nothing was configured): the next occurrence tries again instead of waiting an hour.
+    const forget = () => {
+      if (this.sent.get(key) === at) this.sent.delete(key);
+    };
     let settings: AlertSettings;
     let secrets: string[];
     try {
-      const resolved = this.rt.properties.resolve();
+      const resolved = await this.rt.properties.resolve();
       const v = resolved.values;
       const text = (name: string) => (typeof v[name] === 'string' && (v[name] as string).trim() !== '' ? (v[name] as string).trim() : undefined);
       settings = { webhookUrl: text('alert_webhook_url'), emailTo: text('alert_email_to'), smtpUrl: text('smtp_url'), emailFrom: text('alert_email_from') };
       secrets = resolved.secrets;
     } catch (error) {
+      forget();
       logger.warn({ reason: (error as Error).message }, 'alert not sent: the alert properties cannot be read');
       return;
     }
     const scrub = (t: string) => (withoutSecrets(t, secrets) as string).replace(URL_CREDENTIALS, '$1[redacted]@');
     const channels = channelsFor(settings, logger);
-    if (channels.length === 0) return;
-    this.sent.set(key, now);
+    if (channels.length === 0) return forget();
     const pkg = this.rt.package;
     const full: AlertMessage = {
       subject: scrub(`[recipes] ${pkg.title}: ${message.subject}`),
       text: scrub(`[${pkg.title} (${pkg.name})] ${message.text}`),
     };
-    const delivery = deliver(channels, full, { logger, scrub, signal: this.shutdown.signal, ...(this.options.retryDelaysMs ? { retryDelaysMs: this.options.retryDelaysMs } : {}) })
-      .then((ok) => {
-        // Nothing got through: the next occurrence tries again instead of being held back an hour.
-        if (!ok && this.sent.get(key) === now) this.sent.delete(key);
-      });
-    this.pending.add(delivery);
-    void delivery.finally(() => this.pending.delete(delivery));
+    const ok = await deliver(channels, full, { logger, scrub, signal: this.shutdown.signal, ...(this.options.retryDelaysMs ? { retryDelaysMs: this.options.retryDelaysMs } : {}) });
+    if (!ok) forget();
   }
 
   /** Resolves once every delivery started so far has ended (sent or given up). */

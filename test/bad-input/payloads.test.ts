@@ -37,10 +37,10 @@ function errorsOf(outcome: Outcome): Coded[] {
 /** Runs all-employees-sync against `api` serving case `c` under its own prefix (so connections are fresh). */
 async function run(rt: Runtime, api: FakeApi, c: PayloadCase, i: number): Promise<Outcome> {
   api.reset(`case-${i}`, c.employees ?? [gocoEmployee(1)], c.routes ?? {});
-  for (const [name, value] of Object.entries(api.properties)) rt.properties.set(name, value);
+  for (const [name, value] of Object.entries(api.properties)) (await rt.properties.set(name, value));
   const job = await rt.test('all-employees-sync', { force: true });
   if (!job) throw new Error('no job');
-  return { job, steps: rt.steps(job.id), writes: [...api.writes] };
+  return { job, steps: (await rt.steps(job.id)), writes: [...api.writes] };
 }
 
 const TEXT_FIELDS = ['first_name', 'last_name', 'email', 'phone_number', 'employee_code'];
@@ -64,7 +64,7 @@ describe('bad input: malformed API payloads', function () {
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'recipes-bad-payloads-'));
     api = await FakeApi.start();
-    rt = Runtime.open({ packageDir: PACKAGE, dataDir: root, connectors, secretKey: 'bad-input-test-key' });
+    rt = await Runtime.open({ packageDir: PACKAGE, dataDir: root, connectors, secretKey: 'bad-input-test-key' });
   });
   after(async () => {
     await rt?.close();
@@ -72,7 +72,7 @@ describe('bad input: malformed API payloads', function () {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('has at least 30 cases', () => {
+  it('has at least 30 cases', async () => {
     expect(payloadCases.length).to.be.at.least(30);
   });
 

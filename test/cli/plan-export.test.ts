@@ -108,7 +108,7 @@ describe('cli: dry-run plan export', function () {
   });
 
   it("the console's plan page downloads: the same files, with Content-Disposition", async () => {
-    const rt = Runtime.open({ packageDir: WIW_PACKAGE, dataDir: cli.dataDir, connectors, secretKey: SECRET_KEY, createDataDir: false });
+    const rt = await Runtime.open({ packageDir: WIW_PACKAGE, dataDir: cli.dataDir, connectors, secretKey: SECRET_KEY, createDataDir: false });
     const web = await startConsole(rt, { port: 0 });
     try {
       for (const [format, type] of [['csv', 'text/csv'], ['json', 'application/json']] as const) {

@@ -16,7 +16,7 @@ describe('console: API over the Runtime', () => {
   };
   const ended = (jobId: number) =>
     new Promise<void>((resolve) => {
-      const check = () => (rig.rt.job(jobId).status !== 'running' ? resolve() : rig.rt.once('job:end', check));
+      const check = () => void rig.rt.job(jobId).then((j) => (j.status !== 'running' ? resolve() : rig.rt.once('job:end', check)));
       check();
     });
 
@@ -62,9 +62,9 @@ describe('console: API over the Runtime', () => {
   });
 
   it('says why a connection is not connected', async () => {
-    rig.rt.properties.set('goco_api_token', 'wrong-token');
+    await rig.rt.properties.set('goco_api_token', 'wrong-token');
     const res = await record('POST', '/api/connections/goco/test');
-    rig.rt.properties.set('goco_api_token', rig.pair.properties.goco_api_token);
+    await rig.rt.properties.set('goco_api_token', rig.pair.properties.goco_api_token);
     expect(res.status).to.equal(200);
     expect(res.json.ok).to.equal(false);
     expect(res.json.message).to.be.a('string').and.not.to.equal('');
@@ -80,7 +80,7 @@ describe('console: API over the Runtime', () => {
     const res = await record('PUT', '/api/properties/wiw_password', { value: rig.pair.properties.wiw_password });
     expect(res.status).to.equal(200);
     expect(res.json.display).to.equal('********');
-    expect(rig.rt.properties.resolve().values.wiw_password).to.equal(rig.pair.properties.wiw_password);
+    expect((await rig.rt.properties.resolve()).values.wiw_password).to.equal(rig.pair.properties.wiw_password);
   });
 
   it('refuses an invalid property value with the engine\'s message', async () => {
@@ -91,7 +91,7 @@ describe('console: API over the Runtime', () => {
 
   it('starts and stops a recipe', async () => {
     expect((await record('POST', '/api/recipes/employee-sync/start')).json.running).to.equal(true);
-    expect(rig.rt.recipes().find((r) => r.name === 'employee-sync')?.running).to.equal(true);
+    expect((await rig.rt.recipes()).find((r) => r.name === 'employee-sync')?.running).to.equal(true);
     expect((await record('POST', '/api/recipes/employee-sync/stop')).json.running).to.equal(false);
   });
 
@@ -105,7 +105,7 @@ describe('console: API over the Runtime', () => {
     const res = await record('POST', '/api/recipes/location-sync/test', {});
     expect(res.status).to.equal(202);
     await ended(res.json.jobId);
-    expect(rig.rt.job(res.json.jobId).status).to.equal('succeeded');
+    expect((await rig.rt.job(res.json.jobId)).status).to.equal('succeeded');
   });
 
   it('plans all-employees-sync in a dry run and returns its summary and planned steps', async () => {
@@ -127,7 +127,7 @@ describe('console: API over the Runtime', () => {
     expect(history.json[0].status).to.equal('succeeded');
   });
 
-  it('streams job:start, step and job:end events', () => {
+  it('streams job:start, step and job:end events', async () => {
     const text = Buffer.concat(sse).toString('utf8');
     expect(text).to.contain('event: job:start').and.to.contain('event: step').and.to.contain('event: job:end');
   });
@@ -138,7 +138,7 @@ describe('console: API over the Runtime', () => {
     expect((await record('GET', '/api/nothing')).status).to.equal(404);
   });
 
-  it('never sends a secret value in any response or event', () => {
+  it('never sends a secret value in any response or event', async () => {
     const everything = bodies.join('\n') + Buffer.concat(sse).toString('utf8');
     for (const name of ['wiw_password', 'wiw_api_key', 'goco_api_token'] as const) {
       expect(everything, name).not.to.contain(rig.pair.properties[name]);

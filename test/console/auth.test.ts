@@ -32,7 +32,7 @@ describe('console: sign-in and same-origin checks', () => {
     expect(res.status).to.equal(401);
   });
 
-  it('prints a 32-byte random token', () => {
+  it('prints a 32-byte random token', async () => {
     expect(Buffer.from(rig.web.token, 'base64url')).to.have.length(32);
   });
 
@@ -71,7 +71,7 @@ describe('console: sign-in and same-origin checks', () => {
   it('rejects a cross-site write carrying the cookie', async () => {
     const res = await call(rig.web.url, 'POST', '/api/recipes/location-sync/start', { headers: { cookie: `recipes_console=${rig.web.token}`, 'sec-fetch-site': 'cross-site' } });
     expect(res.status).to.equal(403);
-    expect(rig.rt.recipes().find((r) => r.name === 'location-sync')?.running).to.equal(false);
+    expect((await rig.rt.recipes()).find((r) => r.name === 'location-sync')?.running).to.equal(false);
   });
 
   it('rejects a cookie write that says nothing of where it comes from', async () => {
@@ -97,7 +97,7 @@ describe('console: sign-in and same-origin checks', () => {
     }
   });
 
-  it('listens on 127.0.0.1 only by default', () => {
+  it('listens on 127.0.0.1 only by default', async () => {
     expect(new URL(rig.web.url).hostname).to.equal('127.0.0.1');
   });
 

@@ -59,7 +59,7 @@ describe('console in a browser', function () {
     }
     const { chromium } = await import('playwright-core');
     rig = await openRig();
-    rig.rt.properties.unset('wiw_password');
+    await rig.rt.properties.unset('wiw_password');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => errors.push(e.message));
@@ -101,7 +101,7 @@ describe('console in a browser', function () {
     await row.locator('input[type="password"]').fill(rig.pair.properties.wiw_password);
     await row.getByRole('button', { name: 'Save' }).click();
     await row.locator('td.value code', { hasText: '********' }).waitFor();
-    expect(rig.rt.properties.resolve().values.wiw_password).to.equal(rig.pair.properties.wiw_password);
+    expect((await rig.rt.properties.resolve()).values.wiw_password).to.equal(rig.pair.properties.wiw_password);
     expect(await page.content()).not.to.contain(rig.pair.properties.wiw_password);
   });
 
@@ -121,10 +121,10 @@ describe('console in a browser', function () {
   it('starts and stops a recipe from its menu', async () => {
     await menu('employee-sync', 'Start recipe');
     await card('employee-sync').locator('.state .badge', { hasText: 'running' }).waitFor();
-    expect(rig.rt.recipes().find((r) => r.name === 'employee-sync')?.running).to.equal(true);
+    expect((await rig.rt.recipes()).find((r) => r.name === 'employee-sync')?.running).to.equal(true);
     await menu('employee-sync', 'Stop recipe');
     await card('employee-sync').locator('.state .badge', { hasText: 'stopped' }).waitFor();
-    expect(rig.rt.recipes().find((r) => r.name === 'employee-sync')?.running).to.equal(false);
+    expect((await rig.rt.recipes()).find((r) => r.name === 'employee-sync')?.running).to.equal(false);
   });
 
   it('"Test recipe" on a recipe that writes asks first, and a "no" runs nothing', async () => {
@@ -133,7 +133,7 @@ describe('console in a browser', function () {
     const message = await declined(() => menu('location-sync', 'Test recipe'));
     expect(message).to.contain('for real').and.to.contain('Plan (dry run)');
     expect(testPosts).to.have.length(posts);
-    expect(rig.rt.jobs('location-sync', 50)).to.have.length(0);
+    expect(await rig.rt.jobs('location-sync', 50)).to.have.length(0);
   });
 
   it('test-runs the recipes all-employees-sync needs', async () => {
@@ -161,8 +161,8 @@ describe('console in a browser', function () {
   it('shows every field a planned write would write (hourly rate, locations, positions too)', async () => {
     const heads = await page.locator('section[data-planned="create[].created"] thead th').allTextContents();
     expect(heads).to.include.members(['first name', 'last name', 'email', 'employee code', 'hourly rate', 'locations', 'positions', 'invite']);
-    const job = rig.rt.jobs('all-employees-sync', 1)[0]!;
-    const created = rig.rt.steps(job.id).filter((s) => s.path.endsWith('.created'));
+    const job = (await rig.rt.jobs('all-employees-sync', 1))[0]!;
+    const created = (await rig.rt.steps(job.id)).filter((s) => s.path.endsWith('.created'));
     const withRate = created.find((s) => typeof (s.input as { hourly_rate?: unknown }).hourly_rate === 'number')!;
     const row = page.locator('section[data-planned="create[].created"] tbody tr', { hasText: (withRate.input as { email: string }).email });
     expect(await row.textContent()).to.contain(String((withRate.input as { hourly_rate: number }).hourly_rate));
@@ -189,7 +189,7 @@ describe('console in a browser', function () {
     expect(older).to.contain('for real').and.to.contain('the data may have changed since');
     expect(testPosts).to.have.length(posts);
     expect(page.url()).to.equal(planUrl);
-    expect(rig.rt.jobs('all-employees-sync', 50).filter((j) => !j.dryRun)).to.have.length(0);
+    expect((await rig.rt.jobs('all-employees-sync', 50)).filter((j) => !j.dryRun)).to.have.length(0);
   });
 
   it('test-runs all-employees-sync for real and opens the job with its steps', async () => {
@@ -199,7 +199,7 @@ describe('console in a browser', function () {
     expect(await jobDone(from)).to.equal('succeeded');
     expect(dialogs).to.have.length(1);
     const id = Number(page.url().split('/').pop());
-    expect(rig.rt.job(id).dryRun).to.equal(false);
+    expect((await rig.rt.job(id)).dryRun).to.equal(false);
     await page.locator('li.step[data-path="employees"]').getByText('input').click();
     expect(await page.locator('li.step[data-path="employees"] pre').first().isVisible()).to.equal(true);
     await shot('job');
@@ -213,17 +213,17 @@ describe('console in a browser', function () {
   });
 
   it('marks the failing step of a failed job', async () => {
-    rig.rt.properties.set('goco_api_token', 'revoked-token');
+    await rig.rt.properties.set('goco_api_token', 'revoked-token');
     await page.getByRole('link', { name: 'Package', exact: true }).click();
     const from = page.url();
     await menu('all-employees-sync', 'Test recipe');
     expect(await jobDone(from)).to.equal('failed');
-    rig.rt.properties.set('goco_api_token', rig.pair.properties.goco_api_token);
+    await rig.rt.properties.set('goco_api_token', rig.pair.properties.goco_api_token);
     await page.locator('li.step.failed .fail-mark').first().waitFor();
     await shot('failed-job');
   });
 
-  it('raised no script errors and no CSP violations', () => {
+  it('raised no script errors and no CSP violations', async () => {
     expect(errors).to.deep.equal([]);
   });
 });

@@ -24,8 +24,8 @@ export interface Rig {
 export async function openRig(options: { setProperties?: boolean } = {}): Promise<Rig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'recipes-console-'));
   const pair = await startEmulators();
-  const rt = Runtime.open({ packageDir: PACKAGE_DIR, dataDir, connectors });
-  if (options.setProperties ?? true) for (const [name, value] of Object.entries(pair.properties)) rt.properties.set(name, value);
+  const rt = await Runtime.open({ packageDir: PACKAGE_DIR, dataDir, connectors });
+  if (options.setProperties ?? true) for (const [name, value] of Object.entries(pair.properties)) (await rt.properties.set(name, value));
   const web = await startConsole(rt);
   return {
     rt,

@@ -121,9 +121,9 @@ export class Project {
    * run succeeds.
    */
   async prepareInProcess(options: { properties?: Record<string, string>; recipes?: string[] } = {}): Promise<void> {
-    const rt = Runtime.open({ packageDir: PACKAGE, dataDir: this.dataDir, connectors });
+    const rt = await Runtime.open({ packageDir: PACKAGE, dataDir: this.dataDir, connectors });
     try {
-      for (const [name, value] of Object.entries({ ...this.pair.properties, ...options.properties })) rt.properties.set(name, value);
+      for (const [name, value] of Object.entries({ ...this.pair.properties, ...options.properties })) (await rt.properties.set(name, value));
       for (const recipe of options.recipes ?? ['location-sync', 'department-sync']) {
         const job = await rt.test(recipe);
         if (job?.status !== 'succeeded') throw new Error(`${recipe} did not succeed: ${JSON.stringify(job?.error)}`);

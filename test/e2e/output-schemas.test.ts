@@ -83,8 +83,8 @@ describe('e2e: every action returns what its output schema declares', function (
   before(async () => {
     pair = await startEmulators({ seed });
     dataDir = await mkdtemp(join(tmpdir(), 'recipes-outputs-'));
-    rt = Runtime.open({ packageDir: join(ROOT, 'recipes', 'wiw-provisioning'), dataDir, connectors: registry, logger: silentLogger() });
-    for (const [name, value] of Object.entries(pair.properties)) rt.properties.set(name, value);
+    rt = await Runtime.open({ packageDir: join(ROOT, 'recipes', 'wiw-provisioning'), dataDir, connectors: registry, logger: silentLogger() });
+    for (const [name, value] of Object.entries(pair.properties)) await rt.properties.set(name, value);
   });
   after(async () => {
     await rt?.close();
@@ -130,12 +130,12 @@ describe('e2e: every action returns what its output schema declares', function (
   });
 
   it('calls the actions no recipe uses directly', async () => {
-    const values = rt.properties.resolve().values;
+    const values = (await rt.properties.resolve()).values;
     const ctx = async (connectorName: string): Promise<ActionContext> => {
       const conn = Object.values(rt.package.connections).find((c) => c.connector.name === connectorName)!;
       const connector = registry.find((c) => c.name === connectorName)!;
       const handle: unknown = connector.connect(await conn.settings.evaluate({ properties: values }), { logger: silentLogger() });
-      const noMappings = { get: () => undefined, set: () => undefined, delete: () => undefined, all: () => ({}) };
+      const noMappings = { get: async () => undefined, set: async () => undefined, delete: async () => undefined, all: async () => ({}) };
       return { connection: handle, logger: silentLogger(), signal: new AbortController().signal, dryRun: false, mappings: noMappings, progress: () => undefined, jobId: 'outputs' };
     };
     const byName = (c: string) => registry.find((x) => x.name === c)!;

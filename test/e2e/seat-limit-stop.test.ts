@@ -22,7 +22,7 @@ describe('e2e: creates stop at the first seat-limit answer', function () {
     await p.prepareInProcess({
       properties: { wiw_login_url: proxy.url, wiw_api_url: `${proxy.url}/2`, wiw_requests_per_minute: '600' },
     });
-    rt = Runtime.open({ packageDir: PACKAGE, dataDir: p.dataDir, connectors });
+    rt = await Runtime.open({ packageDir: PACKAGE, dataDir: p.dataDir, connectors });
   });
   after(async () => {
     await rt?.close();

@@ -41,7 +41,7 @@ describe('faults: all-employees-sync of 2,000 employees while WIW fails 10% of c
     tmp = tempDir('recipes-faults-');
     expected = await expectedRun(() => startEmulators({ seed }));
     pair = await startEmulators({ seed, wiwFaults: FAULTS });
-    rt = openRuntime(pair, tmp.dir);
+    rt = await openRuntime(pair, tmp.dir);
     ({ setup, all } = await runPackage(rt, 4, expected.failed));
   });
   after(async () => {
@@ -50,43 +50,43 @@ describe('faults: all-employees-sync of 2,000 employees while WIW fails 10% of c
     tmp?.remove();
   });
 
-  it('served every kind of fault during the run', () => {
+  it('served every kind of fault during the run', async () => {
     const served = pair.wiw.faults.served;
     for (const kind of FAULTS.kinds ?? []) expect(served[kind], kind).to.be.greaterThan(0);
   });
 
-  it('ends with the setup recipes succeeded, re-run at most three times', () => {
+  it('ends with the setup recipes succeeded, re-run at most three times', async () => {
     for (const name of ['location-sync', 'department-sync']) {
       expect(setup.filter((j) => j.recipe === name).at(-1)?.status, name).to.equal('succeeded');
     }
   });
 
-  it('ends all-employees-sync, re-run at most three times, with only the failures a fault-free run has', () => {
+  it('ends all-employees-sync, re-run at most three times, with only the failures a fault-free run has', async () => {
     const last = all.at(-1) as JobRecord;
     expect(last.status).to.equal(expected.job.status);
-    expect(failedItems(rt, last)).to.deep.equal(expected.failed);
+    expect(await failedItems(rt, last)).to.deep.equal(expected.failed);
   });
 
-  it('leaves WIW locations and positions exactly as a fault-free run does', () => {
+  it('leaves WIW locations and positions exactly as a fault-free run does', async () => {
     const actual = normalise(pair.wiw.snapshot(), pair.accountId);
     expect(actual.locations).to.deep.equal(expected.state.locations);
     expect(actual.positions).to.deep.equal(expected.state.positions);
   });
 
-  it('leaves WIW users exactly as a fault-free run does', () => {
+  it('leaves WIW users exactly as a fault-free run does', async () => {
     const actual = normalise(pair.wiw.snapshot(), pair.accountId);
     expect(actual.users.length).to.equal(expected.state.users.length);
     const differing = actual.users.filter((u, i) => JSON.stringify(u) !== JSON.stringify(expected.state.users[i])).map((u) => u.key);
     expect(differing, 'users that differ from the fault-free run').to.deep.equal([]);
   });
 
-  it('leaves no two live users sharing an employee code or an email', () => {
+  it('leaves no two live users sharing an employee code or an email', async () => {
     expect(duplicates(pair.wiw.snapshot(), pair.accountId)).to.deep.equal([]);
   });
 
-  it("accounts for every employee in every run's job record, failed runs included", () => {
+  it("accounts for every employee in every run's job record, failed runs included", async () => {
     for (const job of all) {
-      const { buckets, total } = accounting(rt, job);
+      const { buckets, total } = await accounting(rt, job);
       expect(total, `job ${job.id} ${job.status}: ${JSON.stringify(buckets)}`).to.equal(EMPLOYEES);
     }
   });

@@ -26,10 +26,10 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
 }
 
 /** A runtime on `dataDir` with the pair's properties (plus `extra`) set. */
-export function openRuntime(pair: EmulatorPair, dataDir: string, extra: Record<string, string> = {}): Runtime {
-  const rt = Runtime.open({ packageDir: PACKAGE_DIR, dataDir, connectors, secretKey: SECRET_KEY, recordItems: 20 });
+export async function openRuntime(pair: EmulatorPair, dataDir: string, extra: Record<string, string> = {}): Promise<Runtime> {
+  const rt = await Runtime.open({ packageDir: PACKAGE_DIR, dataDir, connectors, secretKey: SECRET_KEY, recordItems: 20 });
   // The seeds' expected outcomes predate same-name review: people who share a name with a WIW user are created.
-  for (const [name, value] of Object.entries({ name_match: 'create', ...pair.properties, ...extra })) rt.properties.set(name, value);
+  for (const [name, value] of Object.entries({ name_match: 'create', ...pair.properties, ...extra })) await rt.properties.set(name, value);
   return rt;
 }
 
@@ -37,9 +37,9 @@ export function openRuntime(pair: EmulatorPair, dataDir: string, extra: Record<s
  * Failed items of a job, as `path: code` of the innermost failed step per item (e.g. `create: WIW_REJECTED`
  * for Ann Lee). Failed items are always recorded, whatever `recordItems` says.
  */
-export function failedItems(rt: Runtime, job: JobRecord): string[] {
+export async function failedItems(rt: Runtime, job: JobRecord): Promise<string[]> {
   const out: string[] = [];
-  for (const step of rt.steps(job.id)) {
+  for (const step of (await rt.steps(job.id))) {
     if (step.status !== 'failed' || !/^\w+\[\d+\]\.\w+$/.test(step.path)) continue;
     const input = (step.input ?? {}) as Record<string, unknown>;
     const who = String(input.employee_code ?? input.id ?? '?');
@@ -59,7 +59,7 @@ export async function runUntilSettled(rt: Runtime, recipe: string, attempts: num
     if (!job) throw new Error(`recipe ${recipe} made no job`);
     jobs.push(job);
     if (job.status === 'succeeded') break;
-    if (settled.length > 0 && JSON.stringify(failedItems(rt, job)) === JSON.stringify(settled)) break;
+    if (settled.length > 0 && JSON.stringify(await failedItems(rt, job)) === JSON.stringify(settled)) break;
   }
   return jobs;
 }
@@ -143,12 +143,12 @@ export function duplicates(snapshot: WiwSnapshot, accountId: number): string[] {
  * creates that failed (`not_created`) but not failed links or reactivations: those come from the failed
  * items of the job's step records.
  */
-export function accounting(rt: Runtime, job: JobRecord): { buckets: Record<string, number>; total: number } {
+export async function accounting(rt: Runtime, job: JobRecord): Promise<{ buckets: Record<string, number>; total: number }> {
   const s = (job.summary ?? {}) as Record<string, unknown>;
   const count = (key: string): number => (Array.isArray(s[key]) ? (s[key] as unknown[]).length : Number(s[key] ?? 0));
   const keys = ['matched', 'linked', 'reactivated', 'created', 'held', 'conflicts', 'skipped', 'excluded', 'seats_you_can_free', 'not_created'];
   const buckets = Object.fromEntries(keys.map((k) => [k, count(k)]));
-  const failed = failedItems(rt, job);
+  const failed = await failedItems(rt, job);
   buckets.not_linked = failed.filter((f) => f.startsWith('link.')).length;
   buckets.not_reactivated = failed.filter((f) => f.startsWith('reactivate.')).length;
   return { buckets, total: Object.values(buckets).reduce((a, b) => a + b, 0) };
@@ -165,11 +165,11 @@ export interface Expected {
 export async function expectedRun(start: () => Promise<EmulatorPair>): Promise<Expected> {
   const pair = await start();
   const tmp = tempDir('recipes-expected-');
-  const rt = openRuntime(pair, tmp.dir);
+  const rt = await openRuntime(pair, tmp.dir);
   try {
     const { all } = await runPackage(rt, 1);
     const job = all.at(-1) as JobRecord;
-    return { state: normalise(pair.wiw.snapshot(), pair.accountId), failed: failedItems(rt, job), job };
+    return { state: normalise(pair.wiw.snapshot(), pair.accountId), failed: await failedItems(rt, job), job };
   } finally {
     await rt.close();
     await pair.close();

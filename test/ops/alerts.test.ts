@@ -77,13 +77,13 @@ describe('ops: alerts', function () {
     pair = await startEmulators({ seed: faqSeatsSeed() });
     dataDir = mkdtempSync(join(tmpdir(), 'recipes-alerts-'));
     logFile = join(dataDir, 'alerts.log');
-    rt = Runtime.open({ packageDir: fastPackage(dirs), dataDir, connectors, secretKey: 'alerts-test-key', logger: createLogger({ level: 'info', file: logFile }) });
-    for (const [name, value] of Object.entries(pair.properties)) rt.properties.set(name, value);
+    rt = await Runtime.open({ packageDir: fastPackage(dirs), dataDir, connectors, secretKey: 'alerts-test-key', logger: createLogger({ level: 'info', file: logFile }) });
+    for (const [name, value] of Object.entries(pair.properties)) await rt.properties.set(name, value);
     for (const recipe of ['location-sync', 'department-sync']) expect((await rt.test(recipe))?.status).to.equal('succeeded');
-    rt.properties.set('alert_webhook_url', hookUrl);
-    rt.properties.set('alert_email_to', 'hr-admin@example.com');
-    rt.properties.set('alert_email_from', 'recipes@example.com');
-    rt.properties.set('smtp_url', `smtp://alerts:${SMTP_PASSWORD}@127.0.0.1:${smtpPort}`);
+    await rt.properties.set('alert_webhook_url', hookUrl);
+    await rt.properties.set('alert_email_to', 'hr-admin@example.com');
+    await rt.properties.set('alert_email_from', 'recipes@example.com');
+    await rt.properties.set('smtp_url', `smtp://alerts:${SMTP_PASSWORD}@127.0.0.1:${smtpPort}`);
     alerter = new Alerter(rt, { command: `recipes --data-dir ${dataDir}`, consoleUrl: 'http://127.0.0.1:4000', now: () => clock, retryDelaysMs: [20, 40, 80] });
   });
   after(async () => {
@@ -99,7 +99,7 @@ describe('ops: alerts', function () {
   const logs = () => readFileSync(logFile, 'utf8');
 
   it('a failed job: one message to the webhook (after it failed twice) and one e-mail, naming package, recipe, what happened and the command', async () => {
-    rt.properties.set('wiw_password', WRONG_PASSWORD);
+    await rt.properties.set('wiw_password', WRONG_PASSWORD);
     hookScript.push(500, 503);
     const job = await rt.test('location-sync');
     expect(job?.status).to.equal('failed');
@@ -138,7 +138,7 @@ describe('ops: alerts', function () {
   });
 
   it('the seat limit: a message that says so, with the command to see the job', async () => {
-    rt.properties.set('wiw_password', pair.properties.wiw_password!);
+    await rt.properties.set('wiw_password', pair.properties.wiw_password!);
     const job = await rt.test('all-employees-sync');
     expect(job?.status).to.equal('failed');
     await alerter.settled();
@@ -149,8 +149,8 @@ describe('ops: alerts', function () {
   });
 
   it('a recipe that stops itself after repeated trigger failures', async () => {
-    rt.properties.set('goco_api_token', 'not-the-token');
-    rt.start('employee-sync');
+    await rt.properties.set('goco_api_token', 'not-the-token');
+    await rt.start('employee-sync');
     const stop = new AbortController();
     const halted = once(rt, 'recipe:halted');
     const serving = new Serve(rt, { signal: stop.signal, maxTriggerFailures: 2, watchMs: 50 }).run();
@@ -170,10 +170,10 @@ describe('ops: alerts', function () {
     await once(dead, 'listening');
     const url = `http://127.0.0.1:${(dead.address() as AddressInfo).port}/services/${HOOK_KEY}-dead`;
     await new Promise<void>((resolve) => dead.close(() => resolve()));
-    rt.properties.set('alert_webhook_url', url);
-    rt.properties.unset('smtp_url');
-    rt.properties.set('goco_api_token', pair.properties.goco_api_token!);
-    rt.properties.set('wiw_password', WRONG_PASSWORD);
+    await rt.properties.set('alert_webhook_url', url);
+    await rt.properties.unset('smtp_url');
+    await rt.properties.set('goco_api_token', pair.properties.goco_api_token!);
+    await rt.properties.set('wiw_password', WRONG_PASSWORD);
     clock += 2 * 3_600_000;
     const job = await rt.test('department-sync');
     expect(job?.status).to.equal('failed');
@@ -183,6 +183,6 @@ describe('ops: alerts', function () {
     expect(log).to.contain('ECONNREFUSED');
     expect(log).to.contain('alert e-mail not sent: set both alert_email_to and smtp_url');
     expect(log).to.not.contain(HOOK_KEY);
-    expect(rt.job(job!.id).status).to.equal('failed');
+    expect((await rt.job(job!.id)).status).to.equal('failed');
   });
 });

@@ -79,10 +79,10 @@ async function jobRecords(dataDir: string, texts: Record<string, string>): Promi
   const shown = await cli(['--data-dir', dataDir, 'jobs', 'show', String(newest), '--json']);
   expect(shown.code, shown.stderr).to.equal(0);
   texts[`jobs show ${newest} (CLI)`] = shown.stdout + shown.stderr;
-  const rt = Runtime.open({ packageDir: PACKAGE, dataDir, connectors, createDataDir: false });
+  const rt = await Runtime.open({ packageDir: PACKAGE, dataDir, connectors, createDataDir: false });
   try {
-    for (const job of rt.jobs(undefined, 1_000)) texts[`jobs show ${job.id}`] = JSON.stringify({ job: rt.job(job.id), steps: rt.steps(job.id) });
-    expect(rt.jobs(undefined, 1_000).length).to.equal(jobs.length);
+    for (const job of (await rt.jobs(undefined, 1_000))) texts[`jobs show ${job.id}`] = JSON.stringify({ job: (await rt.job(job.id)), steps: (await rt.steps(job.id)) });
+    expect((await rt.jobs(undefined, 1_000)).length).to.equal(jobs.length);
   } finally {
     await rt.close();
   }
@@ -91,9 +91,9 @@ async function jobRecords(dataDir: string, texts: Record<string, string>): Promi
 
 /** Sets the non-secret properties in-process (the secrets go through the CLI with --stdin). */
 async function setPlain(dataDir: string, values: Record<string, string>): Promise<void> {
-  const rt = Runtime.open({ packageDir: PACKAGE, dataDir, connectors });
+  const rt = await Runtime.open({ packageDir: PACKAGE, dataDir, connectors });
   try {
-    for (const [name, value] of Object.entries(values)) rt.properties.set(name, value);
+    for (const [name, value] of Object.entries(values)) (await rt.properties.set(name, value));
   } finally {
     await rt.close();
   }
@@ -171,28 +171,28 @@ describe('secrets: no secret in logs, job records, CLI output or the state files
     });
     after(() => pair?.close());
 
-    it('the faults fired and the sync still ran (the scan has something to scan)', () => {
+    it('the faults fired and the sync still ran (the scan has something to scan)', async () => {
       expect(texts.log, 'a retried request in the log').to.include('http retry');
       expect(texts.log.split('\n').filter(Boolean).length, 'log lines').to.be.above(20);
       expect(texts['test all-employees-sync']).to.match(/job \d+/);
     });
 
-    it('no log line holds a secret', () => {
+    it('no log line holds a secret', async () => {
       expect(hits(secrets, 'log', texts.log ?? '')).to.deep.equal([]);
     });
 
-    it('no CLI output holds a secret', () => {
+    it('no CLI output holds a secret', async () => {
       const outputs = Object.entries(texts).filter(([k]) => !k.startsWith('state.db') && k !== 'log' && !k.startsWith('jobs'));
       expect(outputs.flatMap(([where, text]) => hits(secrets, where, text))).to.deep.equal([]);
     });
 
-    it('no job record holds a secret', () => {
+    it('no job record holds a secret', async () => {
       const records = Object.entries(texts).filter(([k]) => k.startsWith('jobs'));
       expect(records.length).to.be.at.least(4);
       expect(records.flatMap(([where, text]) => hits(secrets, where, text))).to.deep.equal([]);
     });
 
-    it('the SQLite files hold no secret in any encoding (secrets are encrypted at rest)', () => {
+    it('the SQLite files hold no secret in any encoding (secrets are encrypted at rest)', async () => {
       const files = Object.entries(texts).filter(([k]) => k.startsWith('state.db'));
       expect(files.map(([k]) => k)).to.include('state.db');
       expect(files.flatMap(([where, text]) => hits(secrets, where, text))).to.deep.equal([]);

@@ -108,7 +108,7 @@ soakDescribe(`crashes: the CLI killed with SIGKILL during all-employees-sync of 
         tmp = tempDir('recipes-crash-');
         pair.wiw.reset();
         // Setup through the Runtime API on the same store the CLI then uses; the killed run is the CLI's.
-        const rt = openRuntime(pair, tmp.dir);
+        const rt = await openRuntime(pair, tmp.dir);
         try {
           await runSetup(rt, 1);
         } finally {
@@ -130,12 +130,12 @@ soakDescribe(`crashes: the CLI killed with SIGKILL during all-employees-sync of 
         killedJobs = (readTable(tmp.dir, `SELECT count(*) AS n FROM jobs WHERE recipe = '${ALL}'`)[0] as { n: number }).n;
         jobsRun = await runCli(tmp.dir, ['jobs', ALL, '--json']);
         rerun = await runCli(tmp.dir, ['test', ALL, '--json']);
-        const rt2 = openRuntime(pair, tmp.dir);
+        const rt2 = await openRuntime(pair, tmp.dir);
         try {
           // The newest job is the re-run's only if the re-run made one (a kill leaves at most one job behind).
-          const newest = rt2.jobs(ALL, 2);
+          const newest = await rt2.jobs(ALL, 2);
           rerunJob = newest.length === 2 || (newest.length === 1 && killedJobs === 0) ? newest[0] : undefined;
-          rerunFailed = rerunJob ? failedItems(rt2, rerunJob) : [];
+          rerunFailed = rerunJob ? await failedItems(rt2, rerunJob) : [];
         } finally {
           await rt2.close();
         }
@@ -144,11 +144,11 @@ soakDescribe(`crashes: the CLI killed with SIGKILL during all-employees-sync of 
       });
       after(() => tmp?.remove());
 
-      it('was killed by the signal, not finished', () => {
+      it('was killed by the signal, not finished', async () => {
         expect(killed.signal).to.equal('SIGKILL');
       });
 
-      it('leaves a store SQLite finds intact, which `recipes jobs` opens and shows the killed job in as interrupted', () => {
+      it('leaves a store SQLite finds intact, which `recipes jobs` opens and shows the killed job in as interrupted', async () => {
         expect(integrity).to.deep.equal([{ integrity_check: 'ok' }]);
         expect(jobsRun.code, jobsRun.stderr).to.equal(0);
         const jobs = JSON.parse(jobsRun.stdout) as JobRecord[];
@@ -160,18 +160,18 @@ soakDescribe(`crashes: the CLI killed with SIGKILL during all-employees-sync of 
         }
       });
 
-      it('keeps the id mappings and trigger cursors as they were before the kill', () => {
+      it('keeps the id mappings and trigger cursors as they were before the kill', async () => {
         expect(mappingsAfter).to.deep.equal(mappingsBefore);
         expect(cursorsAfter).to.deep.equal(cursorsBefore);
       });
 
-      it('converges on a re-run: the job ends as an unkilled run does, with the same failures', () => {
+      it('converges on a re-run: the job ends as an unkilled run does, with the same failures', async () => {
         expect(rerunJob?.status, `re-run's job (exit ${rerun.code}): ${rerun.stderr}`).to.equal(expected.job.status);
         expect(rerun.code).to.equal(expected.job.status === 'succeeded' ? 0 : 1);
         expect(rerunFailed).to.deep.equal(expected.failed);
       });
 
-      it('converges on a re-run: WIW holds exactly what an unkilled run leaves', () => {
+      it('converges on a re-run: WIW holds exactly what an unkilled run leaves', async () => {
         const actual = normalise(pair.wiw.snapshot(), pair.accountId);
         expect(actual.locations).to.deep.equal(expected.state.locations);
         expect(actual.positions).to.deep.equal(expected.state.positions);
@@ -180,7 +180,7 @@ soakDescribe(`crashes: the CLI killed with SIGKILL during all-employees-sync of 
         expect(differing).to.deep.equal([]);
       });
 
-      it('converges on a re-run: no two live users share an employee code or an email', () => {
+      it('converges on a re-run: no two live users share an employee code or an email', async () => {
         expect(duplicates(pair.wiw.snapshot(), pair.accountId)).to.deep.equal([]);
       });
     });

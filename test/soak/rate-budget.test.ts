@@ -60,7 +60,7 @@ soakDescribe(`rate budget: all-employees-sync of ${SOAK_EMPLOYEES} employees aga
     seed = generateSeed({ seed: 11, employees: SOAK_EMPLOYEES, wiwUsers: Math.round(SOAK_EMPLOYEES * 0.6) });
     pair = await startEmulators({ seed, wiwRateLimit: { limit: BUDGET, mode: '429' } });
     proxy = await startCountingProxy(pair.wiw.url);
-    rt = openRuntime(pair, tmp.dir, {
+    rt = await openRuntime(pair, tmp.dir, {
       wiw_login_url: proxy.url, wiw_api_url: `${proxy.url}/2`, wiw_requests_per_minute: String(BUDGET),
     });
     await runSetup(rt, 1);
@@ -77,7 +77,7 @@ soakDescribe(`rate budget: all-employees-sync of ${SOAK_EMPLOYEES} employees aga
     tmp?.remove();
   });
 
-  it('makes every create the plan asks for (created or reported as not created)', () => {
+  it('makes every create the plan asks for (created or reported as not created)', async () => {
     const s = job.summary as { created: number; not_created: unknown[] };
     expect(s.created + s.not_created.length).to.equal(seed.expected.counts.created);
   });
@@ -98,7 +98,7 @@ soakDescribe(`rate budget: all-employees-sync of ${SOAK_EMPLOYEES} employees aga
     expect(busiestMinute(proxy.seen)).to.be.at.most(BUDGET);
   });
 
-  it('is never answered 429, and every request got an answer', () => {
+  it('is never answered 429, and every request got an answer', async () => {
     const statuses = new Map<number, number>();
     for (const s of proxy.seen) statuses.set(s.status, (statuses.get(s.status) ?? 0) + 1);
     expect(statuses.get(429) ?? 0, JSON.stringify([...statuses])).to.equal(0);

@@ -79,14 +79,14 @@ export function demoCommand(program: Command): void {
       const dataDir = explicitDir ? resolve(g.dataDir) : mkdtempSync(join(tmpdir(), 'recipes-demo-'));
       const t0 = performance.now();
       const pair = await startEmulators();
-      const rt = Runtime.open({ packageDir: resolve(g.package), dataDir, connectors, logger: getLogger(g) });
+      const rt = await Runtime.open({ packageDir: resolve(g.package), dataDir, databaseUrl: g.databaseUrl, connectors, logger: getLogger(g) });
       let ok = true;
       try {
         out(`${rt.package.title} demo, against the built-in GoCo and When I Work emulators`);
         out(`   data dir: ${dataDir}${explicitDir ? '' : ' (temporary, removed at the end)'}`);
         out('\n1. Settings -> Project properties');
-        for (const [name, value] of Object.entries(pair.properties)) rt.properties.set(name, value);
-        out(`   set ${rt.properties.list().filter((p) => p.source === 'set').map((p) => `${p.name}${p.secret ? ' (secret)' : ''}`).join(', ')}`);
+        for (const [name, value] of Object.entries(pair.properties)) await rt.properties.set(name, value);
+        out(`   set ${(await rt.properties.list()).filter((p) => p.source === 'set').map((p) => `${p.name}${p.secret ? ' (secret)' : ''}`).join(', ')}`);
 
         out('\n2. Connections');
         for (const conn of Object.values(rt.package.connections)) {
@@ -97,7 +97,7 @@ export function demoCommand(program: Command): void {
         out(`\n3. Start every recipe except ${rt.recipe(ALL).title}`);
         // Manual recipes (the duplicates report) have nothing to start.
         for (const name of rt.package.recipeOrder.filter((n) => n !== ALL && rt.recipe(n).trigger.type !== 'manual')) {
-          rt.start(name);
+          await rt.start(name);
           const recipe = rt.recipe(name);
           if (recipe.trigger.type === 'poll') {
             await rt.poll(recipe, 1); // a first poll marks "now": only later changes are events

@@ -21,8 +21,8 @@ export function jobsCommand(program: Command): void {
     .action((recipe: string | undefined, opts: { limit: number; json?: boolean }, cmd: Command) =>
       withRuntime(
         globals(cmd),
-        (rt) => {
-          const list = rt.jobs(recipe, opts.limit);
+        async (rt) => {
+          const list = await rt.jobs(recipe, opts.limit);
           if (wantsJson(opts, cmd)) return printJson(list);
           if (list.length === 0) out('no jobs yet.');
           for (const job of list) out(jobLine(job));
@@ -37,9 +37,9 @@ export function jobsCommand(program: Command): void {
     .action((id: string, opts: { json?: boolean } & ExportOptions, cmd: Command) => {
       const n = jobId(id);
       const target = exportTarget(opts);
-      return withRuntime(globals(cmd), (rt) => {
-        showJob(rt, n, wantsJson(opts, cmd), true);
-        if (target) writeExport(rt, n, target);
+      return withRuntime(globals(cmd), async (rt) => {
+        await showJob(rt, n, wantsJson(opts, cmd), true);
+        if (target) await writeExport(rt, n, target);
       });
     });
   jobs
@@ -52,10 +52,10 @@ export function jobsCommand(program: Command): void {
         globals(cmd),
         async (rt) => {
           const n = jobId(id);
-          const past = rt.job(n);
+          const past = await rt.job(n);
           if (!wantsJson(opts, cmd)) process.stderr.write(`warning: ${rerunWarning(rt, past)}\n`);
           const job = await rt.rerun(n, { wait: opts.wait, onWait: waitingNote });
-          showJob(rt, job.id, wantsJson(opts, cmd), false);
+          await showJob(rt, job.id, wantsJson(opts, cmd), false);
           if (job.status !== 'succeeded') throw new ExitCode(EXIT.failed);
         },
       ),

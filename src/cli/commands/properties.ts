@@ -29,8 +29,8 @@ async function prompt(title: string, secret: boolean): Promise<string> {
 export function propertiesCommand(program: Command): void {
   const props = program.command('properties').description('project properties: list, get, set, unset (secrets are masked)');
   const list = (opts: { json?: boolean }, cmd: Command) =>
-    withRuntime(globals(cmd), (rt) => {
-      const views = rt.properties.list();
+    withRuntime(globals(cmd), async (rt) => {
+      const views = await rt.properties.list();
       if (wantsJson(opts, cmd)) return printJson(views);
       out(table([['NAME', 'SECRET', 'VALUE', 'TITLE'], ...views.map((v) => [v.name, v.secret ? 'yes' : '', v.source === 'unset' ? (v.required ? '(not set, required)' : '(not set)') : `${v.display}${v.source === 'default' ? ' (default)' : ''}`, v.title])]));
     });
@@ -41,8 +41,8 @@ export function propertiesCommand(program: Command): void {
     .option('--json', 'print machine-readable output')
     .description('one property (a secret shows only whether it is set)')
     .action((name: string, opts: { json?: boolean }, cmd: Command) =>
-      withRuntime(globals(cmd), (rt) => {
-        const v = rt.properties.get(name);
+      withRuntime(globals(cmd), async (rt) => {
+        const v = await rt.properties.get(name);
         if (wantsJson(opts, cmd)) return printJson(v);
         out(v.source === 'unset' ? `${name} is not set` : `${v.display}${v.source === 'default' ? ' (default)' : ''}`);
       }),
@@ -55,7 +55,7 @@ export function propertiesCommand(program: Command): void {
       withRuntime(globals(cmd), async (rt) => {
         const decl = rt.properties.decl(name);
         const v = value ?? (opts.stdin ? await readStdin() : await prompt(decl.title, decl.secret));
-        const view = rt.properties.set(name, v);
+        const view = await rt.properties.set(name, v);
         out(`${name} set${decl.secret ? ' (secret, stored encrypted)' : ` to ${view.display}`}.`);
       }, true), // the one command that creates a missing store
     );
@@ -63,8 +63,8 @@ export function propertiesCommand(program: Command): void {
     .command('unset <name>')
     .description('remove a property value (the default, if any, applies again)')
     .action((name: string, _opts: unknown, cmd: Command) =>
-      withRuntime(globals(cmd), (rt) => {
-        out(rt.properties.unset(name) ? `${name} unset.` : `${name} was not set.`);
+      withRuntime(globals(cmd), async (rt) => {
+        out((await rt.properties.unset(name)) ? `${name} unset.` : `${name} was not set.`);
       }),
     );
 }

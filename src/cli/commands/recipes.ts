@@ -18,14 +18,15 @@ export function recipesCommands(program: Command): void {
     .description('recipes with title, trigger, state and last job')
     .option('--json', 'print machine-readable output')
     .action((opts: { json?: boolean }, cmd: Command) =>
-      withRuntime(globals(cmd), (rt) => {
-        const views = rt.recipes();
-        const serve = rt.store.serveStatus();
+      withRuntime(globals(cmd), async (rt) => {
+        const views = await rt.recipes();
+        const serve = await rt.store.serveStatus();
         // `running` stays in the JSON (it means started); `started` and `serve` say what actually runs.
         if (opts.json) return printJson(views.map((v) => ({ ...v, started: v.running, serve })));
         out(table([['NAME', 'STATE', 'TRIGGER', 'LAST JOB', 'TITLE'], ...views.map((v) => [v.name, v.running ? 'started' : 'stopped', v.trigger, v.lastJob ? `${v.lastJob.id} ${v.lastJob.status}` : '-', v.title])]));
         for (const v of views) if (!v.running && v.stoppedReason) out(`\n${v.name}: ${v.stoppedReason}`);
-        out(serve.running ? `\nserve: running (pid ${serve.pid}); it runs the started recipes.` : '\nserve: not running for this data dir; started recipes run only under `recipes serve`.');
+        const scope = rt.store.dialect === 'postgres' ? 'database' : 'data dir';
+        out(serve.running ? `\nserve: running${serve.pid === null ? '' : ` (pid ${serve.pid})`}; it runs the started recipes.` : `\nserve: not running for this ${scope}; started recipes run only under \`recipes serve\`.`);
       }),
     );
   program
@@ -33,7 +34,7 @@ export function recipesCommands(program: Command): void {
     .description('start a recipe: a running `serve` runs its trigger')
     .action((name: string, _o: unknown, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {
-        rt.start(name);
+        await rt.start(name);
         out(`${name} started.${await markStart(rt, name)}`);
       }),
     );
@@ -41,8 +42,8 @@ export function recipesCommands(program: Command): void {
     .command('stop <name>')
     .description('stop a recipe; a polling recipe keeps its cursor and catches up when started again')
     .action((name: string, _o: unknown, cmd: Command) =>
-      withRuntime(globals(cmd), (rt) => {
-        rt.stop(name);
+      withRuntime(globals(cmd), async (rt) => {
+        await rt.stop(name);
         out(`${name} stopped.`);
       }),
     );
@@ -70,8 +71,8 @@ export function recipesCommands(program: Command): void {
             else out(`${name}: no unprocessed event after the cursor; no job was created.`);
             return;
           }
-          showJob(rt, job.id, opts.json ?? false, false);
-          if (target) writeExport(rt, job.id, target);
+          await showJob(rt, job.id, opts.json ?? false, false);
+          if (target) await writeExport(rt, job.id, target);
           if (job.status !== 'succeeded') throw new ExitCode(EXIT.failed);
         } finally {
           stopProgress();
@@ -138,8 +139,9 @@ export function recipesCommands(program: Command): void {
           await web?.close();
           throw error;
         }
-        const running = rt.recipes().filter((r) => r.running).map((r) => r.name);
-        out(`serving ${rt.package.title} (data dir ${rt.store.dataDir}); running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
+        const running = (await rt.recipes()).filter((r) => r.running).map((r) => r.name);
+        const where = rt.store.dialect === 'postgres' ? `database ${rt.store.location}` : `data dir ${rt.store.dataDir}`;
+        out(`serving ${rt.package.title} (${where}); running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
         if (web) out(`console at ${web.url}\n  open once to sign in: ${web.loginUrl}\n  login token: ${web.token}`);
         if (ops) out(`ops endpoint at ${ops.url}: /healthz, /readyz${opts.metrics ? ', /metrics' : ''}`);
         for (const line of hookLines) out(line);
@@ -150,7 +152,7 @@ export function recipesCommands(program: Command): void {
           await web?.close();
           await ops?.close();
         });
-        const stopped = rt.jobs(undefined, 20).filter((j) => j.status === 'stopped' && Date.parse(j.finishedAt ?? '') >= since);
+        const stopped = (await rt.jobs(undefined, 20)).filter((j) => j.status === 'stopped' && Date.parse(j.finishedAt ?? '') >= since);
         out(`stopped${stopped.length ? `; recorded as stopped: ${stopped.map((j) => `job ${j.id} (${j.recipe})`).join(', ')}` : ''}.`);
       }, opts.console === true), // the console is where a new admin sets the first properties: it may create the store
     );
@@ -175,7 +177,7 @@ function positiveInt(text: string, option: string, zero = false): number {
 async function markStart(rt: Runtime, name: string): Promise<string> {
   const recipe = rt.recipe(name);
   if (recipe.trigger.type !== 'poll') return '';
-  if ((rt.store.getRecipe(rt.package.name, name).cursor ?? null) !== null) return ' It catches up on changes made while it was stopped once `recipes serve` runs.';
+  if (((await rt.store.getRecipe(rt.package.name, name)).cursor ?? null) !== null) return ' It catches up on changes made while it was stopped once `recipes serve` runs.';
   try {
     const events = await rt.poll(recipe, 1);
     if (events.length > 0) return ' It has unprocessed changes; `recipes serve` runs them.';
@@ -192,9 +194,9 @@ export function waitingNote(h: LeaseHolder): void {
   process.stderr.write(`waiting: ${h.recipe} is running as job ${h.jobId} (${who}); this run starts when it ends (Ctrl-C to give up).\n`);
 }
 
-export function showJob(rt: Runtime, id: number, json: boolean, full: boolean): void {
-  const job = rt.job(id);
-  const steps = rt.steps(id);
+export async function showJob(rt: Runtime, id: number, json: boolean, full: boolean): Promise<void> {
+  const job = await rt.job(id);
+  const steps = await rt.steps(id);
   if (json) return printJson({ job, steps });
   out(jobLine(job));
   for (const line of stepLines(steps, full)) out('  ' + line);

@@ -25,7 +25,7 @@ export function mappingsConnector(declared: ReadonlySet<string>): ConnectorDef<R
     writes: true,
     async run(input, ctx) {
       const m = name(input, declared);
-      ctx.mappings.set(m, String(input.key), String(input.value));
+      await ctx.mappings.set(m, String(input.key), String(input.value));
       return { mapping: m, key: String(input.key), value: String(input.value) };
     },
   };
@@ -37,8 +37,8 @@ export function mappingsConnector(declared: ReadonlySet<string>): ConnectorDef<R
     writes: true,
     async run(input, ctx) {
       const m = name(input, declared);
-      const had = ctx.mappings.get(m, String(input.key)) !== undefined;
-      ctx.mappings.delete(m, String(input.key));
+      const had = (await ctx.mappings.get(m, String(input.key))) !== undefined;
+      await ctx.mappings.delete(m, String(input.key));
       return { removed: had };
     },
   };
@@ -54,18 +54,18 @@ export function mappingsConnector(declared: ReadonlySet<string>): ConnectorDef<R
 }
 
 /** Wraps the store's mappings so writes also update what expressions read during the same job. */
-export function liveMappings(store: Mappings, names: Iterable<string>): { mappings: Mappings; scope: Record<string, Record<string, string>> } {
+export async function liveMappings(store: Mappings, names: Iterable<string>): Promise<{ mappings: Mappings; scope: Record<string, Record<string, string>> }> {
   const scope: Record<string, Record<string, string>> = {};
-  for (const n of names) scope[n] = { ...store.all(n) };
+  for (const n of names) scope[n] = { ...(await store.all(n)) };
   const mappings: Mappings = {
     get: (n, k) => store.get(n, k),
     all: (n) => store.all(n),
-    set(n, k, v) {
-      store.set(n, k, v);
+    async set(n, k, v) {
+      await store.set(n, k, v);
       (scope[n] ??= {})[k] = v;
     },
-    delete(n, k) {
-      store.delete(n, k);
+    async delete(n, k) {
+      await store.delete(n, k);
       if (scope[n]) delete scope[n][k];
     },
   };

@@ -30,7 +30,7 @@ const LEASE_WAIT_MS = 250;
 /** Records the job holding the recipe's lease; RECIPE_BUSY (unless `wait`) or EVENT_ALREADY_RUN otherwise. */
 export async function startLeasedJob(store: Store, job: NewJob, options: WaitOptions): Promise<number> {
   for (let told = false; ; told = true) {
-    const started = store.startJob(job);
+    const started = await store.startJob(job);
     if ('jobId' in started) return started.jobId;
     if ('done' in started) {
       throw new RecipeError(RunRefused.EVENT_DONE, `Event ${job.eventId} of '${job.recipe}' was run meanwhile by job ${started.done}; it is not run again.`, {
@@ -46,7 +46,7 @@ export async function startLeasedJob(store: Store, job: NewJob, options: WaitOpt
 /** Resolves once no live job holds the recipe's lease. */
 export async function waitForLease(store: Store, pkg: string, recipe: string, options: WaitOptions): Promise<void> {
   for (let told = false; ; told = true) {
-    const holder = store.leaseHolder(pkg, recipe);
+    const holder = await store.leaseHolder(pkg, recipe);
     if (!holder) return;
     if (!told) options.onWait?.(holder);
     await pause(options.signal, holder);
@@ -63,9 +63,9 @@ async function pause(signal: AbortSignal | undefined, holder: LeaseHolder): Prom
 }
 
 /** A job that lost its lease (it lapsed and another process took it over) is aborted at once. */
-export function renewLease(store: Store, pkg: string, recipe: string, jobId: number, controller: AbortController, logger: Logger): void {
+export async function renewLease(store: Store, pkg: string, recipe: string, jobId: number, controller: AbortController, logger: Logger): Promise<void> {
   try {
-    if (store.renewLease(pkg, recipe, jobId)) return;
+    if (await store.renewLease(pkg, recipe, jobId)) return;
     logger.error({ job: jobId }, 'the recipe lease lapsed and another job took it over: stopping this one');
     controller.abort();
   } catch (error) {

@@ -39,41 +39,43 @@ export class Properties {
     return decl;
   }
 
-  list(): PropertyView[] {
-    return Object.values(this.pkg.properties).map((d) => this.view(d));
+  async list(): Promise<PropertyView[]> {
+    const views: PropertyView[] = [];
+    for (const d of Object.values(this.pkg.properties)) views.push(await this.view(d));
+    return views;
   }
 
-  get(name: string): PropertyView {
+  async get(name: string): Promise<PropertyView> {
     return this.view(this.decl(name));
   }
 
-  private view(d: PropertyDecl): PropertyView {
-    const stored = this.store.getProperty(this.pkg.name, d.name);
+  private async view(d: PropertyDecl): Promise<PropertyView> {
+    const stored = await this.store.getProperty(this.pkg.name, d.name);
     const base = { name: d.name, title: d.title, description: d.description, secret: d.secret, required: d.required };
     if (stored) return { ...base, source: 'set', display: d.secret ? MASK : stored.value, updatedAt: stored.updatedAt };
     if (d.default !== undefined) return { ...base, source: 'default', display: d.secret ? MASK : String(d.default) };
     return { ...base, source: 'unset' };
   }
 
-  set(name: string, value: string): PropertyView {
+  async set(name: string, value: string): Promise<PropertyView> {
     const decl = this.decl(name);
     const typed = coerce(decl, value);
     // Store the normal form (`gb` as GB, ` 5 ` as 5) so what `get` shows is what a job uses; secrets as given.
-    this.store.setProperty(this.pkg.name, name, decl.secret || decl.type === 'string' ? value : String(typed), decl.secret);
+    await this.store.setProperty(this.pkg.name, name, decl.secret || decl.type === 'string' ? value : String(typed), decl.secret);
     return this.view(decl);
   }
 
-  unset(name: string): boolean {
+  async unset(name: string): Promise<boolean> {
     this.decl(name);
     return this.store.unsetProperty(this.pkg.name, name);
   }
 
   /** Typed values with defaults applied, and the secret values to keep out of records. */
-  resolve(): { values: Record<string, unknown>; secrets: string[] } {
+  async resolve(): Promise<{ values: Record<string, unknown>; secrets: string[] }> {
     const values: Record<string, unknown> = {};
     const secrets: string[] = [];
     for (const d of Object.values(this.pkg.properties)) {
-      const stored = this.store.getProperty(this.pkg.name, d.name);
+      const stored = await this.store.getProperty(this.pkg.name, d.name);
       if (stored) {
         values[d.name] = coerce(d, stored.value);
         if (d.secret && stored.value.length > 0) secrets.push(stored.value);

@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   createDataDir?: boolean;
   /** Overrides env RECIPES_SECRET_KEY. */
   secretKey?: string;
+  /** A postgres:// URL: state in that database instead of the data dir's state.db. */
+  databaseUrl?: string;
   /** Items of each foreach whose steps are recorded in full; failed items always are. @default 100 */
   recordItems?: number;
 }
@@ -102,10 +104,10 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   }
 
   /** Loads and validates the package (PACKAGE_INVALID lists every problem) and opens the store. */
-  static open(options: RuntimeOptions): Runtime {
+  static async open(options: RuntimeOptions): Promise<Runtime> {
     const pkg = loadPackageOrThrow(options.packageDir, options.connectors);
     // Store.open fails the jobs of dead processes (markInterrupted) and leaves live ones alone.
-    const store = Store.open({ dataDir: options.dataDir, create: options.createDataDir ?? true, secretKey: options.secretKey });
+    const store = await Store.open({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, create: options.createDataDir ?? true, secretKey: options.secretKey });
     return new Runtime(options, pkg, store);
   }
 
@@ -119,11 +121,12 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return recipe;
   }
 
-  recipes(): RecipeView[] {
-    return this.package.recipeOrder.map((name) => {
+  async recipes(): Promise<RecipeView[]> {
+    const views: RecipeView[] = [];
+    for (const name of this.package.recipeOrder) {
       const r = this.recipe(name);
-      const state = this.store.getRecipe(this.package.name, name);
-      return {
+      const state = await this.store.getRecipe(this.package.name, name);
+      views.push({
         name,
         title: r.title,
         description: r.description,
@@ -131,25 +134,28 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         running: state.running,
         stoppedReason: state.stoppedReason,
         needs: r.needs,
-        lastJob: this.store.lastJob(this.package.name, name),
-      };
-    });
+        lastJob: await this.store.lastJob(this.package.name, name),
+      });
+    }
+    return views;
   }
 
-  start(name: string): void {
+  async start(name: string): Promise<void> {
     this.recipe(name);
-    this.store.clearTriggerFailures(this.package.name, name);
-    this.store.setRunning(this.package.name, name, true);
+    await this.store.clearTriggerFailures(this.package.name, name);
+    await this.store.setRunning(this.package.name, name, true);
   }
 
-  stop(name: string, reason?: string): void {
+  async stop(name: string, reason?: string): Promise<void> {
     this.recipe(name);
-    this.store.setRunning(this.package.name, name, false, reason);
+    await this.store.setRunning(this.package.name, name, false, reason);
   }
 
   /** Needs of `name` that have not succeeded yet (a successful test run counts; a dry run does not). */
-  unmetNeeds(name: string): string[] {
-    return this.recipe(name).needs.filter((need) => !this.store.lastSucceeded(this.package.name, need));
+  async unmetNeeds(name: string): Promise<string[]> {
+    const unmet: string[] = [];
+    for (const need of this.recipe(name).needs) if (!(await this.store.lastSucceeded(this.package.name, need))) unmet.push(need);
+    return unmet;
   }
 
   /**
@@ -159,7 +165,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   async test(name: string, options: RunOptions = {}): Promise<JobRecord | undefined> {
     const recipe = this.recipe(name);
     if (!options.force) {
-      const unmet = this.unmetNeeds(name);
+      const unmet = await this.unmetNeeds(name);
       if (unmet.length > 0) {
         throw new UserError('NEEDS_UNMET', `Recipe '${name}' needs ${unmet.map((n) => `'${n}'`).join(' and ')} to have succeeded first.`, {
           details: { unmet },
@@ -191,11 +197,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   async poll(recipe: RecipeModel, limit: number): Promise<TriggerEvent[]> {
     const trigger = recipe.trigger;
     if (trigger.type !== 'poll') return [];
-    const { values } = this.properties.resolve();
+    const { values } = await this.properties.resolve();
     this.properties.requireSet(recipe.properties, values);
     const conn = await this.pool.get(trigger.connection, values);
     const input = await trigger.input.evaluate({ properties: values });
-    const cursor = this.store.getRecipe(this.package.name, recipe.name).cursor ?? undefined;
+    const cursor = (await this.store.getRecipe(this.package.name, recipe.name)).cursor ?? undefined;
     const controller = new AbortController();
     const result = await trigger.trigger.poll(input, cursor, limit, {
       connection: conn.handle,
@@ -208,7 +214,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     });
     if (Array.isArray(result)) return result;
     if (result.events.length === 0 && cursor === undefined && result.cursor !== undefined) {
-      this.store.setCursor(this.package.name, recipe.name, result.cursor);
+      await this.store.setCursor(this.package.name, recipe.name, result.cursor);
     }
     return result.events;
   }
@@ -216,29 +222,29 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** Runs one polled event; its cursor is stored once the job has ended (not for a dry run). */
   async runEvent(recipe: RecipeModel, event: TriggerEvent, options: RunOptions & { test?: boolean }): Promise<JobRecord> {
     const job = await this.execute(recipe, event.data, { ...options, eventId: event.id });
-    if (!options.dryRun && job.status !== 'stopped') this.store.setCursor(this.package.name, recipe.name, event.cursor);
+    if (!options.dryRun && job.status !== 'stopped') await this.store.setCursor(this.package.name, recipe.name, event.cursor);
     return job;
   }
 
   /** Replays a past job's stored trigger data through the current recipe. */
   async rerun(jobId: number, options: RunOptions = {}): Promise<JobRecord> {
-    const past = this.job(jobId);
+    const past = await this.job(jobId);
     return this.execute(this.recipe(past.recipe), past.trigger, { ...options, test: past.test, rerunOf: jobId, eventId: past.eventId ?? undefined });
   }
 
-  job(id: number): JobRecord {
-    const job = this.store.getJob(id);
+  async job(id: number): Promise<JobRecord> {
+    const job = await this.store.getJob(id);
     if (!job || job.pkg !== this.package.name) throw new UserError('JOB_UNKNOWN', `There is no job ${id}. See \`recipes jobs\`.`);
     return job;
   }
 
-  jobs(recipe?: string, limit = 20): JobRecord[] {
+  async jobs(recipe?: string, limit = 20): Promise<JobRecord[]> {
     if (recipe) this.recipe(recipe);
     return this.store.listJobs({ pkg: this.package.name, recipe, limit });
   }
 
-  steps(jobId: number): StepRecord[] {
-    this.job(jobId);
+  async steps(jobId: number): Promise<StepRecord[]> {
+    await this.job(jobId);
     return this.store.getSteps(jobId);
   }
 
@@ -255,7 +261,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   async testConnection(name: string): Promise<ConnectionTestResult> {
     const model = this.pool.model(name);
-    const { values } = this.properties.resolve();
+    const { values } = await this.properties.resolve();
     this.properties.requireSet(model.properties, values);
     const conn = await this.pool.get(name, values);
     if (!conn.connector.test) return { message: `Connected (${model.title} has no live check).` };
@@ -271,7 +277,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   }
 
   async execute(recipe: RecipeModel, trigger: unknown, options: RunOptions & { test?: boolean; eventId?: string; rerunOf?: number }): Promise<JobRecord> {
-    const { values, secrets } = this.properties.resolve();
+    const { values, secrets } = await this.properties.resolve();
     this.properties.requireSet(recipe.properties, values);
     const connections = new Map();
     for (const name of recipe.connections) connections.set(name, await this.pool.get(name, values));
@@ -286,13 +292,18 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.running.set(jobId, controller);
     this.emit('job:start', { jobId, recipe: recipe.name, test: options.test ?? false, dryRun });
     const logger = this.logger.child({ recipe: recipe.name, job: jobId });
-    const { mappings, scope } = liveMappings(this.store.mappings(this.package.name), this.package.mappings);
-    const heartbeat = setInterval(() => renewLease(this.store, this.package.name, recipe.name, jobId, controller, logger), LEASE_RENEW_MS).unref();
+    const heartbeat = setInterval(() => void renewLease(this.store, this.package.name, recipe.name, jobId, controller, logger), LEASE_RENEW_MS).unref();
     const buffer: StepRecord[] = [];
+    // onStep is synchronous: batches are written in order on a chain the job awaits before it finishes. The
+    // first failed write fails the job (its records would be incomplete).
+    let written: Promise<void> = Promise.resolve();
     const flush = () => {
-      if (buffer.length > 0) this.store.addSteps(jobId, buffer.splice(0));
+      if (buffer.length === 0) return;
+      const rows = buffer.splice(0);
+      written = written.then(() => this.store.addSteps(jobId, rows));
     };
     try {
+      const { mappings, scope } = await liveMappings(this.store.mappings(this.package.name), this.package.mappings);
       const outcome = await runJob({
         jobId,
         recipe,
@@ -318,20 +329,23 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         },
       });
       flush();
+      await written;
       const error = outcome.error ?? (outcome.message && outcome.status !== 'succeeded' ? { code: 'JOB_STOPPED', kind: 'operational', message: outcome.message } : undefined);
       const summary = outcome.summary ?? (outcome.message ? { message: outcome.message } : undefined);
-      this.store.finishJob(jobId, { status: outcome.status, error: withoutSecrets(error, secrets), summary: withoutSecrets(summary, secrets) });
+      await this.store.finishJob(jobId, { status: outcome.status, error: withoutSecrets(error, secrets), summary: withoutSecrets(summary, secrets) });
     } catch (error) {
       flush();
-      this.store.finishJob(jobId, { status: 'failed', error: withoutSecrets(serializeError(error), secrets) });
+      await written.catch(() => undefined); // the job fails with `error`; a write that failed too adds nothing
+      await this.store.finishJob(jobId, { status: 'failed', error: withoutSecrets(serializeError(error), secrets) });
       logger.error({ err: serializeError(error) }, 'job crashed');
     } finally {
       clearInterval(heartbeat);
-      this.store.releaseLease(this.package.name, recipe.name, jobId);
+      // A lease left behind lapses on its own (LEASE_TTL_MS); the job's outcome is already recorded.
+      await this.store.releaseLease(this.package.name, recipe.name, jobId).catch((error: unknown) => logger.warn({ err: serializeError(error) }, 'could not release the recipe lease'));
       this.running.delete(jobId);
       options.signal?.removeEventListener('abort', onAbort);
     }
-    const job = this.job(jobId);
+    const job = await this.job(jobId);
     logger.info({ status: job.status, ms: job.durationMs }, 'job ended');
     this.emit('job:end', job);
     return job;
@@ -348,7 +362,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   async close(): Promise<void> {
     this.cancelAll();
     await this.pool.close();
-    this.store.close();
+    await this.store.close();
   }
 }
 

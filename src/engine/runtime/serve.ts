@@ -52,11 +52,11 @@ export class Server {
    */
   async listen(): Promise<void> {
     if (this.lock) return;
-    const lock = this.rt.store.acquireServeLock();
+    const lock = await this.rt.store.acquireServeLock();
     try {
       await this.openWebhooks();
     } catch (error) {
-      lock.release();
+      await lock.release();
       throw error;
     }
     this.lock = lock;
@@ -68,10 +68,10 @@ export class Server {
     try {
       let version = -1;
       while (!signal.aborted) {
-        const now = this.rt.store.recipesVersion(this.rt.package.name);
+        const now = await this.rt.store.recipesVersion(this.rt.package.name);
         if (now !== version) {
           version = now;
-          this.reconcile();
+          await this.reconcile();
         }
         await sleep(this.options.watchMs ?? 500, signal);
       }
@@ -80,7 +80,7 @@ export class Server {
       await Promise.allSettled([...this.loops.values()].map((l) => l.done));
       await Promise.allSettled([...this.webhookQueues.values()]);
       await this.webhook?.close();
-      this.lock?.release();
+      await this.lock?.release();
     }
   }
 
@@ -88,14 +88,14 @@ export class Server {
     return { stopAfterStep: this.options.signal, signal: this.options.abortSignal };
   }
 
-  private running(name: string): boolean {
-    return this.rt.store.getRecipe(this.rt.package.name, name).running;
+  private async running(name: string): Promise<boolean> {
+    return (await this.rt.store.getRecipe(this.rt.package.name, name)).running;
   }
 
-  private reconcile(): void {
+  private async reconcile(): Promise<void> {
     for (const name of this.rt.package.recipeOrder) {
       const recipe = this.rt.recipe(name);
-      const should = this.running(name) && (recipe.trigger.type === 'poll' || recipe.trigger.type === 'schedule');
+      const should = (await this.running(name)) && (recipe.trigger.type === 'poll' || recipe.trigger.type === 'schedule');
       const loop = this.loops.get(name);
       if (should && !loop) {
         const controller = new AbortController();
@@ -129,7 +129,7 @@ export class Server {
         } else {
           await this.rt.execute(recipe, { type: 'schedule', at: new Date().toISOString() }, this.jobOptions());
         }
-        this.rt.store.clearTriggerFailures(this.rt.package.name, recipe.name);
+        await this.rt.store.clearTriggerFailures(this.rt.package.name, recipe.name);
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (code === RunRefused.BUSY || code === RunRefused.EVENT_DONE) {
@@ -139,14 +139,14 @@ export class Server {
           await sleep(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
           continue;
         }
-        const count = this.rt.store.noteTriggerFailure(this.rt.package.name, recipe.name);
+        const count = await this.rt.store.noteTriggerFailure(this.rt.package.name, recipe.name);
         const err = serializeError(error);
         this.rt.logger.warn({ recipe: recipe.name, err, count }, 'trigger failed');
         const max = this.options.maxTriggerFailures ?? 5;
         this.options.onTriggerFailure?.(recipe.name, count, max, err);
         if (count >= max) {
           const reason = `Stopped after ${count} consecutive trigger failures; last: ${err.code}: ${err.message}`;
-          this.rt.stop(recipe.name, reason);
+          await this.rt.stop(recipe.name, reason);
           this.rt.emit('recipe:halted', { recipe: recipe.name, reason, failures: count, error: { code: err.code, message: err.message } });
           return reason;
         }

@@ -35,7 +35,7 @@ const BAD_SIGNATURE =
 export interface WebhookOptions {
   maxBodyBytes?: number;
   /** Whether the recipe is started (a stopped one answers 409). */
-  running(name: string): boolean;
+  running(name: string): Promise<boolean>;
   /** Runs one accepted delivery (serve queues one job at a time per recipe). */
   accept(recipe: RecipeModel, data: unknown): void;
 }
@@ -96,7 +96,7 @@ export class WebhookEndpoint {
     const recipe = this.hooks.find((r) => r.trigger.type === 'webhook' && r.trigger.path === path);
     if (!recipe || recipe.trigger.type !== 'webhook') return reply(404, { error: 'no such webhook' });
     if (req.method !== 'POST') return reply(405, { error: 'webhooks take POST' });
-    if (!this.options.running(recipe.name)) return reply(409, { error: `recipe ${recipe.name} is stopped` });
+    if (!(await this.options.running(recipe.name))) return reply(409, { error: `recipe ${recipe.name} is stopped` });
 
     const signature = SIGNATURE.exec(header(req, 'x-signature'))?.[1];
     const timestamp = header(req, 'x-signature-timestamp');
@@ -114,7 +114,7 @@ export class WebhookEndpoint {
     const length = header(req, 'content-length');
     if (length !== '' && !(Number(length) <= max)) return reply(413, tooLarge);
 
-    const { values } = this.rt.properties.resolve();
+    const { values } = await this.rt.properties.resolve();
     const secret = String((await recipe.trigger.secret.evaluate({ properties: values })) ?? '');
     if (secret.length === 0) return reply(401, { error: BAD_SIGNATURE });
     const hmac = createHmac('sha256', secret).update(`${timestamp}.`);

@@ -2,27 +2,20 @@
  * Per-package change counters. A change and its bump commit together, so a process that reads the same
  * number twice knows nothing it watches changed in between, without re-reading everything.
  */
-import type Database from 'better-sqlite3';
+import type { Db } from './schema.js';
 
 export type CounterName = 'properties' | 'recipes';
 
-export class Counters {
-  private readonly bumpStmt: Database.Statement<[string, string]>;
-  private readonly readStmt: Database.Statement<[string, string], { value: number }>;
+/** Call inside the transaction that makes the change. */
+export async function bumpCounter(trx: Db, pkg: string, name: CounterName): Promise<void> {
+  await trx
+    .insertInto('counters')
+    .values({ pkg, name, value: 1 })
+    .onConflict((oc) => oc.columns(['pkg', 'name']).doUpdateSet((eb) => ({ value: eb('counters.value', '+', 1) })))
+    .execute();
+}
 
-  constructor(db: Database.Database) {
-    this.bumpStmt = db.prepare(
-      `INSERT INTO counters (pkg, name, value) VALUES (?, ?, 1) ON CONFLICT (pkg, name) DO UPDATE SET value = value + 1`,
-    );
-    this.readStmt = db.prepare(`SELECT value FROM counters WHERE pkg = ? AND name = ?`);
-  }
-
-  /** Call inside the transaction that makes the change. */
-  bump(pkg: string, name: CounterName): void {
-    this.bumpStmt.run(pkg, name);
-  }
-
-  read(pkg: string, name: CounterName): number {
-    return this.readStmt.get(pkg, name)?.value ?? 0;
-  }
+export async function readCounter(db: Db, pkg: string, name: CounterName): Promise<number> {
+  const row = await db.selectFrom('counters').select('value').where('pkg', '=', pkg).where('name', '=', name).executeTakeFirst();
+  return row?.value ?? 0;
 }

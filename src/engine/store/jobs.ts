@@ -1,7 +1,9 @@
 /** Job records: one trigger event run through a recipe. Steps live in steps.ts. */
-import type Database from 'better-sqlite3';
+import { hostname } from 'node:os';
+import type { Selectable } from 'kysely';
 import { RecipeError } from '../errors.js';
 import { errorToJson, fromJson, isProcessAlive, nowIso, toJson } from './json.js';
+import type { Db, JobsTable } from './schema.js';
 import { StoreErrorCode, jobNotFound } from './store-errors.js';
 
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
@@ -55,125 +57,57 @@ export const INTERRUPTED_ERROR = Object.freeze({
   kind: 'operational',
   message: 'The process stopped while this job ran.',
 });
+const INTERRUPTED_JSON = JSON.stringify(INTERRUPTED_ERROR);
 
-interface JobRow {
-  id: number;
-  pkg: string;
-  recipe: string;
-  status: JobStatus;
-  test: 0 | 1;
-  dry_run: 0 | 1;
-  event_id: string | null;
-  rerun_of: number | null;
-  started_at: string;
-  finished_at: string | null;
-  duration_ms: number | null;
-  error: string | null;
-  summary: string | null;
+/** A lease's host: null (written before hosts were recorded, always this machine's SQLite file) or ours. */
+export function isLocal(host: string | null): boolean {
+  return host === null || host === hostname();
 }
 
-const COLUMNS = `id, pkg, recipe, status, test, dry_run, event_id, rerun_of, started_at, finished_at, duration_ms, error, summary`;
-
-interface FinishParams {
-  id: number;
-  status: JobStatus;
-  now: string;
-  duration: number;
-  error: string | null;
-  summary: string | null;
-}
+const COLUMNS = [
+  'id', 'pkg', 'recipe', 'status', 'test', 'dry_run', 'event_id', 'rerun_of', 'started_at', 'finished_at', 'duration_ms', 'error', 'summary',
+] as const;
+type JobRow = Pick<Selectable<JobsTable>, (typeof COLUMNS)[number]>;
 
 export class Jobs {
-  private readonly insert: (j: NewJob) => number;
-  private readonly toRecord: (row: JobRow) => JobRecord;
-  private readonly finish: Database.Statement<[FinishParams]>;
-  private readonly select: Database.Statement<[number], JobRow>;
-  private readonly selectState: Database.Statement<[number], Pick<JobRow, 'status' | 'started_at'>>;
-  private readonly query: Database.Statement<[{ pkg: string; recipe: string | null; status: string | null; limit: number }], JobRow>;
-  private readonly lastStmt: Database.Statement<[string, string], JobRow>;
-  private readonly lastOk: Database.Statement<[string, string], JobRow>;
-  private readonly running: Database.Statement<[], { id: number; pid: number | null; started_at: string }>;
-  private readonly eventRun: Database.Statement<[string, string, string], { id: number }>;
-  private readonly interruptTx: (isOwnerAlive: (pid: number) => boolean) => number;
+  constructor(private readonly db: Db) {}
 
-  constructor(db: Database.Database) {
-    const insertJob = db.prepare(
-      `INSERT INTO jobs (pkg, recipe, status, test, dry_run, event_id, rerun_of, pid, started_at)
-       VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
-    );
-    const insertTrigger = db.prepare(`INSERT INTO job_triggers (job_id, data) VALUES (?, ?)`);
-    this.insert = db.transaction((j: NewJob): number => {
-      const info = insertJob.run(j.pkg, j.recipe, j.test ? 1 : 0, j.dryRun ? 1 : 0, j.eventId ?? null, j.rerunOf ?? null, process.pid, nowIso());
-      const id = Number(info.lastInsertRowid);
-      const data = toJson(j.trigger);
-      if (data !== null) insertTrigger.run(id, data);
-      return id;
-    });
-    const selectTrigger = db.prepare<[number], { data: string }>(`SELECT data FROM job_triggers WHERE job_id = ?`);
-    this.toRecord = (row) => toRecord(row, () => selectTrigger.get(row.id)?.data ?? null);
-    this.finish = db.prepare(
-      `UPDATE jobs SET status = @status, finished_at = @now, duration_ms = @duration, error = @error, summary = @summary
-       WHERE id = @id AND status = 'running'`,
-    );
-    this.select = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
-    // Finishing needs only these: reading the whole row would copy a large trigger (100k items: ~8 MB) for nothing.
-    this.selectState = db.prepare(`SELECT status, started_at FROM jobs WHERE id = ?`);
-    this.query = db.prepare(
-      `SELECT ${COLUMNS} FROM jobs WHERE pkg = @pkg AND (@recipe IS NULL OR recipe = @recipe)
-       AND (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit`,
-    );
-    this.lastStmt = db.prepare(`SELECT ${COLUMNS} FROM jobs WHERE pkg = ? AND recipe = ? ORDER BY id DESC LIMIT 1`);
-    this.lastOk = db.prepare(
-      `SELECT ${COLUMNS} FROM jobs WHERE pkg = ? AND recipe = ? AND status = 'succeeded' AND dry_run = 0
-       ORDER BY id DESC LIMIT 1`,
-    );
-    this.running = db.prepare(`SELECT id, pid, started_at FROM jobs WHERE status = 'running'`);
-    this.eventRun = db.prepare(
-      `SELECT id FROM jobs WHERE pkg = ? AND recipe = ? AND event_id = ? AND dry_run = 0 AND rerun_of IS NULL
-       AND status IN ('succeeded', 'failed') AND json_extract(error, '$.code') IS NOT 'JOB_INTERRUPTED'
-       ORDER BY id DESC LIMIT 1`,
-    );
-    const lease = db.prepare<[number], { pid: number; expires_at: number }>(`SELECT pid, expires_at FROM leases WHERE job_id = ?`);
-    this.interruptTx = db.transaction((isOwnerAlive: (pid: number) => boolean) => {
-      let count = 0;
-      const now = Date.now();
-      for (const job of this.running.all()) {
-        // A job holding a lease is alive while its holder is and renews it; one from before leases
-        // existed has only its pid to tell.
-        const held = lease.get(job.id);
-        const alive = held ? held.expires_at > now && isOwnerAlive(held.pid) : job.pid !== null && isOwnerAlive(job.pid);
-        if (alive) continue;
-        this.interrupt(job.id);
-        count++;
-      }
-      return count;
-    });
+  /** A running job without a lease (the runtime takes one: see leases.ts). */
+  async create(j: NewJob): Promise<number> {
+    return this.db.transaction().execute((trx) => this.insert(trx, j));
   }
 
-  /**
-   * The job that ran polled event `eventId` to its end, so the cursor moved past it (a rerun, a dry run, a
-   * stopped or an interrupted job does not count), if any.
-   */
-  ranEvent(pkg: string, recipe: string, eventId: string): number | undefined {
-    return this.eventRun.get(pkg, recipe, eventId)?.id;
-  }
-
-  /** Records a running job as failed with JOB_INTERRUPTED (its process is gone); a finished job is left alone. */
-  interrupt(id: number): void {
-    const row = this.selectState.get(id);
-    if (!row || row.status !== 'running') return;
-    const now = nowIso();
-    const duration = Math.max(0, Date.parse(now) - Date.parse(row.started_at));
-    this.finish.run({ id, status: 'failed', now, duration, error: toJson(INTERRUPTED_ERROR), summary: null });
-  }
-
-  create(j: NewJob): number {
-    return this.insert(j);
+  /** Inserts the job and its trigger; call inside a transaction. */
+  async insert(trx: Db, j: NewJob): Promise<number> {
+    const { id } = await trx
+      .insertInto('jobs')
+      .values({
+        pkg: j.pkg,
+        recipe: j.recipe,
+        status: 'running',
+        test: j.test ? 1 : 0,
+        dry_run: j.dryRun ? 1 : 0,
+        event_id: j.eventId ?? null,
+        rerun_of: j.rerunOf ?? null,
+        pid: process.pid,
+        started_at: nowIso(),
+        trigger: null,
+        finished_at: null,
+        duration_ms: null,
+        error: null,
+        summary: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const data = toJson(j.trigger);
+    if (data !== null) await trx.insertInto('job_triggers').values({ job_id: id, data }).execute();
+    return id;
   }
 
   /** Throws JOB_NOT_FOUND for an unknown id and JOB_NOT_RUNNING (a bug) when the job already finished. */
-  finishJob(id: number, r: JobResult): void {
-    const row = this.selectState.get(id);
+  async finishJob(id: number, r: JobResult): Promise<void> {
+    // Finishing needs only these: reading the whole row would copy a large summary for nothing.
+    const row = await this.db.selectFrom('jobs').select(['status', 'started_at']).where('id', '=', id).executeTakeFirst();
     if (!row) throw jobNotFound(id);
     if (row.status !== 'running') {
       throw new RecipeError(StoreErrorCode.JOB_NOT_RUNNING, `Job ${id} already finished (${row.status}).`, {
@@ -181,43 +115,125 @@ export class Jobs {
         details: { jobId: id, status: row.status },
       });
     }
-    const now = nowIso();
-    const duration = Math.max(0, Date.parse(now) - Date.parse(row.started_at));
-    this.finish.run({ id, status: r.status, now, duration, error: errorToJson(r.error), summary: toJson(r.summary) });
+    await this.finish(id, r.status, row.started_at, errorToJson(r.error), toJson(r.summary));
   }
 
-  get(id: number): JobRecord | undefined {
-    const row = this.select.get(id);
-    return row && this.toRecord(row);
+  async get(id: number): Promise<JobRecord | undefined> {
+    const row = await this.db.selectFrom('jobs').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+    return row && (await this.withTriggers([row]))[0];
   }
 
-  list(q: JobQuery): JobRecord[] {
-    return this.query
-      .all({ pkg: q.pkg, recipe: q.recipe ?? null, status: q.status ?? null, limit: q.limit ?? 50 })
-      .map(this.toRecord);
+  async list(q: JobQuery): Promise<JobRecord[]> {
+    let query = this.db.selectFrom('jobs').select(COLUMNS).where('pkg', '=', q.pkg);
+    if (q.recipe !== undefined) query = query.where('recipe', '=', q.recipe);
+    if (q.status !== undefined) query = query.where('status', '=', q.status);
+    return this.withTriggers(await query.orderBy('id', 'desc').limit(q.limit ?? 50).execute());
   }
 
-  last(pkg: string, recipe: string): JobRecord | undefined {
-    const row = this.lastStmt.get(pkg, recipe);
-    return row && this.toRecord(row);
+  async last(pkg: string, recipe: string): Promise<JobRecord | undefined> {
+    return (await this.list({ pkg, recipe, limit: 1 }))[0];
   }
 
   /** The newest succeeded job, test runs included, dry runs excluded (they changed nothing). */
-  lastSucceeded(pkg: string, recipe: string): JobRecord | undefined {
-    const row = this.lastOk.get(pkg, recipe);
-    return row && this.toRecord(row);
+  async lastSucceeded(pkg: string, recipe: string): Promise<JobRecord | undefined> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select(COLUMNS)
+      .where('pkg', '=', pkg)
+      .where('recipe', '=', recipe)
+      .where('status', '=', 'succeeded')
+      .where('dry_run', '=', 0)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && (await this.withTriggers([row]))[0];
   }
 
   /**
-   * Fails jobs left 'running' whose process is gone: its pid is dead, or its lease lapsed (a reused pid
-   * does not keep it alive then). `isOwnerAlive` defaults to a pid check.
+   * The job that ran polled event `eventId` to its end, so the cursor moved past it (a rerun, a dry run, a
+   * stopped or an interrupted job does not count), if any. The store writes JOB_INTERRUPTED only as
+   * INTERRUPTED_ERROR's text, so comparing that text is exact on both databases (no JSON functions).
    */
-  markInterrupted(isOwnerAlive: (pid: number) => boolean = isProcessAlive): number {
-    return this.interruptTx(isOwnerAlive);
+  async ranEvent(pkg: string, recipe: string, eventId: string, db: Db = this.db): Promise<number | undefined> {
+    const row = await db
+      .selectFrom('jobs')
+      .select('id')
+      .where('pkg', '=', pkg)
+      .where('recipe', '=', recipe)
+      .where('event_id', '=', eventId)
+      .where('dry_run', '=', 0)
+      .where('rerun_of', 'is', null)
+      .where('status', 'in', ['succeeded', 'failed'])
+      .where((eb) => eb.or([eb('error', 'is', null), eb('error', '<>', INTERRUPTED_JSON)]))
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  /** Records a running job as failed with JOB_INTERRUPTED (its process is gone); a finished job is left alone. */
+  async interrupt(id: number, db: Db = this.db): Promise<void> {
+    const row = await db.selectFrom('jobs').select(['status', 'started_at']).where('id', '=', id).executeTakeFirst();
+    if (row?.status === 'running') await this.finish(id, 'failed', row.started_at, INTERRUPTED_JSON, null, db);
+  }
+
+  /**
+   * Fails jobs left 'running' whose process is gone. A job holding a lease is alive while its holder is
+   * and renews it: a holder on this host is checked by pid and expiry, one on another host (PostgreSQL
+   * shared by several machines) by expiry only. A job from before leases has only its pid to tell; a
+   * reused pid keeps it 'running' until that process ends too (safe: a live job is never failed).
+   * `isOwnerAlive` defaults to a pid check.
+   */
+  async markInterrupted(isOwnerAlive: (pid: number) => boolean = isProcessAlive): Promise<number> {
+    const running = await this.db
+      .selectFrom('jobs')
+      .leftJoin('leases', 'leases.job_id', 'jobs.id')
+      .select(['jobs.id', 'jobs.pid', 'leases.pid as lease_pid', 'leases.host', 'leases.expires_at'])
+      .where('jobs.status', '=', 'running')
+      .execute();
+    const now = Date.now();
+    const dead = running.filter((job) => {
+      if (job.lease_pid === null || job.expires_at === null) return job.pid === null || !isOwnerAlive(job.pid);
+      if (Number(job.expires_at) <= now) return true;
+      return isLocal(job.host) && !isOwnerAlive(job.lease_pid);
+    });
+    if (dead.length === 0) return 0;
+    let count = 0;
+    await this.db.transaction().execute(async (trx) => {
+      for (const job of dead) {
+        const row = await trx.selectFrom('jobs').select(['status', 'started_at']).where('id', '=', job.id).executeTakeFirst();
+        if (row?.status === 'running') count += await this.finish(job.id, 'failed', row.started_at, INTERRUPTED_JSON, null, trx);
+      }
+    });
+    return count;
+  }
+
+  /** Only a running job is finished (another process may have recovered it meanwhile); returns 1 or 0. */
+  private async finish(id: number, status: JobStatus, startedAt: string, error: string | null, summary: string | null, db: Db = this.db): Promise<number> {
+    const now = nowIso();
+    const result = await db
+      .updateTable('jobs')
+      .set({ status, finished_at: now, duration_ms: Math.max(0, Date.parse(now) - Date.parse(startedAt)), error, summary })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** One query for the triggers of all rows; each is parsed only when read. */
+  private async withTriggers(rows: JobRow[]): Promise<JobRecord[]> {
+    if (rows.length === 0) return [];
+    const triggers = await this.db
+      .selectFrom('job_triggers')
+      .select(['job_id', 'data'])
+      .where('job_id', 'in', rows.map((r) => r.id))
+      .execute();
+    const byJob = new Map(triggers.map((t) => [t.job_id, t.data]));
+    return rows.map((row) => toRecord(row, byJob.get(row.id) ?? null));
   }
 }
 
-function toRecord(row: JobRow, readTrigger: () => string | null): JobRecord {
+function toRecord(row: JobRow, trigger: string | null): JobRecord {
   const record = {
     id: row.id,
     pkg: row.pkg,
@@ -235,16 +251,16 @@ function toRecord(row: JobRow, readTrigger: () => string | null): JobRecord {
     summary: undefined as unknown,
   };
   // A trigger can be large (a 100,000-item batch is ~8 MB of JSON), and so can a summary (a sync of
-  // 100,000 employees lists 70,000 new users): each is read and parsed only when someone asks.
-  parsedOnRead(record, 'trigger', readTrigger);
-  parsedOnRead(record, 'summary', () => row.summary);
+  // 100,000 employees lists 70,000 new users): each is parsed only when someone asks.
+  parsedOnRead(record, 'trigger', trigger);
+  parsedOnRead(record, 'summary', row.summary);
   return record;
 }
 
-function parsedOnRead(record: Record<string, unknown>, key: string, read: () => string | null): void {
+function parsedOnRead(record: Record<string, unknown>, key: string, text: string | null): void {
   let parsed: { value: unknown } | undefined;
   Object.defineProperty(record, key, {
     enumerable: true,
-    get: () => (parsed ??= { value: fromJson(read()) }).value,
+    get: () => (parsed ??= { value: fromJson(text) }).value,
   });
 }

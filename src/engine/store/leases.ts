@@ -1,14 +1,17 @@
 /**
  * Recipe leases: a job holds its recipe's lease while it runs, so two processes (two CLI runs, serve and
- * the CLI, the console) never run one recipe at once. The lease is taken and the job recorded in one
- * IMMEDIATE transaction, which serializes competing processes. A holder whose pid is dead, or whose
- * heartbeat (`expires_at`, renewed while the job runs) has lapsed, no longer holds it: the next taker
- * records that holder's job as interrupted and takes over. A polled event another process has run
- * meanwhile (both polled it before either moved the cursor) is not run again.
+ * the CLI, the console, or several machines on one PostgreSQL database) never run one recipe at once. The
+ * lease is taken and the job recorded in one exclusive transaction (see `exclusive`), which serializes
+ * competing takers. A holder whose heartbeat (`expires_at`, renewed while the job runs) has lapsed, or
+ * whose pid is dead on this host, no longer holds it: the next taker records that holder's job as
+ * interrupted and takes over. A holder on another host is judged by its expiry alone. A polled event
+ * another process has run meanwhile (both polled it before either moved the cursor) is not run again.
  */
-import type Database from 'better-sqlite3';
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
 import { isProcessAlive, nowIso } from './json.js';
-import type { Jobs, NewJob } from './jobs.js';
+import { isLocal, type Jobs, type NewJob } from './jobs.js';
+import type { Db, DialectName } from './schema.js';
 
 /** A lease lapses this long after its last renewal. */
 export const LEASE_TTL_MS = 60_000;
@@ -20,18 +23,11 @@ export interface LeaseHolder {
   recipe: string;
   jobId: number;
   pid: number;
+  /** The holder's host name; null for a lease written before hosts were recorded (this machine). */
+  host: string | null;
   acquiredAt: string;
   /** ms since the epoch */
   expiresAt: number;
-}
-
-interface LeaseRow {
-  pkg: string;
-  recipe: string;
-  job_id: number;
-  pid: number;
-  acquired_at: string;
-  expires_at: number;
 }
 
 /**
@@ -40,60 +36,113 @@ interface LeaseRow {
  */
 export type StartResult = { jobId: number } | { busy: LeaseHolder } | { done: number };
 
-export class Leases {
-  private readonly select: Database.Statement<[string, string], LeaseRow>;
-  private readonly renewStmt: Database.Statement<[number, string, string, number]>;
-  private readonly releaseStmt: Database.Statement<[string, string, number]>;
-  private readonly startTx: (j: NewJob, now: number) => StartResult;
+/** The advisory lock's first key on PostgreSQL: 'RCPS'; the second is a hash of the recipe. */
+const ADVISORY_CLASS = 0x52435053;
 
-  constructor(db: Database.Database, jobs: Jobs) {
-    this.select = db.prepare(`SELECT pkg, recipe, job_id, pid, acquired_at, expires_at FROM leases WHERE pkg = ? AND recipe = ?`);
-    const upsert = db.prepare(
-      `INSERT OR REPLACE INTO leases (pkg, recipe, job_id, pid, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    this.renewStmt = db.prepare(`UPDATE leases SET expires_at = ? WHERE pkg = ? AND recipe = ? AND job_id = ?`);
-    this.releaseStmt = db.prepare(`DELETE FROM leases WHERE pkg = ? AND recipe = ? AND job_id = ?`);
-    const start = db.transaction((j: NewJob, now: number): StartResult => {
-      const held = this.select.get(j.pkg, j.recipe);
-      if (held && isLive(held, now)) return { busy: toHolder(held) };
-      if (held) jobs.interrupt(held.job_id); // its process is gone: its job will never finish
-      if (j.eventId !== undefined && j.rerunOf === undefined && !j.dryRun) {
-        const done = jobs.ranEvent(j.pkg, j.recipe, j.eventId);
-        if (done !== undefined) return { done };
-      }
-      const jobId = jobs.create(j);
-      upsert.run(j.pkg, j.recipe, jobId, process.pid, nowIso(), now + LEASE_TTL_MS);
-      return { jobId };
-    });
-    this.startTx = (j, now) => start.immediate(j, now);
-  }
+export class Leases {
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: DialectName,
+    /** The state.db file (SQLite), for the in-process queue of `exclusive`. */
+    private readonly location: string,
+    private readonly jobs: Jobs,
+  ) {}
 
   /** Records a running job holding the recipe's lease, or says who holds it. */
-  startJob(j: NewJob, now = Date.now()): StartResult {
-    return this.startTx(j, now);
+  async startJob(j: NewJob, now = Date.now()): Promise<StartResult> {
+    return exclusive(this.db, this.dialect, this.location, `${j.pkg}\n${j.recipe}`, async (trx): Promise<StartResult> => {
+      const held = await select(trx, j.pkg, j.recipe);
+      if (held && isLive(held, now)) return { busy: held };
+      if (held) await this.jobs.interrupt(held.jobId, trx); // its process is gone: its job will never finish
+      if (j.eventId !== undefined && j.rerunOf === undefined && !j.dryRun) {
+        const done = await this.jobs.ranEvent(j.pkg, j.recipe, j.eventId, trx);
+        if (done !== undefined) return { done };
+      }
+      const jobId = await this.jobs.insert(trx, j);
+      const lease = { job_id: jobId, pid: process.pid, host: hostname(), acquired_at: nowIso(), expires_at: now + LEASE_TTL_MS };
+      await trx
+        .insertInto('leases')
+        .values({ pkg: j.pkg, recipe: j.recipe, ...lease })
+        .onConflict((oc) => oc.columns(['pkg', 'recipe']).doUpdateSet(lease))
+        .execute();
+      return { jobId };
+    });
   }
 
   /** Extends the lease of `jobId`; false when it no longer holds it (it lapsed and was taken over). */
-  renew(pkg: string, recipe: string, jobId: number, now = Date.now()): boolean {
-    return this.renewStmt.run(now + LEASE_TTL_MS, pkg, recipe, jobId).changes === 1;
+  async renew(pkg: string, recipe: string, jobId: number, now = Date.now()): Promise<boolean> {
+    const r = await this.db
+      .updateTable('leases')
+      .set({ expires_at: now + LEASE_TTL_MS })
+      .where('pkg', '=', pkg)
+      .where('recipe', '=', recipe)
+      .where('job_id', '=', jobId)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Frees the lease if `jobId` still holds it. */
-  release(pkg: string, recipe: string, jobId: number): void {
-    this.releaseStmt.run(pkg, recipe, jobId);
+  async release(pkg: string, recipe: string, jobId: number): Promise<void> {
+    await this.db.deleteFrom('leases').where('pkg', '=', pkg).where('recipe', '=', recipe).where('job_id', '=', jobId).execute();
   }
 
   /** The live holder of the recipe's lease, if any. */
-  holder(pkg: string, recipe: string, now = Date.now()): LeaseHolder | undefined {
-    const row = this.select.get(pkg, recipe);
-    return row && isLive(row, now) ? toHolder(row) : undefined;
+  async holder(pkg: string, recipe: string, now = Date.now()): Promise<LeaseHolder | undefined> {
+    const held = await select(this.db, pkg, recipe);
+    return held && isLive(held, now) ? held : undefined;
   }
 }
 
-function isLive(row: LeaseRow, now: number): boolean {
-  return row.expires_at > now && isProcessAlive(row.pid);
+/**
+ * Runs `fn` in a write transaction that competing processes take one at a time. SQLite: BEGIN IMMEDIATE on
+ * the one connection (a deferred transaction that reads, then writes, could fail instead of waiting).
+ * PostgreSQL: a transaction-scoped advisory lock on `key`, since a row that does not exist yet cannot be
+ * locked with SELECT ... FOR UPDATE.
+ */
+async function exclusive<T>(db: Db, dialect: DialectName, file: string, key: string, fn: (trx: Db) => Promise<T>): Promise<T> {
+  if (dialect === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${ADVISORY_CLASS}, hashtext(${key}))`.execute(trx);
+      return fn(trx);
+    });
+  }
+  // better-sqlite3 waits for a lock synchronously: a second connection of this process to the same file
+  // would block the event loop that the holder needs to commit. Takers in one process queue here instead.
+  const previous = sqliteQueues.get(file) ?? Promise.resolve();
+  const mine = previous.then(() =>
+    db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        const result = await fn(conn);
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw error;
+      }
+    }),
+  );
+  const settled = mine.then(() => undefined, () => undefined);
+  sqliteQueues.set(file, settled);
+  void settled.then(() => sqliteQueues.get(file) === settled && sqliteQueues.delete(file));
+  return mine;
 }
 
-function toHolder(row: LeaseRow): LeaseHolder {
-  return { pkg: row.pkg, recipe: row.recipe, jobId: row.job_id, pid: row.pid, acquiredAt: row.acquired_at, expiresAt: row.expires_at };
+/** The tail of each SQLite file's queue of exclusive sections in this process. */
+const sqliteQueues = new Map<string, Promise<void>>();
+
+async function select(db: Db, pkg: string, recipe: string): Promise<LeaseHolder | undefined> {
+  const row = await db
+    .selectFrom('leases')
+    .select(['pkg', 'recipe', 'job_id', 'pid', 'host', 'acquired_at', 'expires_at'])
+    .where('pkg', '=', pkg)
+    .where('recipe', '=', recipe)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { pkg: row.pkg, recipe: row.recipe, jobId: row.job_id, pid: row.pid, host: row.host, acquiredAt: row.acquired_at, expiresAt: Number(row.expires_at) };
+}
+
+/** A pid says something only on its own host; elsewhere the heartbeat alone tells. */
+function isLive(h: LeaseHolder, now: number): boolean {
+  return h.expiresAt > now && (!isLocal(h.host) || isProcessAlive(h.pid));
 }

@@ -1,35 +1,36 @@
 /** Id mappings (e.g. GoCo location id -> WIW location id), one namespace per package; implements `Mappings`. */
-import type Database from 'better-sqlite3';
 import type { Mappings } from '../types.js';
 import { nowIso } from './json.js';
+import type { Db } from './schema.js';
 
 export class MappingsTable {
-  private readonly select: Database.Statement<[string, string, string], { value: string }>;
-  private readonly upsert: Database.Statement<[string, string, string, string, string]>;
-  private readonly remove: Database.Statement<[string, string, string]>;
-  private readonly allStmt: Database.Statement<[string, string], { key: string; value: string }>;
   private readonly views = new Map<string, Mappings>();
 
-  constructor(db: Database.Database) {
-    this.select = db.prepare(`SELECT value FROM mappings WHERE pkg = ? AND name = ? AND key = ?`);
-    this.upsert = db.prepare(
-      `INSERT INTO mappings (pkg, name, key, value, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (pkg, name, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    );
-    this.remove = db.prepare(`DELETE FROM mappings WHERE pkg = ? AND name = ? AND key = ?`);
-    this.allStmt = db.prepare(`SELECT key, value FROM mappings WHERE pkg = ? AND name = ? ORDER BY key`);
-  }
+  constructor(private readonly db: Db) {}
 
   /** The same object for the same package, so callers may hold on to it. */
   forPackage(pkg: string): Mappings {
     let view = this.views.get(pkg);
     if (!view) {
+      const db = this.db;
+      const key = (name: string, k: string) => db.selectFrom('mappings').where('pkg', '=', pkg).where('name', '=', name).where('key', '=', k);
       view = Object.freeze({
-        get: (name: string, key: string) => this.select.get(pkg, name, key)?.value,
-        set: (name: string, key: string, value: string) => void this.upsert.run(pkg, name, key, value, nowIso()),
-        delete: (name: string, key: string) => void this.remove.run(pkg, name, key),
+        get: async (name: string, k: string) => (await key(name, k).select('value').executeTakeFirst())?.value,
+        set: async (name: string, k: string, value: string) => {
+          await db
+            .insertInto('mappings')
+            .values({ pkg, name, key: k, value, updated_at: nowIso() })
+            .onConflict((oc) => oc.columns(['pkg', 'name', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') })))
+            .execute();
+        },
+        delete: async (name: string, k: string) => {
+          await db.deleteFrom('mappings').where('pkg', '=', pkg).where('name', '=', name).where('key', '=', k).execute();
+        },
         // fromEntries defines own properties, so a key like "__proto__" stays data
-        all: (name: string) => Object.fromEntries(this.allStmt.all(pkg, name).map((r) => [r.key, r.value])),
+        all: async (name: string) => {
+          const rows = await db.selectFrom('mappings').select(['key', 'value']).where('pkg', '=', pkg).where('name', '=', name).orderBy('key').execute();
+          return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+        },
       });
       this.views.set(pkg, view);
     }

@@ -1,179 +1,174 @@
 /**
- * Numbered schema migrations. Each `up` runs inside one IMMEDIATE transaction together with the others still
- * pending, and the version reached is recorded in `PRAGMA user_version`, so a crash mid-way leaves the old
- * version intact. Never edit a released migration: append a new one.
+ * Schema migrations for both databases, run by Kysely's Migrator from this list (names sort in order).
+ * Never edit a released migration: append a new one. Where the dialects differ (ids, SQLite's WITHOUT
+ * ROWID tables) a migration branches on `dialect`.
+ *
+ * The first one is a baseline: a state.db written by an earlier release (hand-written migrations,
+ * `PRAGMA user_version` 1 to 4) is brought to v4 and adopted as it is, every row kept; an empty database
+ * gets the same schema from the schema builder.
  */
 import type Database from 'better-sqlite3';
-import { UserError } from '../errors.js';
-import { StoreErrorCode, storeCorrupt } from './store-errors.js';
+import { type Kysely, type Migration, type MigrationProvider, type CreateTableBuilder, sql } from 'kysely';
+import { APPLICATION_ID, LEGACY_VERSION, upgradeLegacy } from './legacy-migrations.js';
+import type { DialectName } from './schema.js';
 
-export interface Migration {
-  version: number;
-  description: string;
-  up(db: Database.Database): void;
+export interface MigrationContext {
+  dialect: DialectName;
+  /** The SQLite connection Kysely runs on (for pragmas and the frozen legacy steps). */
+  sqlite?: Database.Database;
 }
 
-/** 'RCPS': marks state.db as ours, so a foreign SQLite file is refused instead of migrated. */
-export const APPLICATION_ID = 0x52435053;
+type AnyDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a migration sees the schema of its time
 
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    description: 'project properties, recipe state, jobs and their steps',
-    up(db) {
-      db.pragma(`application_id = ${APPLICATION_ID}`);
-      db.exec(`
-        CREATE TABLE properties (
-          pkg TEXT NOT NULL,
-          name TEXT NOT NULL,
-          value TEXT NOT NULL,            -- plain text, or 'v1:iv:tag:ct' when secret = 1
-          secret INTEGER NOT NULL CHECK (secret IN (0, 1)),
-          updated_at TEXT NOT NULL,
-          PRIMARY KEY (pkg, name)
-        ) WITHOUT ROWID;
-        CREATE TABLE recipes (
-          pkg TEXT NOT NULL,
-          name TEXT NOT NULL,
-          running INTEGER NOT NULL DEFAULT 0 CHECK (running IN (0, 1)),
-          cursor TEXT,                    -- JSON; NULL = never polled
-          updated_at TEXT NOT NULL,
-          PRIMARY KEY (pkg, name)
-        ) WITHOUT ROWID;
-        CREATE TABLE jobs (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
-          pkg TEXT NOT NULL,
-          recipe TEXT NOT NULL,
-          status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'stopped')),
-          test INTEGER NOT NULL CHECK (test IN (0, 1)),
-          dry_run INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
-          trigger TEXT,
-          event_id TEXT,
-          rerun_of INTEGER REFERENCES jobs (id) ON DELETE SET NULL,
-          pid INTEGER,                    -- the process running it, to tell crashed jobs from live ones
-          started_at TEXT NOT NULL,
-          finished_at TEXT,
-          duration_ms INTEGER,
-          error TEXT,
-          summary TEXT
-        );
-        CREATE INDEX jobs_by_recipe ON jobs (pkg, recipe, id);
-        CREATE INDEX jobs_running ON jobs (status) WHERE status = 'running';
-        CREATE TABLE steps (
-          job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
-          seq INTEGER NOT NULL,
-          step_id TEXT NOT NULL,
-          path TEXT NOT NULL,
-          status TEXT NOT NULL,
-          input TEXT,
-          output TEXT,
-          error TEXT,
-          started_at TEXT NOT NULL,
-          duration_ms INTEGER NOT NULL,
-          PRIMARY KEY (job_id, seq)
-        ) WITHOUT ROWID;
-      `);
-    },
-  },
-  {
-    version: 2,
-    description: 'id mappings, change counters for serve, trigger failure tracking',
-    up(db) {
-      db.exec(`
-        CREATE TABLE mappings (
-          pkg TEXT NOT NULL,
-          name TEXT NOT NULL,
-          key TEXT NOT NULL,
-          value TEXT NOT NULL,
-          updated_at TEXT NOT NULL,
-          PRIMARY KEY (pkg, name, key)
-        ) WITHOUT ROWID;
-        -- bumped in the same transaction as a change, so another process can notice it with one read
-        CREATE TABLE counters (
-          pkg TEXT NOT NULL,
-          name TEXT NOT NULL,
-          value INTEGER NOT NULL,
-          PRIMARY KEY (pkg, name)
-        ) WITHOUT ROWID;
-        ALTER TABLE recipes ADD COLUMN trigger_failures INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE recipes ADD COLUMN stopped_reason TEXT;
-      `);
-    },
-  },
-  {
-    version: 3,
-    description: 'trigger data in a table of its own',
-    // Finishing a job updates its row; with a large trigger inline (a 100,000-item batch is ~8 MB) SQLite
-    // rewrote all of it into the WAL for every status change.
-    up(db) {
-      db.exec(`
-        CREATE TABLE job_triggers (
-          job_id INTEGER PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
-          data TEXT NOT NULL              -- JSON
-        );
-        INSERT INTO job_triggers (job_id, data) SELECT id, trigger FROM jobs WHERE trigger IS NOT NULL;
-        UPDATE jobs SET trigger = NULL WHERE trigger IS NOT NULL;
-      `);
-    },
-  },
-  {
-    version: 4,
-    description: 'recipe leases: one job per recipe at a time, across processes',
-    // Keyed by (pkg, recipe) for now. Leases only live while a job runs, so a later migration that keys them
-    // by project as well may drop and recreate the table (after waiting for none to be held).
-    up(db) {
-      db.exec(`
-        CREATE TABLE leases (
-          pkg TEXT NOT NULL,
-          recipe TEXT NOT NULL,
-          job_id INTEGER NOT NULL,        -- the job holding it: unique per acquisition
-          pid INTEGER NOT NULL,           -- the holder; a dead pid frees the lease
-          acquired_at TEXT NOT NULL,
-          expires_at INTEGER NOT NULL,    -- ms since the epoch; renewed while the job runs
-          PRIMARY KEY (pkg, recipe)
-        ) WITHOUT ROWID;
-        -- taking a lease for a polled event checks that no other process has run that event meanwhile
-        CREATE INDEX jobs_by_event ON jobs (pkg, recipe, event_id) WHERE event_id IS NOT NULL;
-      `);
-    },
-  },
-];
-
-export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
-
-export function schemaVersion(db: Database.Database): number {
-  return db.pragma('user_version', { simple: true }) as number;
+function migrations(ctx: MigrationContext): Record<string, Migration> {
+  return {
+    '0001-baseline': { up: (db) => baseline(db, ctx) },
+    // On PostgreSQL several machines share the database: a holder's pid means something only on its host.
+    '0002-lease-host': { up: (db) => db.schema.alterTable('leases').addColumn('host', 'text').execute() },
+  };
 }
+
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations({ dialect: 'sqlite' })).sort();
 
 /**
- * Brings `db` to `target` (default: latest). Refuses a database of another program and one newer than this
- * code. Takes the write lock only when there is something to do, so opening an up-to-date store never waits.
+ * SQLite's `user_version` after the latest migration: 4 (the last hand-written one) plus one per migration
+ * after the baseline, so a release from before this one refuses a file it could no longer read.
  */
-export function migrate(db: Database.Database, file: string, target: number = LATEST_VERSION): void {
-  checkOwnership(db, file);
-  if (schemaVersion(db) === target) return;
-  const run = db.transaction(() => {
-    const current = schemaVersion(db); // again: another process may have migrated meanwhile
-    for (const m of MIGRATIONS) {
-      if (m.version <= current || m.version > target) continue;
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    }
-  });
-  run.immediate();
+export const LATEST_VERSION = LEGACY_VERSION + MIGRATION_NAMES.length - 1;
+
+export function migrationProvider(ctx: MigrationContext): MigrationProvider {
+  return { getMigrations: async () => migrations(ctx) };
 }
 
-function checkOwnership(db: Database.Database, file: string): void {
-  const version = schemaVersion(db);
-  const appId = db.pragma('application_id', { simple: true }) as number;
-  if (appId !== APPLICATION_ID) {
-    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number };
-    if (version !== 0 || tables.n > 0) throw storeCorrupt(file, 'an SQLite database of another program');
+async function baseline(db: AnyDb, ctx: MigrationContext): Promise<void> {
+  if (ctx.sqlite) {
+    const version = ctx.sqlite.pragma('user_version', { simple: true }) as number;
+    if (version > 0) {
+      upgradeLegacy(ctx.sqlite, version);
+      await createMeta(db);
+      return;
+    }
+    ctx.sqlite.pragma(`application_id = ${APPLICATION_ID}`);
   }
-  if (version > LATEST_VERSION) {
-    throw new UserError(
-      StoreErrorCode.TOO_NEW,
-      `${file} was written by a newer version of recipes (schema v${version}; this version knows up to v${LATEST_VERSION}).`,
-      { details: { file, version, latest: LATEST_VERSION }, hint: 'Upgrade recipes, or pass --data-dir to use another data dir.' },
-    );
-  }
+  const sqlite = ctx.dialect === 'sqlite';
+  const keyed = <T extends string, C extends string>(t: CreateTableBuilder<T, C>) => (sqlite ? t.modifyEnd(sql`without rowid`) : t);
+
+  await keyed(
+    db.schema
+      .createTable('properties')
+      .addColumn('pkg', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull()) // plain text, or 'v1:iv:tag:ct' when secret = 1
+      .addColumn('secret', 'integer', (c) => c.notNull().check(sql`secret in (0, 1)`))
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('properties_pk', ['pkg', 'name']),
+  ).execute();
+
+  await keyed(
+    db.schema
+      .createTable('recipes')
+      .addColumn('pkg', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('running', 'integer', (c) => c.notNull().defaultTo(0).check(sql`running in (0, 1)`))
+      .addColumn('cursor', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('trigger_failures', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('stopped_reason', 'text')
+      .addPrimaryKeyConstraint('recipes_pk', ['pkg', 'name']),
+  ).execute();
+
+  await db.schema
+    .createTable('jobs')
+    .addColumn('id', sqlite ? 'integer' : 'serial', (c) => (sqlite ? c.primaryKey().autoIncrement() : c.primaryKey()))
+    .addColumn('pkg', 'text', (c) => c.notNull())
+    .addColumn('recipe', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('running', 'succeeded', 'failed', 'stopped')`))
+    .addColumn('test', 'integer', (c) => c.notNull().check(sql`test in (0, 1)`))
+    .addColumn('dry_run', 'integer', (c) => c.notNull().check(sql`dry_run in (0, 1)`))
+    .addColumn('trigger', 'text')
+    .addColumn('event_id', 'text')
+    .addColumn('rerun_of', 'integer', (c) => c.references('jobs.id').onDelete('set null'))
+    .addColumn('pid', 'integer')
+    .addColumn('started_at', 'text', (c) => c.notNull())
+    .addColumn('finished_at', 'text')
+    .addColumn('duration_ms', 'integer')
+    .addColumn('error', 'text')
+    .addColumn('summary', 'text')
+    .execute();
+  await db.schema.createIndex('jobs_by_recipe').on('jobs').columns(['pkg', 'recipe', 'id']).execute();
+  await db.schema.createIndex('jobs_running').on('jobs').column('status').where(sql.ref('status'), '=', 'running').execute();
+
+  await keyed(
+    db.schema
+      .createTable('steps')
+      .addColumn('job_id', 'integer', (c) => c.notNull().references('jobs.id').onDelete('cascade'))
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('step_id', 'text', (c) => c.notNull())
+      .addColumn('path', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('input', 'text')
+      .addColumn('output', 'text')
+      .addColumn('error', 'text')
+      .addColumn('started_at', 'text', (c) => c.notNull())
+      .addColumn('duration_ms', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('steps_pk', ['job_id', 'seq']),
+  ).execute();
+
+  await keyed(
+    db.schema
+      .createTable('mappings')
+      .addColumn('pkg', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('mappings_pk', ['pkg', 'name', 'key']),
+  ).execute();
+
+  await keyed(
+    db.schema
+      .createTable('counters')
+      .addColumn('pkg', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('value', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('counters_pk', ['pkg', 'name']),
+  ).execute();
+
+  // Finishing a job updates its row; with a large trigger inline SQLite would rewrite all of it.
+  await db.schema
+    .createTable('job_triggers')
+    .addColumn('job_id', 'integer', (c) => c.primaryKey().references('jobs.id').onDelete('cascade'))
+    .addColumn('data', 'text', (c) => c.notNull())
+    .execute();
+
+  // One job per recipe at a time, across processes (see leases.ts).
+  await keyed(
+    db.schema
+      .createTable('leases')
+      .addColumn('pkg', 'text', (c) => c.notNull())
+      .addColumn('recipe', 'text', (c) => c.notNull())
+      .addColumn('job_id', 'integer', (c) => c.notNull()) // the job holding it: unique per acquisition
+      .addColumn('pid', 'integer', (c) => c.notNull())
+      .addColumn('acquired_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull()) // ms since the epoch; renewed while the job runs
+      .addPrimaryKeyConstraint('leases_pk', ['pkg', 'recipe']),
+  ).execute();
+  // Taking a lease for a polled event checks that no other process has run that event meanwhile.
+  await db.schema
+    .createIndex('jobs_by_event')
+    .on('jobs')
+    .columns(['pkg', 'recipe', 'event_id'])
+    .where(sql.ref('event_id'), 'is not', null)
+    .execute();
+
+  await createMeta(db);
+}
+
+async function createMeta(db: AnyDb): Promise<void> {
+  await db.schema
+    .createTable('store_meta')
+    .ifNotExists()
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
 }

@@ -1,55 +1,74 @@
-/** Finds or creates `<dataDir>/state.db`, sets the connection's pragmas and migrates it. */
+/** Finds or creates `<dataDir>/state.db`, sets the connection's pragmas, wraps it in Kysely and migrates it. */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, linkSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { RecipeError, UserError } from '../errors.js';
+import { APPLICATION_ID } from './legacy-migrations.js';
 import { makeDir } from './make-dir.js';
-import { migrate } from './migrations.js';
+import { checkSqliteVersion, migrate } from './migrate.js';
+import type { Db } from './schema.js';
 import { StoreErrorCode, isNotADatabase, storeCorrupt } from './store-errors.js';
 
 export const STATE_FILE = 'state.db';
 /** How long a write waits for another process's transaction before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
 
-export function openDatabase(dataDir: string, create: boolean): Database.Database {
+export const CREATE_HINT = 'Run `recipes properties set ...` (or another command that changes state) to create it.';
+
+export interface OpenedSqlite {
+  db: Db;
+  /** The one connection under Kysely: for the serve lock's IMMEDIATE transaction. */
+  sqlite: Database.Database;
+  file: string;
+}
+
+export async function openSqlite(dataDir: string, create: boolean): Promise<OpenedSqlite> {
   ensureDir(dataDir, create);
   const file = join(dataDir, STATE_FILE);
   const size = fileSize(file);
   if (size === undefined) {
     if (!create) throw missing(dataDir, `${STATE_FILE} is missing`);
-    createStore(file);
+    await createStore(file);
   } else if (size === 0) {
     // SQLite would take an empty file for a new database and silently start over with no state.
     throw storeCorrupt(file, 'the file is empty (0 bytes)');
   }
-  let db: Database.Database;
+  const { db, sqlite } = connect(file);
   try {
-    db = new Database(file, { fileMustExist: true });
-  } catch (cause) {
-    throw new RecipeError(StoreErrorCode.OPEN_FAILED, `Cannot open ${file}.`, { cause, details: { file } });
-  }
-  try {
-    configure(db);
-    migrate(db, file);
-    return db;
+    configure(sqlite);
+    checkOwnership(sqlite, file);
+    // SQLite's rule, as before: any command may bring an existing file up to date.
+    await migrate(db, { dialect: 'sqlite', sqlite, where: file, create: true, createHint: CREATE_HINT });
+    return { db, sqlite, file };
   } catch (error) {
-    db.close();
+    await db.destroy(); // closes `sqlite`
     if (isNotADatabase(error)) throw storeCorrupt(file, (error as Error).message, error);
     throw error;
   }
 }
 
-function configure(db: Database.Database): void {
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+function connect(file: string): { db: Db; sqlite: Database.Database } {
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(file, { fileMustExist: true });
+  } catch (cause) {
+    throw new RecipeError(StoreErrorCode.OPEN_FAILED, `Cannot open ${file}.`, { cause, details: { file } });
+  }
+  return { db: new Kysely({ dialect: new SqliteDialect({ database: sqlite }) }), sqlite };
+}
+
+function configure(sqlite: Database.Database): void {
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // The first statement that reads the header: a non-database file fails here with SQLITE_NOTADB.
-  db.pragma('journal_mode = WAL');
+  sqlite.pragma('journal_mode = WAL');
   // WAL + NORMAL survives process crashes; a power cut may lose the last transaction (a cursor replays
   // one event, which the package's idempotent recipes absorb).
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
   // Deleted rows (an unset secret, an old plain value) are zeroed on disk rather than left in free pages.
-  db.pragma('secure_delete = ON');
+  sqlite.pragma('secure_delete = ON');
 }
 
 /**
@@ -57,17 +76,17 @@ function configure(db: Database.Database): void {
  * half made (an empty one is refused above). Mode 0600 whatever the umask: it holds personal data; SQLite
  * gives the -wal and -shm files the mode of the database file.
  */
-function createStore(file: string): void {
+async function createStore(file: string): Promise<void> {
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   closeSync(openSync(tmp, 'wx', 0o600));
   try {
     chmodSync(tmp, 0o600);
-    const db = new Database(tmp, { fileMustExist: true });
+    const { db, sqlite } = connect(tmp);
     try {
-      configure(db);
-      migrate(db, tmp);
+      configure(sqlite);
+      await migrate(db, { dialect: 'sqlite', sqlite, where: tmp, create: true, createHint: CREATE_HINT });
     } finally {
-      db.close();
+      await db.destroy();
     }
     try {
       linkSync(tmp, file);
@@ -93,6 +112,17 @@ function missing(dataDir: string, why: string): UserError {
     details: { dataDir },
     hint: 'Check --data-dir (or RECIPES_DATA_DIR); to start a new store there, create it with `recipes properties set NAME VALUE`.',
   });
+}
+
+/** Refuses an SQLite file of another program and one newer than this code. */
+function checkOwnership(db: Database.Database, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  if (appId !== APPLICATION_ID) {
+    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number };
+    if (version !== 0 || tables.n > 0) throw storeCorrupt(file, 'an SQLite database of another program');
+  }
+  checkSqliteVersion(db, file);
 }
 
 function ensureDir(dataDir: string, create: boolean): void {

@@ -1,35 +1,45 @@
 /**
- * Readiness of the store for `/readyz`: the connection this process uses answers, and the file on disk is
- * still a recipes store at the schema version this build migrates to. The file is read through a fresh
- * read-only connection because the long-lived one may answer from its page cache after the file was
- * replaced, truncated or deleted underneath it; and its header is read by hand because in WAL mode even a
- * fresh connection reads recent pages (the header page among them) from state.db-wal, not from the file.
+ * Readiness of the store for `/readyz`: the connection this process uses answers, and the database holds a
+ * recipes schema at the version this build migrates to. On SQLite the file is also checked from disk: its
+ * header by hand, because in WAL mode even a fresh connection reads recent pages (the header page among them)
+ * from state.db-wal, and its application id and user_version through a fresh read-only connection, because
+ * the long-lived one may answer from its page cache after the file was replaced, truncated or deleted.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { APPLICATION_ID, LATEST_VERSION, schemaVersion } from './migrations.js';
-import { STATE_FILE } from './open-db.js';
+import { sql } from 'kysely';
+import { APPLICATION_ID } from './legacy-migrations.js';
+import { LATEST_VERSION, MIGRATION_NAMES } from './migrations.js';
+import type { Db } from './schema.js';
 
 /** How long the probe waits for another process's write lock before calling the store busy. */
 const PROBE_BUSY_MS = 1000;
 
-export function storeProblem(db: Database.Database, dataDir: string): string | undefined {
-  const file = join(dataDir, STATE_FILE);
-  if (!db.open) return 'the state store is closed';
+/** Why the store cannot serve now, or undefined when it can. `file`: state.db in SQLite mode. */
+export async function storeProblem(db: Db, where: string, file?: string): Promise<string | undefined> {
+  let applied: Set<string>;
   try {
-    schemaVersion(db);
+    const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    applied = new Set(rows.rows.map((r) => r.name));
+    await sql`select 1 from jobs limit 1`.execute(db);
   } catch (error) {
-    return `the state store does not answer (${(error as Error).message})`;
+    return `the state store at ${where} does not answer (${(error as Error).message})`;
   }
+  const missing = MIGRATION_NAMES.filter((name) => !applied.has(name));
+  if (missing.length > 0) return `the schema at ${where} lacks ${missing.join(', ')} (run a command of this version that may migrate it, e.g. recipes properties set)`;
+  const unknown = [...applied].filter((name) => !MIGRATION_NAMES.includes(name));
+  if (unknown.length > 0) return `the schema at ${where} is newer than this build (${unknown.join(', ')})`;
+  return file === undefined ? undefined : fileProblem(file);
+}
+
+function fileProblem(file: string): string | undefined {
   let probe: Database.Database | undefined;
   try {
     if (!hasSqliteHeader(file)) return `${file} is not an SQLite database any more (restore it from a backup)`;
     probe = new Database(file, { readonly: true, fileMustExist: true, timeout: PROBE_BUSY_MS });
-    const appId = probe.pragma('application_id', { simple: true }) as number;
-    if (appId !== APPLICATION_ID) return `${file} is not a recipes state store any more`;
-    const version = schemaVersion(probe);
-    if (version !== LATEST_VERSION) return `${file} is at schema v${version}; this build needs v${LATEST_VERSION} (run any recipes command of this version to migrate it)`;
+    if (probe.pragma('application_id', { simple: true }) !== APPLICATION_ID) return `${file} is not a recipes state store any more`;
+    const version = probe.pragma('user_version', { simple: true }) as number;
+    if (version !== LATEST_VERSION) return `${file} is at schema v${version}; this build needs v${LATEST_VERSION}`;
     probe.prepare('SELECT 1 FROM jobs LIMIT 1').get();
     return undefined;
   } catch (error) {

@@ -10,6 +10,10 @@
  *    written under a unique temporary name opened O_EXCL and then hard-linked into place, so two processes
  *    racing to create it agree on one key and nobody ever reads a half-written file.
  * The key is loaded lazily: a store that never touches a secret never creates a key file.
+ *
+ * PostgreSQL mode has no data dir beside the database: the key comes from `RECIPES_SECRET_KEY` only, and a
+ * check value (a constant encrypted with the key) is stored once per database, so a wrong key is refused
+ * before anything is written with it.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { closeSync, fchmodSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
@@ -28,16 +32,71 @@ interface LoadedKey {
   source: string;
 }
 
+/** Where a shared database keeps its key check value. */
+export interface KeyCheckSlot {
+  /** Where, for messages (a masked URL). */
+  where: string;
+  read(): Promise<string | undefined>;
+  /** Writes `value` unless a value is already there. */
+  writeOnce(value: string): Promise<void>;
+}
+
+const CHECK_PKG = 'recipes';
+const CHECK_NAME = 'secret-key-check';
+
 export class SecretBox {
   private loaded: LoadedKey | undefined;
+  private checked: Promise<void> | undefined;
 
-  /** `passphrase` undefined or empty: use the key file in `dataDir`. */
+  /**
+   * `passphrase` undefined or empty: use the key file in `dataDir`. With `keyCheck` (a shared database)
+   * there is no key file: the passphrase is required and is checked against the database's check value.
+   */
   constructor(
     private readonly dataDir: string,
     private readonly passphrase: string | undefined,
+    private readonly keyCheck?: KeyCheckSlot,
   ) {}
 
-  encrypt(pkg: string, name: string, plaintext: string): string {
+  async encrypt(pkg: string, name: string, plaintext: string): Promise<string> {
+    await this.verify();
+    return this.seal(pkg, name, plaintext);
+  }
+
+  async decrypt(pkg: string, name: string, stored: string): Promise<string> {
+    await this.verify();
+    return this.open(pkg, name, stored);
+  }
+
+  /** Shared database only: the key must open the check value; the first key used writes it. */
+  private verify(): Promise<void> {
+    if (!this.keyCheck) return Promise.resolve();
+    this.checked ??= this.checkAgainst(this.keyCheck).catch((error: unknown) => {
+      this.checked = undefined;
+      throw error;
+    });
+    return this.checked;
+  }
+
+  private async checkAgainst(slot: KeyCheckSlot): Promise<void> {
+    this.key(false);
+    let stored = await slot.read();
+    if (stored === undefined) {
+      await slot.writeOnce(this.seal(CHECK_PKG, CHECK_NAME, CHECK_NAME));
+      stored = await slot.read(); // another process may have written its own first
+    }
+    try {
+      this.open(CHECK_PKG, CHECK_NAME, stored!);
+    } catch (cause) {
+      throw new UserError(
+        StoreErrorCode.SECRET_KEY_MISMATCH,
+        `${SECRET_KEY_ENV} is not the key the secrets in ${slot.where} were saved with; nothing was read or written.`,
+        { cause, details: { database: slot.where }, hint: `Set ${SECRET_KEY_ENV} to the key used before with this database.` },
+      );
+    }
+  }
+
+  private seal(pkg: string, name: string, plaintext: string): string {
     const { key } = this.key(true);
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
@@ -46,10 +105,10 @@ export class SecretBox {
     return [FORMAT, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join(':');
   }
 
-  decrypt(pkg: string, name: string, stored: string): string {
+  private open(pkg: string, name: string, stored: string): string {
     const parts = stored.split(':');
     if (parts.length !== 4 || parts[0] !== FORMAT) {
-      throw storeCorrupt(join(this.dataDir, 'state.db'), `secret property "${name}" has an unknown format`);
+      throw storeCorrupt(this.keyCheck?.where ?? join(this.dataDir, 'state.db'), `secret property "${name}" has an unknown format`);
     }
     const [, iv, tag, ct] = parts.map((p) => Buffer.from(p, 'base64')) as [Buffer, Buffer, Buffer, Buffer];
     const { key, source } = this.key(false);
@@ -69,7 +128,7 @@ export class SecretBox {
 
   /** Where the key comes from, for `recipes properties` and messages. */
   describeSource(): string {
-    return this.passphrase ? SECRET_KEY_ENV : join(this.dataDir, SECRET_KEY_FILE);
+    return this.passphrase || this.keyCheck ? SECRET_KEY_ENV : join(this.dataDir, SECRET_KEY_FILE);
   }
 
   private key(createIfMissing: boolean): LoadedKey {
@@ -78,6 +137,13 @@ export class SecretBox {
       const key = scryptSync(this.passphrase, SCRYPT_SALT, 32, { N: 16384, r: 8, p: 1 });
       this.loaded = { key, source: SECRET_KEY_ENV };
       return this.loaded;
+    }
+    if (this.keyCheck) {
+      throw new UserError(
+        StoreErrorCode.SECRET_KEY_MISSING,
+        `Secret properties in ${this.keyCheck.where} need ${SECRET_KEY_ENV}: with a database server there is no key file.`,
+        { details: { database: this.keyCheck.where }, hint: `Set ${SECRET_KEY_ENV} to the key of this database (the same on every machine that uses it).` },
+      );
     }
     const file = join(this.dataDir, SECRET_KEY_FILE);
     let key = readKeyFile(file);

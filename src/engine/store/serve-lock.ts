@@ -3,21 +3,70 @@
  * It is written under a unique O_EXCL temporary name and hard-linked into place, so it appears complete or
  * not at all. Taking over a stale lock (its pid is dead) happens inside an IMMEDIATE SQLite transaction on
  * state.db, which serializes competing takers across processes: two servers never both win.
+ *
+ * On PostgreSQL there is no data dir to hold a file: the lock is a session advisory lock held on a
+ * connection of its own for as long as serve runs. The server drops it when that connection ends, so a
+ * crashed serve never leaves a stale lock behind.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { sql } from 'kysely';
+import type pg from 'pg';
 import { UserError } from '../errors.js';
 import { isProcessAlive, nowIso } from './json.js';
+import type { Db } from './schema.js';
 import { StoreErrorCode } from './store-errors.js';
 
 export const SERVE_LOCK_FILE = 'serve.lock';
 
 export interface ServeLock {
+  /** The lock file, or the database (masked URL) whose advisory lock is held. */
   readonly file: string;
-  /** Removes the lock file if it is still ours. Idempotent. */
-  release(): void;
+  /** Removes the lock if it is still ours. Idempotent. */
+  release(): Promise<void>;
+}
+
+/** The advisory lock's key: 'RCPS' and 'SERV' as two int4, one lock per database. */
+const ADVISORY_KEY = [0x52435053, 0x53455256] as const;
+
+export async function acquirePostgresServeLock(pool: pg.Pool, where: string): Promise<ServeLock> {
+  const client = await pool.connect();
+  // The server going away while serve runs must not crash the process; the next query reports it.
+  client.on('error', () => undefined);
+  let held = false;
+  try {
+    const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, $2) as ok', [...ADVISORY_KEY]);
+    held = rows[0]?.ok === true;
+  } finally {
+    if (!held) client.release();
+  }
+  if (!held) {
+    throw new UserError(StoreErrorCode.SERVE_LOCKED, `Another \`recipes serve\` is already running with the database ${where}.`, {
+      details: { database: where },
+      hint: 'Stop it first, or pass --database-url to use another database.',
+    });
+  }
+  let released: Promise<void> | undefined;
+  return {
+    file: where,
+    release() {
+      released ??= client
+        .query('select pg_advisory_unlock($1, $2)', [...ADVISORY_KEY])
+        .then(() => client.release(), (error: unknown) => client.release(error instanceof Error ? error : true));
+      return released;
+    },
+  };
+}
+
+/** Whether some session holds the serve lock's advisory lock on this database. */
+export async function postgresServeStatus(db: Db): Promise<ServeStatus> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from pg_locks
+    where locktype = 'advisory' and granted and classid = ${ADVISORY_KEY[0]} and objid = ${ADVISORY_KEY[1]} and objsubid = 2
+      and database = (select oid from pg_database where datname = current_database())`.execute(db);
+  return { running: Number(rows[0]?.n ?? 0) > 0, pid: null };
 }
 
 interface LockContent {
@@ -52,7 +101,7 @@ export function acquireServeLock(db: Database.Database, dataDir: string): ServeL
   let released = false;
   return {
     file,
-    release() {
+    async release() {
       if (released) return;
       released = true;
       if (readLock(file)?.token === mine.token) removeIfExists(file);
@@ -60,8 +109,14 @@ export function acquireServeLock(db: Database.Database, dataDir: string): ServeL
   };
 }
 
+export interface ServeStatus {
+  running: boolean;
+  /** null when none runs, or on PostgreSQL (the holder may be on another machine). */
+  pid: number | null;
+}
+
 /** Whether a live `recipes serve` holds the data dir's lock, and its pid. */
-export function serveStatus(dataDir: string): { running: boolean; pid: number | null } {
+export function serveStatus(dataDir: string): ServeStatus {
   const held = readLock(join(dataDir, SERVE_LOCK_FILE));
   return held && isProcessAlive(held.pid) ? { running: true, pid: held.pid } : { running: false, pid: null };
 }

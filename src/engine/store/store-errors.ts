@@ -2,6 +2,7 @@
  * Error codes the state store throws. Stable: the CLI maps them to exit codes and tests match on them.
  * Messages name files and property names, never a value or a key.
  */
+import { hostname } from 'node:os';
 import { RecipeError, UserError } from '../errors.js';
 import type { LeaseHolder } from './leases.js';
 
@@ -14,6 +15,18 @@ export const StoreErrorCode = {
   TOO_NEW: 'STORE_TOO_NEW',
   /** SQLite could not open the file for another reason (permissions, disk). */
   OPEN_FAILED: 'STORE_OPEN_FAILED',
+  /** The database server cannot be reached (refused, timed out, unknown host). */
+  UNREACHABLE: 'STORE_UNREACHABLE',
+  /** The database server refused the user name or password in the URL. */
+  AUTH_FAILED: 'STORE_AUTH_FAILED',
+  /** The URL names a database that does not exist on the server. */
+  DATABASE_MISSING: 'STORE_DATABASE_MISSING',
+  /** The database has an older schema and the command may not migrate it (reading commands do not). */
+  OUTDATED: 'STORE_OUTDATED',
+  /** A migration failed; nothing of it was kept. */
+  MIGRATION_FAILED: 'STORE_MIGRATION_FAILED',
+  /** --database-url is not a postgres:// URL. */
+  URL_INVALID: 'STORE_URL_INVALID',
   /** A secret property cannot be decrypted with the key in use. */
   SECRET_KEY_MISMATCH: 'SECRET_KEY_MISMATCH',
   /** A secret property exists but no key is available (env unset and no key file). */
@@ -47,11 +60,12 @@ export function storeCorrupt(file: string, reason: string, cause?: unknown): Use
  * Serve treats it as "try at the next tick".
  */
 export function recipeBusy(h: LeaseHolder): RecipeError {
-  const mine = h.pid === process.pid ? 'this process' : `pid ${h.pid}`;
+  const here = h.host === null || h.host === hostname();
+  const mine = here && h.pid === process.pid ? 'this process' : here ? `pid ${h.pid}` : `pid ${h.pid} on ${h.host}`;
   return new RecipeError(
     StoreErrorCode.RECIPE_BUSY,
     `Recipe '${h.recipe}' is already running as job ${h.jobId} (${mine}, started ${h.acquiredAt}); one job per recipe runs at a time.`,
-    { details: { recipe: h.recipe, jobId: h.jobId, pid: h.pid }, hint: `Pass --wait to run once it has ended, or follow it with \`recipes jobs show ${h.jobId}\`.` },
+    { details: { recipe: h.recipe, jobId: h.jobId, pid: h.pid, host: h.host }, hint: `Pass --wait to run once it has ended, or follow it with \`recipes jobs show ${h.jobId}\`.` },
   );
 }
 

@@ -1,34 +1,46 @@
 /**
- * The state store: project properties, recipe state, jobs and steps, id mappings, in one SQLite file per
- * data dir (`<dataDir>/state.db`, WAL, so `recipes serve` and the CLI can use it at once). All methods are
- * synchronous. The class only wires the tables together; each concern lives in its own file.
+ * The state store: project properties, recipe state, jobs and steps, id mappings. One implementation on
+ * Kysely, over one of two databases:
+ * - SQLite (the default): one file per data dir (`<dataDir>/state.db`, WAL, so `recipes serve` and the CLI
+ *   can use it at once);
+ * - PostgreSQL, when `databaseUrl` is given (`--database-url`, env RECIPES_DATABASE_URL).
+ * All methods are asynchronous. The class only wires the tables together; each concern lives in its own file.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import type { Mappings } from '../types.js';
-import { Counters } from './counters.js';
 import { Jobs, type JobQuery, type JobRecord, type JobResult, type NewJob } from './jobs.js';
 import { Leases, type LeaseHolder, type StartResult } from './leases.js';
 import { MappingsTable } from './mappings.js';
-import { openDatabase, STATE_FILE } from './open-db.js';
+import { openSqlite } from './open-db.js';
+import { openPostgres } from './open-pg.js';
 import { storeProblem } from './ready.js';
 import { Properties, type PropertyInfo, type PropertyValue } from './properties.js';
 import { Recipes, type RecipeState } from './recipes.js';
-import { SECRET_KEY_ENV, SecretBox } from './secrets.js';
-import { acquireServeLock, serveStatus, type ServeLock } from './serve-lock.js';
+import type { Db, DialectName } from './schema.js';
+import { SECRET_KEY_ENV, SecretBox, type KeyCheckSlot } from './secrets.js';
+import { acquirePostgresServeLock, acquireServeLock, postgresServeStatus, serveStatus, type ServeLock, type ServeStatus } from './serve-lock.js';
 import { Steps, type StepRecord } from './steps.js';
 import { isNotADatabase, storeCorrupt } from './store-errors.js';
 
 export interface StoreOptions {
+  /** The data dir: holds state.db (SQLite) and secret.key. Not touched when `databaseUrl` is given. */
   dataDir: string;
   /**
-   * Create the data dir and state.db when missing. False: a missing one is STORE_MISSING.
+   * A `postgres://` URL: keep state in that PostgreSQL database instead of `<dataDir>/state.db`.
+   * @default process.env.RECIPES_DATABASE_URL is not read here: the CLI passes it.
+   */
+  databaseUrl?: string;
+  /**
+   * Create the data dir and state.db (or the schema in PostgreSQL) when missing, and bring an older
+   * schema up to date. False: a missing one is STORE_MISSING (an outdated one in PostgreSQL STORE_OUTDATED).
    * @default true
    */
   create?: boolean;
   /**
    * Passphrase for secret properties (any string; stretched with scrypt).
-   * @default process.env.RECIPES_SECRET_KEY, else the key file <dataDir>/secret.key
+   * @default process.env.RECIPES_SECRET_KEY, else (SQLite only) the key file <dataDir>/secret.key
    */
   secretKey?: string;
   /**
@@ -38,103 +50,127 @@ export interface StoreOptions {
   recoverJobs?: boolean;
 }
 
+type Backend = { dialect: 'sqlite'; sqlite: Database.Database } | { dialect: 'postgres'; pool: pg.Pool };
+
 export class Store {
   readonly dataDir: string;
-  private readonly db: Database.Database;
+  /** Where the state is, for messages: the state.db file or the database URL with its password masked. */
+  readonly location: string;
+  readonly dialect: DialectName;
+  private readonly db: Db;
+  private readonly backend: Backend;
   private readonly properties: Properties;
   private readonly recipes: Recipes;
   private readonly jobs: Jobs;
   private readonly leases: Leases;
   private readonly steps: Steps;
   private readonly mappingsTable: MappingsTable;
+  private closed = false;
+  private readonly locks = new Set<ServeLock>();
 
-  private constructor(dataDir: string, db: Database.Database, secrets: SecretBox) {
+  private constructor(dataDir: string, location: string, db: Db, backend: Backend, secrets: SecretBox) {
     this.dataDir = dataDir;
+    this.location = location;
     this.db = db;
-    const counters = new Counters(db);
-    this.properties = new Properties(db, secrets, counters);
-    this.recipes = new Recipes(db, counters);
+    this.backend = backend;
+    this.dialect = backend.dialect;
+    this.properties = new Properties(db, secrets);
+    this.recipes = new Recipes(db);
     this.jobs = new Jobs(db);
-    this.leases = new Leases(db, this.jobs);
+    this.leases = new Leases(db, backend.dialect, location, this.jobs);
     this.steps = new Steps(db);
     this.mappingsTable = new MappingsTable(db);
   }
 
-  /** Throws STORE_MISSING, STORE_CORRUPT, STORE_TOO_NEW or STORE_OPEN_FAILED. */
-  static open(o: StoreOptions): Store {
+  /**
+   * Throws STORE_MISSING, STORE_CORRUPT, STORE_TOO_NEW or STORE_OPEN_FAILED; with a database URL also
+   * STORE_URL_INVALID, STORE_UNREACHABLE, STORE_AUTH_FAILED, STORE_DATABASE_MISSING or STORE_OUTDATED.
+   */
+  static async open(o: StoreOptions): Promise<Store> {
     const dataDir = resolve(o.dataDir);
-    const db = openDatabase(dataDir, o.create ?? true);
-    const store = new Store(dataDir, db, new SecretBox(dataDir, o.secretKey ?? process.env[SECRET_KEY_ENV]));
+    const passphrase = o.secretKey ?? process.env[SECRET_KEY_ENV];
+    let store: Store;
+    if (o.databaseUrl) {
+      const { db, pool, where } = await openPostgres(o.databaseUrl, o.create ?? true);
+      store = new Store(dataDir, where, db, { dialect: 'postgres', pool }, new SecretBox(dataDir, passphrase, keyCheckSlot(db, where)));
+    } else {
+      const { db, sqlite, file } = await openSqlite(dataDir, o.create ?? true);
+      store = new Store(dataDir, file, db, { dialect: 'sqlite', sqlite }, new SecretBox(dataDir, passphrase));
+    }
     try {
-      if (o.recoverJobs ?? true) store.markInterrupted();
+      if (o.recoverJobs ?? true) await store.markInterrupted();
     } catch (error) {
-      store.close();
+      await store.close();
       // Damaged pages surface only when a query reads them; this is the first that reads the jobs.
-      if (isNotADatabase(error)) throw storeCorrupt(join(dataDir, STATE_FILE), `damaged: ${(error as Error).message}`, error);
+      if (store.dialect === 'sqlite' && isNotADatabase(error)) throw storeCorrupt(store.location, `damaged: ${(error as Error).message}`, error);
       throw error;
     }
     return store;
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const lock of this.locks) await lock.release().catch(() => undefined);
+    await this.db.destroy();
   }
 
   /** Why the store cannot serve now (see ./ready.ts), or undefined when it can. */
-  ready(): string | undefined {
-    return storeProblem(this.db, this.dataDir);
+  async ready(): Promise<string | undefined> {
+    if (this.closed) return 'the state store is closed';
+    return storeProblem(this.db, this.location, this.dialect === 'sqlite' ? this.location : undefined);
   }
 
   // project properties
 
-  /** A secret value is encrypted before it is written; the plain value never reaches the file. */
-  setProperty(pkg: string, name: string, value: string, secret: boolean): void {
-    this.properties.set(pkg, name, value, secret);
+  /** A secret value is encrypted before it is written; the plain value never reaches the database. */
+  async setProperty(pkg: string, name: string, value: string, secret: boolean): Promise<void> {
+    await this.properties.set(pkg, name, value, secret);
   }
   /** Throws SECRET_KEY_MISMATCH / SECRET_KEY_MISSING when a secret cannot be decrypted. */
-  getProperty(pkg: string, name: string): PropertyValue | undefined {
+  async getProperty(pkg: string, name: string): Promise<PropertyValue | undefined> {
     return this.properties.get(pkg, name);
   }
-  listProperties(pkg: string): PropertyInfo[] {
+  async listProperties(pkg: string): Promise<PropertyInfo[]> {
     return this.properties.list(pkg);
   }
-  unsetProperty(pkg: string, name: string): boolean {
+  async unsetProperty(pkg: string, name: string): Promise<boolean> {
     return this.properties.unset(pkg, name);
   }
   /** Changes whenever a property of `pkg` is set or unset, by any process. */
-  propertiesVersion(pkg: string): number {
+  async propertiesVersion(pkg: string): Promise<number> {
     return this.properties.version(pkg);
   }
 
   // recipes
 
   /** A recipe never started reads as stopped, no cursor, no failures. */
-  getRecipe(pkg: string, name: string): RecipeState {
+  async getRecipe(pkg: string, name: string): Promise<RecipeState> {
     return this.recipes.get(pkg, name);
   }
   /** Starting clears the failure count and stop reason; `reason` is kept only when stopping. */
-  setRunning(pkg: string, name: string, running: boolean, reason?: string): void {
-    this.recipes.setRunning(pkg, name, running, reason);
+  async setRunning(pkg: string, name: string, running: boolean, reason?: string): Promise<void> {
+    await this.recipes.setRunning(pkg, name, running, reason);
   }
-  setCursor(pkg: string, name: string, cursor: unknown): void {
-    this.recipes.setCursor(pkg, name, cursor);
+  async setCursor(pkg: string, name: string, cursor: unknown): Promise<void> {
+    await this.recipes.setCursor(pkg, name, cursor);
   }
   /** Returns the new consecutive count. */
-  noteTriggerFailure(pkg: string, name: string): number {
+  async noteTriggerFailure(pkg: string, name: string): Promise<number> {
     return this.recipes.noteTriggerFailure(pkg, name);
   }
-  clearTriggerFailures(pkg: string, name: string): void {
-    this.recipes.clearTriggerFailures(pkg, name);
+  async clearTriggerFailures(pkg: string, name: string): Promise<void> {
+    await this.recipes.clearTriggerFailures(pkg, name);
   }
   /** Changes whenever a recipe of `pkg` is started or stopped, by any process (cursors do not count). */
-  recipesVersion(pkg: string): number {
+  async recipesVersion(pkg: string): Promise<number> {
     return this.recipes.version(pkg);
   }
 
   // jobs
 
   /** Records a running job owned by this process, without a lease; returns its id. */
-  createJob(j: NewJob): number {
+  async createJob(j: NewJob): Promise<number> {
     return this.jobs.create(j);
   }
   /**
@@ -142,49 +178,49 @@ export class Store {
    * holder. A lease left by a dead process, or one not renewed in time, is taken over and its job
    * recorded as interrupted. Renew it while the job runs and release it once the job is finished.
    */
-  startJob(j: NewJob, now?: number): StartResult {
+  async startJob(j: NewJob, now?: number): Promise<StartResult> {
     return this.leases.startJob(j, now);
   }
   /** False when `jobId` no longer holds the lease (it lapsed and another process took it over). */
-  renewLease(pkg: string, recipe: string, jobId: number, now?: number): boolean {
+  async renewLease(pkg: string, recipe: string, jobId: number, now?: number): Promise<boolean> {
     return this.leases.renew(pkg, recipe, jobId, now);
   }
-  releaseLease(pkg: string, recipe: string, jobId: number): void {
-    this.leases.release(pkg, recipe, jobId);
+  async releaseLease(pkg: string, recipe: string, jobId: number): Promise<void> {
+    await this.leases.release(pkg, recipe, jobId);
   }
   /** The live holder of a recipe's lease: the job running it now, in any process. */
-  leaseHolder(pkg: string, recipe: string, now?: number): LeaseHolder | undefined {
+  async leaseHolder(pkg: string, recipe: string, now?: number): Promise<LeaseHolder | undefined> {
     return this.leases.holder(pkg, recipe, now);
   }
-  finishJob(id: number, r: JobResult): void {
-    this.jobs.finishJob(id, r);
+  async finishJob(id: number, r: JobResult): Promise<void> {
+    await this.jobs.finishJob(id, r);
   }
-  getJob(id: number): JobRecord | undefined {
+  async getJob(id: number): Promise<JobRecord | undefined> {
     return this.jobs.get(id);
   }
   /** Newest first; at most `limit` (default 50). */
-  listJobs(q: JobQuery): JobRecord[] {
+  async listJobs(q: JobQuery): Promise<JobRecord[]> {
     return this.jobs.list(q);
   }
-  lastJob(pkg: string, recipe: string): JobRecord | undefined {
+  async lastJob(pkg: string, recipe: string): Promise<JobRecord | undefined> {
     return this.jobs.last(pkg, recipe);
   }
   /** Test runs count, dry runs do not (for a recipe's `needs`). */
-  lastSucceeded(pkg: string, recipe: string): JobRecord | undefined {
+  async lastSucceeded(pkg: string, recipe: string): Promise<JobRecord | undefined> {
     return this.jobs.lastSucceeded(pkg, recipe);
   }
-  /** One transaction for the whole batch. */
-  addSteps(jobId: number, rows: readonly StepRecord[]): void {
-    this.steps.add(jobId, rows);
+  /** All rows or none. */
+  async addSteps(jobId: number, rows: readonly StepRecord[]): Promise<void> {
+    await this.steps.add(jobId, rows);
   }
-  getSteps(jobId: number): StepRecord[] {
+  async getSteps(jobId: number): Promise<StepRecord[]> {
     return this.steps.get(jobId);
   }
   /**
-   * Fails 'running' jobs whose process is gone (dead pid, or a lapsed lease); jobs another live process
-   * runs are left alone. Returns how many. Called by `open` unless recoverJobs is false.
+   * Fails 'running' jobs whose process is gone (dead pid on this host, or a lapsed lease); jobs another
+   * live process runs are left alone. Returns how many. Called by `open` unless recoverJobs is false.
    */
-  markInterrupted(isOwnerAlive?: (pid: number) => boolean): number {
+  async markInterrupted(isOwnerAlive?: (pid: number) => boolean): Promise<number> {
     return this.jobs.markInterrupted(isOwnerAlive);
   }
 
@@ -196,12 +232,31 @@ export class Store {
 
   // serve
 
-  /** Throws SERVE_LOCKED when a live `recipes serve` holds this data dir; a dead one's lock is taken over. */
-  acquireServeLock(): ServeLock {
-    return acquireServeLock(this.db, this.dataDir);
+  /**
+   * Throws SERVE_LOCKED when a live `recipes serve` holds this data dir (or database); a dead one's lock is
+   * taken over.
+   */
+  async acquireServeLock(): Promise<ServeLock> {
+    if (this.backend.dialect === 'sqlite') return acquireServeLock(this.backend.sqlite, this.dataDir);
+    // Held on a pooled connection: closing the store (which ends the pool) must give it back first.
+    const lock = await acquirePostgresServeLock(this.backend.pool, this.location);
+    this.locks.add(lock);
+    return { file: lock.file, release: () => (this.locks.delete(lock), lock.release()) };
   }
-  /** Whether a live `recipes serve` runs on this data dir (its lock's pid is alive). */
-  serveStatus(): { running: boolean; pid: number | null } {
-    return serveStatus(this.dataDir);
+  /** Whether a live `recipes serve` runs on this data dir (or database), and its pid when known. */
+  async serveStatus(): Promise<ServeStatus> {
+    if (this.backend.dialect === 'sqlite') return serveStatus(this.dataDir);
+    return postgresServeStatus(this.db);
   }
+}
+
+function keyCheckSlot(db: Db, where: string): KeyCheckSlot {
+  const KEY = 'secret_key_check';
+  return {
+    where,
+    read: async () => (await db.selectFrom('store_meta').select('value').where('key', '=', KEY).executeTakeFirst())?.value,
+    writeOnce: async (value) => {
+      await db.insertInto('store_meta').values({ key: KEY, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    },
+  };
 }

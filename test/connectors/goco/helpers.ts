@@ -34,7 +34,7 @@ export function quietLogger(sink?: Record<string, unknown>[]): Logger {
   return pino({ level: 'warn' }, { write: (line: string) => void sink?.push(JSON.parse(line) as Record<string, unknown>) });
 }
 
-const noMappings: Mappings = { get: () => undefined, set: () => undefined, delete: () => undefined, all: () => ({}) };
+const noMappings: Mappings = { get: async () => undefined, set: async () => undefined, delete: async () => undefined, all: async () => ({}) };
 
 export function context(connection: GocoClient, captured: Captured = { warnings: [], progress: [] }): ActionContext<GocoClient> {
   return {

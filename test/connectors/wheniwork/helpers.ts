@@ -37,10 +37,10 @@ export function connectTo(emu: WiwEmulator, overrides: Partial<WiwSettings> = {}
 }
 
 const noMappings: Mappings = {
-  get: () => undefined,
-  set: () => undefined,
-  delete: () => undefined,
-  all: () => ({}),
+  get: async () => undefined,
+  set: async () => undefined,
+  delete: async () => undefined,
+  all: async () => ({}),
 };
 
 export function makeCtx(connection: WiwClient, logger: Logger = silent): ActionContext<WiwClient> {

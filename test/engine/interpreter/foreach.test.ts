@@ -9,9 +9,9 @@ describe('interpreter: foreach', () => {
 
   /** Runs one recipe of engine-flow on a fresh runtime, so connection state belongs to this job alone. */
   async function run(name: string): Promise<{ rt: Runtime; probe: Probe; job: JobRecord; steps: StepRecord[] }> {
-    const { rt, probe } = harness.open('engine-flow');
+    const { rt, probe } = await harness.open('engine-flow');
     const job = await runTest(rt, name);
-    return { rt, probe, job, steps: rt.steps(job.id) };
+    return { rt, probe, job, steps: (await rt.steps(job.id)) };
   }
 
   describe('items, as and index', () => {
@@ -20,7 +20,7 @@ describe('interpreter: foreach', () => {
       ({ steps } = await run('items'));
     });
 
-    it('iterates the list an expression yields, binding `as` and `index`', () => {
+    it('iterates the list an expression yields, binding `as` and `index`', async () => {
       const values = steps.filter((s) => s.stepId === 'norm').map((s) => (s.output as { value: unknown }).value);
       expect(values).to.deep.equal([
         { i: 0, email: 'person.1@example.com' },
@@ -29,7 +29,7 @@ describe('interpreter: foreach', () => {
       ]);
     });
 
-    it('outputs the counts of the loop', () => {
+    it('outputs the counts of the loop', async () => {
       expect(stepAt(steps, 'each').output).to.deep.include({ total: 3, succeeded: 3, failed: 0, not_attempted: 0 });
     });
   });
@@ -41,11 +41,11 @@ describe('interpreter: foreach', () => {
       ({ probe, job } = await run('concurrency'));
     });
 
-    it('never has more items in flight than the limit', () => {
+    it('never has more items in flight than the limit', async () => {
       expect(probe.maxInFlight.get('wait')).to.be.at.most(3);
     });
 
-    it('runs items in parallel up to the limit', () => {
+    it('runs items in parallel up to the limit', async () => {
       expect(probe.maxInFlight.get('wait')).to.equal(3);
       expect(job.status).to.equal('succeeded');
     });
@@ -59,16 +59,16 @@ describe('interpreter: foreach', () => {
       ({ probe, job, steps } = await run('stop-on-error'));
     });
 
-    it('fails the job with the item error', () => {
+    it('fails the job with the item error', async () => {
       expect(job.status).to.equal('failed');
       expect(job.error).to.include({ code: 'TEST_BOOM' });
     });
 
-    it('does not attempt the items after the failing one, nor the steps after the loop', () => {
+    it('does not attempt the items after the failing one, nor the steps after the loop', async () => {
       expect(probe.writes).to.deep.equal([{ key: '1' }, { key: '2' }]);
     });
 
-    it('records the loop step as failed', () => {
+    it('records the loop step as failed', async () => {
       expect(stepAt(steps, 'each').status).to.equal('failed');
     });
   });
@@ -83,16 +83,16 @@ describe('interpreter: foreach', () => {
       output = stepAt(steps, 'each').output as ForeachOutput;
     });
 
-    it('goes on with the other items and the steps after the loop', () => {
+    it('goes on with the other items and the steps after the loop', async () => {
       expect(probe.writes).to.deep.equal([{ key: '1' }, { key: '3' }, { key: 'after' }]);
     });
 
-    it('ends the job failed with ITEMS_FAILED', () => {
+    it('ends the job failed with ITEMS_FAILED', async () => {
       expect(job.status).to.equal('failed');
       expect(job.error).to.include({ code: 'ITEMS_FAILED' });
     });
 
-    it('lists each failure with its index, item and error in the foreach output', () => {
+    it('lists each failure with its index, item and error in the foreach output', async () => {
       expect(output).to.include({ total: 4, succeeded: 2, failed: 2 });
       expect(output.failures.map((f) => [f.index, f.item, f.error.code, f.error.message])).to.deep.equal([
         [1, 2, 'TEST_BOOM', 'even item 2'],
@@ -111,16 +111,16 @@ describe('interpreter: foreach', () => {
       output = stepAt(steps, 'each').output as ForeachOutput;
     });
 
-    it('ends the loop at the listed code, leaving later items not attempted', () => {
+    it('ends the loop at the listed code, leaving later items not attempted', async () => {
       expect(output).to.include({ broken_by: 'TEST_FULL', succeeded: 1, failed: 1, not_attempted: 2 });
       expect(output.not_attempted_items).to.deep.equal([3, 4]);
     });
 
-    it('still runs the steps after the loop', () => {
+    it('still runs the steps after the loop', async () => {
       expect(probe.writes).to.deep.equal([{ key: '1' }, { key: 'after' }]);
     });
 
-    it('ends the job failed', () => {
+    it('ends the job failed', async () => {
       expect(job.status).to.equal('failed');
       expect(job.error).to.include({ code: 'ITEMS_FAILED' });
     });

@@ -11,9 +11,9 @@ describe('interpreter: step records', () => {
   const harness = new Harness();
   let rt: Runtime;
   let dataDir: string;
-  before(() => {
-    ({ rt, dataDir } = harness.open('engine-flow'));
-    rt.properties.set('api_secret', SECRET);
+  before(async () => {
+    ({ rt, dataDir } = (await harness.open('engine-flow')));
+    await rt.properties.set('api_secret', SECRET);
   });
   after(() => harness.cleanup());
 
@@ -23,22 +23,22 @@ describe('interpreter: step records', () => {
       job = await runTest(rt, 'secrets');
     });
 
-    it('replaces a secret property value in stored input and output', () => {
-      const leak = stepAt(rt.steps(job.id), 'leak');
+    it('replaces a secret property value in stored input and output', async () => {
+      const leak = stepAt((await rt.steps(job.id)), 'leak');
       expect(leak.input).to.deep.equal({ text: 'Bearer [redacted]' });
       expect(leak.output).to.deep.equal({ text: 'Bearer [redacted]' });
     });
 
-    it('never returns the secret anywhere in the step records', () => {
-      expect(JSON.stringify(rt.steps(job.id))).to.not.include(SECRET);
+    it('never returns the secret anywhere in the step records', async () => {
+      expect(JSON.stringify(await rt.steps(job.id))).to.not.include(SECRET);
     });
 
-    it('blanks values under secret-looking keys and keeps the others', () => {
-      expect(stepAt(rt.steps(job.id), 'keyed').output).to.deep.equal({ value: { api_token: '[redacted]', note: 'kept' } });
+    it('blanks values under secret-looking keys and keeps the others', async () => {
+      expect(stepAt((await rt.steps(job.id)), 'keyed').output).to.deep.equal({ value: { api_token: '[redacted]', note: 'kept' } });
     });
 
     it('never writes the secret into the state store files', async () => {
-      const { rt: reopened } = harness.open('engine-flow', { dataDir });
+      const { rt: reopened } = await harness.open('engine-flow', { dataDir });
       await reopened.close();
       for (const file of readdirSync(dataDir).filter((f) => f.startsWith('state.db'))) {
         expect(readFileSync(join(dataDir, file)).includes(SECRET), file).to.equal(false);
@@ -49,7 +49,7 @@ describe('interpreter: step records', () => {
   describe('size cap', () => {
     it('stores a long list as its first 20 items and a count of the rest', async () => {
       const job = await runTest(rt, 'huge');
-      const output = stepAt(rt.steps(job.id), 'people').output as { items: unknown[] };
+      const output = stepAt((await rt.steps(job.id)), 'people').output as { items: unknown[] };
       expect(output.items).to.have.length(21);
       expect(output.items[0]).to.include({ id: 1 });
       expect(output.items[20]).to.equal('... and 1980 more (2000 in all)');
@@ -58,7 +58,7 @@ describe('interpreter: step records', () => {
 
     it('still hands the whole output to later steps', async () => {
       const job = await runTest(rt, 'huge');
-      expect(stepAt(rt.steps(job.id), 'small').output).to.deep.equal({ value: 2000 });
+      expect(stepAt((await rt.steps(job.id)), 'small').output).to.deep.equal({ value: 2000 });
     });
   });
 
@@ -68,14 +68,14 @@ describe('interpreter: step records', () => {
       job = await runTest(rt, 'failing');
     });
 
-    it('records the failed step with the error code and message', () => {
-      const broken = stepAt(rt.steps(job.id), 'broken');
+    it('records the failed step with the error code and message', async () => {
+      const broken = stepAt((await rt.steps(job.id)), 'broken');
       expect(broken.status).to.equal('failed');
       expect(broken.error).to.include({ code: 'TEST_DOWN', message: 'the service is down' });
     });
 
-    it('says where the step is, as file:line:col of the recipe', () => {
-      const { where } = stepAt(rt.steps(job.id), 'broken').error as { where: string };
+    it('says where the step is, as file:line:col of the recipe', async () => {
+      const { where } = stepAt((await rt.steps(job.id)), 'broken').error as { where: string };
       const m = /^(.+):(\d+):(\d+)$/.exec(where);
       expect(m, where).to.not.equal(null);
       const [, file, line, col] = m as RegExpExecArray;
@@ -84,7 +84,7 @@ describe('interpreter: step records', () => {
       expect(text[Number(line) - 1]?.slice(Number(col) - 1)).to.equal('id: broken');
     });
 
-    it('fails the job with the step error', () => {
+    it('fails the job with the step error', async () => {
       expect(job.status).to.equal('failed');
       expect(job.error).to.include({ code: 'TEST_DOWN' });
     });

@@ -6,8 +6,8 @@ describe('interpreter: try/retry/catch and stop', () => {
   const harness = new Harness();
   let rt: Runtime;
   let probe: Probe;
-  before(() => {
-    ({ rt, probe } = harness.open('engine-flow'));
+  before(async () => {
+    ({ rt, probe } = (await harness.open('engine-flow')));
   });
   after(() => harness.cleanup());
 
@@ -16,15 +16,15 @@ describe('interpreter: try/retry/catch and stop', () => {
     let steps: StepRecord[];
     before(async () => {
       job = await runTest(rt, 'retry');
-      steps = rt.steps(job.id);
+      steps = await rt.steps(job.id);
     });
 
-    it('succeeds on the third attempt of a step that fails twice', () => {
+    it('succeeds on the third attempt of a step that fails twice', async () => {
       expect(job.status).to.equal('succeeded');
       expect(job.summary).to.deep.equal({ attempts: 3, call_attempts: 3 });
     });
 
-    it('records each failed attempt of the body step', () => {
+    it('records each failed attempt of the body step', async () => {
       expect(steps.filter((s) => s.path === 'attempt.try.call').map((s) => s.status)).to.deep.equal(['failed', 'failed', 'succeeded']);
     });
   });
@@ -34,18 +34,18 @@ describe('interpreter: try/retry/catch and stop', () => {
     let steps: StepRecord[];
     before(async () => {
       job = await runTest(rt, 'retry-codes');
-      steps = rt.steps(job.id);
+      steps = await rt.steps(job.id);
     });
 
-    it('does not retry an error whose code is not listed', () => {
+    it('does not retry an error whose code is not listed', async () => {
       expect(probe.handles[0]?.flaky.get('codes')).to.equal(1);
     });
 
-    it('gives the catch steps the error code', () => {
+    it('gives the catch steps the error code', async () => {
       expect(job.summary).to.deep.equal({ code: 'TEST_FLAKY', caught: true });
     });
 
-    it('lets the job succeed once the error is caught', () => {
+    it('lets the job succeed once the error is caught', async () => {
       expect(job.status).to.equal('succeeded');
       expect(stepAt(steps, 'attempt').output).to.deep.include({ caught: true });
     });
@@ -56,14 +56,14 @@ describe('interpreter: try/retry/catch and stop', () => {
       const job = await runTest(rt, 'stop-ok');
       expect(job.status).to.equal('succeeded');
       expect(job.summary).to.deep.equal({ message: 'nothing to do' });
-      expect(rt.steps(job.id).map((s) => s.stepId)).to.deep.equal(['done']);
+      expect((await rt.steps(job.id)).map((s) => s.stepId)).to.deep.equal(['done']);
     });
 
     it('ends the job failed with its (evaluated) message', async () => {
       const job = await runTest(rt, 'stop-failed');
       expect(job.status).to.equal('failed');
       expect(job.error).to.include({ code: 'STOPPED_BY_RECIPE', message: '3 people have no email' });
-      expect(rt.steps(job.id).map((s) => s.stepId)).to.deep.equal(['count', 'give_up']);
+      expect((await rt.steps(job.id)).map((s) => s.stepId)).to.deep.equal(['count', 'give_up']);
     });
   });
 });

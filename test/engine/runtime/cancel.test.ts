@@ -9,8 +9,8 @@ describe('runtime: cancelling a job', () => {
 
   let rt: Runtime;
   let probe: Probe;
-  beforeEach(() => {
-    ({ rt, probe } = harness.open('engine-flow'));
+  beforeEach(async () => {
+    ({ rt, probe } = (await harness.open('engine-flow')));
   });
 
   it('rt.cancel(jobId) while a wait step is in flight ends the job stopped after that step', async () => {
@@ -22,7 +22,7 @@ describe('runtime: cancelling a job', () => {
     expect(rt.cancel(jobId)).to.equal(true);
     const job = await running;
     expect(job.status).to.equal('stopped');
-    expect(rt.steps(job.id).map((s) => [s.stepId, s.status])).to.deep.equal([
+    expect((await rt.steps(job.id)).map((s) => [s.stepId, s.status])).to.deep.equal([
       ['before', 'succeeded'],
       ['pause', 'succeeded'],
     ]);
@@ -36,7 +36,7 @@ describe('runtime: cancelling a job', () => {
     controller.abort();
     const job = await running;
     expect(job.status).to.equal('stopped');
-    expect(rt.steps(job.id).map((s) => s.stepId)).to.deep.equal(['before', 'pause']);
+    expect((await rt.steps(job.id)).map((s) => s.stepId)).to.deep.equal(['before', 'pause']);
   });
 
   it('lets the step in flight see the abort through ctx.signal', async () => {
@@ -45,7 +45,7 @@ describe('runtime: cancelling a job', () => {
     await waiting;
     rt.cancelAll();
     const job = await running;
-    const pause = rt.steps(job.id).find((s) => s.stepId === 'pause');
+    const pause = (await rt.steps(job.id)).find((s) => s.stepId === 'pause');
     expect(pause?.output).to.include({ aborted: true });
   });
 

@@ -8,14 +8,14 @@ import { Runtime } from '../../../src/engine/runtime/runtime.js';
 describe('runtime: a job whose expression hits a limit is recorded failed', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'recipes-limits-'));
   let rt: Runtime;
-  before(() => {
+  before(async () => {
     // Stands for a slow built-in: one call, no AST nodes visited while it runs.
     registerFunction('busyForTest', (ms: number) => {
       const end = Date.now() + ms;
       while (Date.now() < end);
       return ms;
     }, '<n:n>');
-    rt = Runtime.open({ packageDir: 'test/fixtures/packages/engine-limits', dataDir, connectors: [], secretKey: 'test' });
+    rt = await Runtime.open({ packageDir: 'test/fixtures/packages/engine-limits', dataDir, connectors: [], secretKey: 'test' });
   });
   after(async () => {
     unregisterFunction('busyForTest');
@@ -27,7 +27,7 @@ describe('runtime: a job whose expression hits a limit is recorded failed', () =
   for (const [recipe, limits] of [['slow-builtin', ['time']], ['many-steps', ['steps', 'time']]] as const) {
     it(`${recipe}: failed with EXPRESSION_LIMIT (${limits.join(' or ')}), never succeeded`, async () => {
       const job = await rt.test(recipe);
-      const record = rt.job(job!.id);
+      const record = await rt.job(job!.id);
       expect(record.status).to.equal('failed');
       expect(record.error).to.deep.include({ code: 'EXPRESSION_LIMIT' });
       expect((record.error as { details?: { limit?: string } }).details?.limit).to.be.oneOf([...limits]);

@@ -4,6 +4,7 @@
  * connections were made, which actions are in flight); every call still reaches the connector's code.
  */
 import { EventEmitter, once } from 'node:events';
+import type { TestDatabase } from '../../support/databases.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +75,11 @@ export interface Opened {
 export class Harness {
   private readonly dirs: string[] = [];
   private readonly runtimes: Runtime[] = [];
+  /** On PostgreSQL, the database of each data dir, so reopening a data dir reopens its state. */
+  private readonly urls = new Map<string, string>();
+
+  /** Without `db`, SQLite. */
+  constructor(private readonly db?: TestDatabase) {}
 
   dataDir(): string {
     const dir = mkdtempSync(join(tmpdir(), 'recipes-engine-'));
@@ -81,10 +87,15 @@ export class Harness {
     return dir;
   }
 
-  open(pkg: string, options: Partial<Omit<RuntimeOptions, 'packageDir' | 'connectors'>> = {}): Opened {
+  async open(pkg: string, options: Partial<Omit<RuntimeOptions, 'packageDir' | 'connectors'>> = {}): Promise<Opened> {
     const { connector, probe } = probedConnector();
     const dataDir = options.dataDir ?? this.dataDir();
-    const rt = Runtime.open({ secretKey: 'engine-test-key', ...options, packageDir: join(PACKAGES, pkg), dataDir, connectors: [connector] });
+    let databaseUrl = options.databaseUrl ?? this.urls.get(dataDir);
+    if (databaseUrl === undefined && this.db) {
+      databaseUrl = await this.db.fresh();
+      if (databaseUrl) this.urls.set(dataDir, databaseUrl);
+    }
+    const rt = await Runtime.open({ secretKey: 'engine-test-key', ...options, databaseUrl, packageDir: join(PACKAGES, pkg), dataDir, connectors: [connector] });
     this.runtimes.push(rt);
     return { rt, probe, dataDir };
   }

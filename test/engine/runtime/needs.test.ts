@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import type { Runtime } from '../../../src/index.js';
 import { Harness, rejection, runTest } from './helpers.js';
+import { forEachDatabase } from '../../support/databases.js';
 
-describe('runtime: needs', () => {
-  const harness = new Harness();
+forEachDatabase('runtime: needs', (db) => {
+  const harness = new Harness(db);
   let rt: Runtime;
-  beforeEach(() => {
-    ({ rt } = harness.open('engine-needs'));
+  beforeEach(async () => {
+    ({ rt } = (await harness.open('engine-needs')));
   });
   after(() => harness.cleanup());
 

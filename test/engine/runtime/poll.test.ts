@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import type { Runtime } from '../../../src/index.js';
 import { Harness, runTest } from './helpers.js';
+import { forEachDatabase } from '../../support/databases.js';
 
-describe('runtime: test() on a poll recipe', () => {
-  const harness = new Harness();
+forEachDatabase('runtime: test() on a poll recipe', (db) => {
+  const harness = new Harness(db);
   let rt: Runtime;
-  const cursor = () => rt.store.getRecipe(rt.package.name, 'counter').cursor;
-  beforeEach(() => {
-    ({ rt } = harness.open('engine-poll'));
+  const cursor = async () => (await rt.store.getRecipe(rt.package.name, 'counter')).cursor;
+  beforeEach(async () => {
+    ({ rt } = (await harness.open('engine-poll')));
   });
   after(() => harness.cleanup());
 
@@ -15,25 +16,25 @@ describe('runtime: test() on a poll recipe', () => {
     const job = await runTest(rt, 'counter');
     expect(job).to.include({ status: 'succeeded', test: true, eventId: '1' });
     expect(job.trigger).to.deep.equal({ n: 1 });
-    expect(cursor()).to.equal(1);
+    expect(await cursor()).to.equal(1);
   });
 
   it('processes the next event after the cursor on the next call', async () => {
     await runTest(rt, 'counter');
     const job = await runTest(rt, 'counter');
     expect(job.summary).to.deep.equal({ n: 2 });
-    expect(cursor()).to.equal(2);
+    expect(await cursor()).to.equal(2);
   });
 
   it('returns undefined and creates no job when no event is left', async () => {
     for (let i = 0; i < 3; i++) await runTest(rt, 'counter');
     expect(await rt.test('counter')).to.equal(undefined);
-    expect(rt.jobs('counter')).to.have.length(3);
+    expect(await rt.jobs('counter')).to.have.length(3);
   });
 
   it('does not move the cursor on a dry run', async () => {
     await runTest(rt, 'counter', { dryRun: true });
-    expect(cursor()).to.equal(undefined);
+    expect(await cursor()).to.equal(undefined);
   });
 
   it('reruns a job with its stored trigger data, leaving the cursor alone', async () => {
@@ -42,6 +43,6 @@ describe('runtime: test() on a poll recipe', () => {
     const rerun = await rt.rerun(first.id);
     expect(rerun).to.include({ rerunOf: first.id, eventId: '1', status: 'succeeded' });
     expect(rerun.summary).to.deep.equal({ n: 1 });
-    expect(cursor()).to.equal(2);
+    expect(await cursor()).to.equal(2);
   });
 });

@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import type { Runtime } from '../../../src/index.js';
 import { Harness, rejection, runTest, type Probe } from './helpers.js';
+import { forEachDatabase } from '../../support/databases.js';
 
-describe('runtime: project properties in jobs', () => {
-  const harness = new Harness();
+forEachDatabase('runtime: project properties in jobs', (db) => {
+  const harness = new Harness(db);
   let rt: Runtime;
   let probe: Probe;
-  beforeEach(() => {
-    ({ rt, probe } = harness.open('engine-props'));
+  beforeEach(async () => {
+    ({ rt, probe } = (await harness.open('engine-props')));
   });
   after(() => harness.cleanup());
 
@@ -25,33 +26,33 @@ describe('runtime: project properties in jobs', () => {
 
   it('creates no job when a property is missing', async () => {
     await rejection(rt.test('show'));
-    expect(rt.jobs('show')).to.deep.equal([]);
+    expect(await rt.jobs('show')).to.deep.equal([]);
   });
 
   it('applies declared defaults, typed', async () => {
-    rt.properties.set('label', 'Uptown');
+    await rt.properties.set('label', 'Uptown');
     const job = await runTest(rt, 'show');
     expect(job.summary).to.deep.equal({ text: 'Uptown/US', retries: 2 });
   });
 
   it('prefers a set value over the default', async () => {
-    rt.properties.set('label', 'Uptown');
-    rt.properties.set('retries', '5');
+    await rt.properties.set('label', 'Uptown');
+    await rt.properties.set('retries', '5');
     const job = await runTest(rt, 'show');
     expect(job.summary).to.deep.equal({ text: 'Uptown/US', retries: 5 });
   });
 
   it('hands the decrypted secret to the connection settings', async () => {
-    rt.properties.set('label', 'Uptown');
-    rt.properties.set('api_secret', 'tok-93b1');
+    await rt.properties.set('label', 'Uptown');
+    await rt.properties.set('api_secret', 'tok-93b1');
     await runTest(rt, 'show');
     expect(probe.handles.map((h) => h.settings)).to.deep.equal([{ prefix: 'US', token: 'tok-93b1' }]);
   });
 
   it('decrypts the secret in a runtime opened later on the same data dir', async () => {
-    rt.properties.set('label', 'Uptown');
-    rt.properties.set('api_secret', 'tok-93b1');
-    const again = harness.open('engine-props', { dataDir: rt.store.dataDir });
+    await rt.properties.set('label', 'Uptown');
+    await rt.properties.set('api_secret', 'tok-93b1');
+    const again = await harness.open('engine-props', { dataDir: rt.store.dataDir });
     await runTest(again.rt, 'show');
     expect(again.probe.handles[0]?.settings.token).to.equal('tok-93b1');
   });

@@ -63,9 +63,9 @@ describe('runtime: property types', () => {
   describe('the WIW Provisioning package', () => {
     let dataDir: string;
     let rt: Runtime;
-    beforeEach(() => {
+    beforeEach(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'recipes-prop-types-'));
-      rt = Runtime.open({ secretKey: 'engine-test-key', packageDir: WIW_PACKAGE, dataDir, connectors });
+      rt = await Runtime.open({ secretKey: 'engine-test-key', packageDir: WIW_PACKAGE, dataDir, connectors });
     });
     afterEach(async () => {
       await rt.close();
@@ -77,15 +77,15 @@ describe('runtime: property types', () => {
       for (const [name, p] of Object.entries(doc.properties)) expect(p.type, name).to.be.a('string');
     });
 
-    it('refuses a bad value at set and stores nothing', () => {
-      const error = thrown(() => rt.properties.set('default_phone_region', 'XX'));
+    it('refuses a bad value at set and stores nothing', async () => {
+      const error = await rejection(rt.properties.set('default_phone_region', 'XX'));
       expect(error.message).to.match(/Property 'default_phone_region' \(Default phone region\) must be a two-letter country code/);
-      expect(rt.properties.get('default_phone_region').display).to.equal('US');
+      expect((await rt.properties.get('default_phone_region')).display).to.equal('US');
     });
 
     it('a bad value stored before the types existed gives the same sentence at use', async () => {
-      rt.store.setProperty(rt.package.name, 'wiw_requests_per_minute', '-5', false);
-      const atSet = thrown(() => rt.properties.set('wiw_requests_per_minute', '-5'));
+      await rt.store.setProperty(rt.package.name, 'wiw_requests_per_minute', '-5', false);
+      const atSet = await rejection(rt.properties.set('wiw_requests_per_minute', '-5'));
       const atUse = await rejection(rt.test('location-sync'));
       expect(atUse.code).to.equal('PROPERTY_INVALID');
       expect(atUse.message).to.equal(atSet.message);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { Server, type JobRecord, type Runtime } from '../../../src/index.js';
 import { Harness, rejection } from './helpers.js';
+import { forEachDatabase } from '../../support/databases.js';
 
 /** Resolves with the first `count` finished jobs of `recipe`. */
 function jobsEnded(rt: Runtime, recipe: string, count: number): Promise<JobRecord[]> {
@@ -19,8 +20,8 @@ function jobsEnded(rt: Runtime, recipe: string, count: number): Promise<JobRecor
   });
 }
 
-describe('runtime: serve', () => {
-  const harness = new Harness();
+forEachDatabase('runtime: serve', (db) => {
+  const harness = new Harness(db);
   let rt: Runtime;
   let dataDir: string;
   let counterJobs: JobRecord[];
@@ -30,20 +31,20 @@ describe('runtime: serve', () => {
   let settled: unknown;
 
   before(async () => {
-    ({ rt, dataDir } = harness.open('engine-poll'));
-    const other = harness.open('engine-poll', { dataDir });
-    rt.start('counter');
+    ({ rt, dataDir } = (await harness.open('engine-poll')));
+    const other = await harness.open('engine-poll', { dataDir });
+    await rt.start('counter');
     const controller = new AbortController();
     const counterEnded = jobsEnded(rt, 'counter', 3);
     const serving = new Server(rt, { signal: controller.signal, watchMs: 5 }).run();
     counterJobs = await counterEnded;
-    lockHeldWhileServing = existsSync(join(dataDir, 'serve.lock'));
+    lockHeldWhileServing = db.kind === 'postgres' || existsSync(join(dataDir, 'serve.lock')); // PostgreSQL: an advisory lock, no file
 
     lockedError = await rejection(new Server(other.rt, { signal: new AbortController().signal }).run());
 
     // Started from another runtime on the same data dir, as `recipes start` in a second terminal would.
     const lateEnded = jobsEnded(rt, 'late', 2);
-    other.rt.start('late');
+    await other.rt.start('late');
     lateJobs = await lateEnded;
 
     controller.abort();
@@ -51,7 +52,7 @@ describe('runtime: serve', () => {
   });
   after(() => harness.cleanup());
 
-  it('runs one job per event of a started poll recipe, oldest first', () => {
+  it('runs one job per event of a started poll recipe, oldest first', async () => {
     expect(counterJobs.map((j) => [j.status, j.summary])).to.deep.equal([
       ['succeeded', { n: 1 }],
       ['succeeded', { n: 2 }],
@@ -59,33 +60,33 @@ describe('runtime: serve', () => {
     ]);
   });
 
-  it('records served jobs as real runs, not tests', () => {
+  it('records served jobs as real runs, not tests', async () => {
     expect(counterJobs.every((j) => !j.test && !j.dryRun)).to.equal(true);
   });
 
-  it('refuses a second server on the same data dir with SERVE_LOCKED', () => {
+  it('refuses a second server on the same data dir with SERVE_LOCKED', async () => {
     expect(lockHeldWhileServing).to.equal(true);
     expect(lockedError.code).to.equal('SERVE_LOCKED');
   });
 
-  it('picks up a recipe started while serving', () => {
+  it('picks up a recipe started while serving', async () => {
     expect(lateJobs.map((j) => j.eventId)).to.deep.equal(['1', '2']);
   });
 
-  it('resolves run() once the signal aborts', () => {
+  it('resolves run() once the signal aborts', async () => {
     expect(settled).to.equal(undefined);
   });
 
-  it('releases the lock on the way out', () => {
+  it('releases the lock on the way out', async () => {
     expect(existsSync(join(dataDir, 'serve.lock'))).to.equal(false);
   });
 
-  it('stores each recipe cursor', () => {
-    expect(rt.store.getRecipe(rt.package.name, 'counter').cursor).to.equal(3);
-    expect(rt.store.getRecipe(rt.package.name, 'late').cursor).to.equal(2);
+  it('stores each recipe cursor', async () => {
+    expect((await rt.store.getRecipe(rt.package.name, 'counter')).cursor).to.equal(3);
+    expect((await rt.store.getRecipe(rt.package.name, 'late')).cursor).to.equal(2);
   });
 
-  it('leaves no job running', () => {
-    expect(rt.jobs().filter((j) => j.status === 'running')).to.deep.equal([]);
+  it('leaves no job running', async () => {
+    expect((await rt.jobs()).filter((j) => j.status === 'running')).to.deep.equal([]);
   });
 });

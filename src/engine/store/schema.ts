@@ -1,0 +1,117 @@
+/**
+ * The store's tables as Kysely sees them. Booleans are INTEGER 0/1 and timestamps ISO-8601 TEXT on both
+ * databases, so one set of queries reads the same values from SQLite and PostgreSQL.
+ */
+import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { JobStatus } from './jobs.js';
+
+/** A column the database fills in when an insert leaves it out. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+export interface PropertiesTable {
+  pkg: string;
+  name: string;
+  /** Plain text, or 'v1:iv:tag:ct' when secret = 1. */
+  value: string;
+  secret: number;
+  updated_at: string;
+}
+
+export interface RecipesTable {
+  pkg: string;
+  name: string;
+  running: Defaulted<number>;
+  /** JSON; NULL = never polled. */
+  cursor: string | null;
+  updated_at: string;
+  trigger_failures: Defaulted<number>;
+  stopped_reason: string | null;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  pkg: string;
+  recipe: string;
+  status: JobStatus;
+  test: number;
+  dry_run: number;
+  /** Unused since schema v3 (trigger data lives in job_triggers); kept so old files adopt unchanged. */
+  trigger: string | null;
+  event_id: string | null;
+  rerun_of: number | null;
+  /** The process running it, to tell crashed jobs from live ones. */
+  pid: number | null;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  error: string | null;
+  summary: string | null;
+}
+
+export interface JobTriggersTable {
+  job_id: number;
+  /** JSON. */
+  data: string;
+}
+
+export interface StepsTable {
+  job_id: number;
+  seq: number;
+  step_id: string;
+  path: string;
+  status: string;
+  input: string | null;
+  output: string | null;
+  error: string | null;
+  started_at: string;
+  duration_ms: number;
+}
+
+export interface MappingsTable {
+  pkg: string;
+  name: string;
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+/** Bumped in the same transaction as a change, so another process can notice it with one read. */
+export interface CountersTable {
+  pkg: string;
+  name: string;
+  value: number;
+}
+
+/** One job per recipe at a time, across processes (leases.ts). */
+export interface LeasesTable {
+  pkg: string;
+  recipe: string;
+  job_id: number;
+  pid: number;
+  /** The holder's host name; null in rows written before hosts were recorded (SQLite, one machine). */
+  host: string | null;
+  acquired_at: string;
+  /** ms since the epoch; PostgreSQL's bigint reads back as a string. */
+  expires_at: ColumnType<number | string, number, number>;
+}
+
+/** Facts about the store itself, e.g. the secret key's check value in PostgreSQL mode. */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface StoreSchema {
+  properties: PropertiesTable;
+  recipes: RecipesTable;
+  jobs: JobsTable;
+  job_triggers: JobTriggersTable;
+  steps: StepsTable;
+  mappings: MappingsTable;
+  counters: CountersTable;
+  leases: LeasesTable;
+  store_meta: MetaTable;
+}
+
+export type Db = Kysely<StoreSchema>;
+export type DialectName = 'sqlite' | 'postgres';
