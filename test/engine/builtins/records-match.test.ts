@@ -100,7 +100,7 @@ describe('records.match', () => {
     expect(out.to_link[0]!.target.id).to.equal(10_000);
   });
 
-  it('reads the targets\' keys of a tier only when a record needs that tier: none when every code matches or nobody is looked up', async () => {
+  it('reads the targets\' keys of a tier only when a record needs that tier: none when every code matches or nobody is looked up (nor the sources\' keys then)', async () => {
     const reads = new Map<string, number>();
     const counting = {
       recordExpression(source: string, name: string) {
@@ -114,7 +114,7 @@ describe('records.match', () => {
     expect([reads.get('=u.employee_code'), reads.get('=u.email'), reads.get('=u.phone_number')]).to.deep.equal([2, undefined, undefined]);
     reads.clear();
     expect((await run({ where: '=false', target_where: '=true' })).unmatched).to.have.length(2);
-    expect([reads.get('=true'), reads.get('=u.employee_code')]).to.deep.equal([undefined, undefined]);
+    expect([reads.get('=true'), reads.get('=u.employee_code'), reads.get('=p.key')]).to.deep.equal([undefined, undefined, undefined]);
   });
 
   it('indexes a target list once for the steps that match against it, each keeping to its own targets', async () => {

@@ -20,16 +20,34 @@ export function valueOf(fn: RecordFn, record: unknown): unknown {
 
 export const isPromise = (v: unknown): v is Promise<unknown> => v instanceof Promise;
 
-/** One level of lists flattened, null and undefined dropped: the raw keys an expression gave. */
-export function rawList(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
+const NOTHING: readonly unknown[] = Object.freeze([]);
+
+/**
+ * One level of lists flattened, null and undefined dropped: the raw keys an expression gave. A list that is
+ * already that is returned as it is (read it, do not change it).
+ */
+export function rawList(value: unknown): readonly unknown[] {
+  if (value === undefined || value === null) return NOTHING;
   if (!Array.isArray(value)) return [value];
+  let clean = true;
+  for (let i = 0; i < value.length && clean; i++) clean = value[i] !== undefined && value[i] !== null && !Array.isArray(value[i]);
+  if (clean) return value;
   const out: unknown[] = [];
   for (const v of value) {
     if (Array.isArray(v)) for (const w of v) { if (w !== undefined && w !== null) out.push(w); }
     else if (v !== undefined && v !== null) out.push(v);
   }
   return out;
+}
+
+/** The first value of `raw` as rawList reads it (undefined for none); no list is built. */
+export function firstRaw(raw: unknown): unknown {
+  if (raw === undefined || raw === null || !Array.isArray(raw)) return raw ?? undefined;
+  for (const v of raw) {
+    if (Array.isArray(v)) { for (const w of v) if (w !== undefined && w !== null) return w; }
+    else if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
 }
 
 /** The first value of `raw` (one value, or a list as rawList reads it) that `normalise` keeps; no list is built. */

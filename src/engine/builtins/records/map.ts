@@ -34,19 +34,29 @@ export async function mapRecords(input: MapInput, ctx: ActionContext): Promise<M
   let got: unknown;
   const as = input.as ?? 'record';
   const region = input.region ?? 'US';
-  const fields: [string, RecordFn, Normaliser | undefined][] = Object.entries(input.fields).map(([name, f]) => typeof f === 'string'
-    ? [name, bind(ctx, f, as), undefined]
-    : [name, bind(ctx, f.from, as), normaliser(f.normalise, region)]);
+  // Indexed loops below, no destructuring: this runs an async function's loop 100,000 times, where each
+  // iterator or destructured tuple would be an object of garbage.
+  const names = Object.keys(input.fields);
+  const fns: RecordFn[] = [];
+  const normalisers: (Normaliser | undefined)[] = [];
+  for (const name of names) {
+    const f = input.fields[name]!;
+    fns.push(bind(ctx, typeof f === 'string' ? f : f.from, as));
+    normalisers.push(typeof f === 'string' ? undefined : normaliser(f.normalise, region));
+  }
   const where = input.where === undefined ? undefined : bind(ctx, input.where, as);
   const skip = input.skip === undefined ? undefined : bind(ctx, input.skip, as);
   const group = input.group === undefined ? undefined : bind(ctx, input.group, as);
   const out: MapOutput = { items: [], groups: {}, left_out: [], skipped: [], counts: {} };
-  for (const record of input.records ?? []) {
+  const records = input.records ?? [];
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r];
     const item: Record<string, unknown> = {};
-    for (const [name, fn, normalise] of fields) {
-      const raw = (isPromise(got = fn(record)) ? await got : got);
+    for (let f = 0; f < names.length; f++) {
+      const raw = (isPromise(got = fns[f]!(record)) ? await got : got);
+      const normalise = normalisers[f];
       const v = normalise === undefined ? raw : firstKept(raw, normalise);
-      if (v !== undefined) item[name] = v;
+      if (v !== undefined) item[names[f]!] = v;
     }
     if (where !== undefined && !(isPromise(got = where(record)) ? await got : got)) {
       out.left_out.push(item);

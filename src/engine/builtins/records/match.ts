@@ -6,7 +6,7 @@
  * share a name are interchangeable) a record takes its first candidate not taken yet instead of a conflict.
  */
 import type { ActionContext } from '../../types.js';
-import { bind, isPromise, rawList, type RecordFn } from './evaluate.js';
+import { bind, firstRaw, isPromise, rawList, type RecordFn } from './evaluate.js';
 import { normaliser, type NormaliserName, type Normaliser } from './normalise.js';
 import { PhoneIndex } from './phone.js';
 
@@ -54,7 +54,7 @@ interface Tier {
 }
 
 /** One tier's keys of a list of targets: the targets under each key, and each target's keys. */
-interface TierIndex { byKey?: Map<string, Target[]>; byPhone?: PhoneIndex<Target>; keys: Map<Target, string[]> }
+interface TierIndex { byKey?: Map<string, Target[]>; byPhone?: PhoneIndex<Target>; keys: Map<Target, readonly string[]> }
 
 /**
  * Indexes of a target list by a tier key that reads the target alone, kept while the list lives, so the
@@ -64,12 +64,34 @@ interface TierIndex { byKey?: Map<string, Target[]>; byPhone?: PhoneIndex<Target
 const shared = new WeakMap<object, Map<string, TierIndex>>();
 
 
-function keysOf(raw: unknown, normalise: Normaliser): string[] {
-  const out: string[] = [];
-  for (const v of rawList(raw)) {
-    const k = normalise(v);
-    if (k !== undefined && !out.includes(k)) out.push(k);
+const NO_KEYS: readonly string[] = Object.freeze([]);
+const NO_TARGETS: readonly Target[] = Object.freeze([]);
+const MATCHED = 1;
+const TO_LINK = 2;
+const CONFLICT = 3;
+
+/** The distinct normalised keys of `raw` (one value, or a list as rawList reads it); no list is built for none. */
+function keysOf(raw: unknown, normalise: Normaliser): readonly string[] {
+  if (raw === undefined || raw === null) return NO_KEYS;
+  if (!Array.isArray(raw)) {
+    const k = normalise(raw);
+    return k === undefined ? NO_KEYS : [k];
   }
+  let out: string[] | undefined;
+  for (let i = 0; i < raw.length; i++) {
+    const v: unknown = raw[i];
+    if (Array.isArray(v)) for (let j = 0; j < v.length; j++) out = add(out, v[j], normalise);
+    else out = add(out, v, normalise);
+  }
+  return out ?? NO_KEYS;
+}
+
+function add(out: string[] | undefined, v: unknown, normalise: Normaliser): string[] | undefined {
+  if (v === undefined || v === null) return out;
+  const k = normalise(v);
+  if (k === undefined) return out;
+  if (out === undefined) return [k];
+  if (!out.includes(k)) out.push(k);
   return out;
 }
 
@@ -108,7 +130,8 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
     if (tier.index !== undefined) return;
     if (!sifted) {
       sifted = true;
-      for (const target of input.target) {
+      for (let t = 0; t < input.target.length; t++) {
+        const target = input.target[t]!;
         if (exclude.has(String(target.id))) continue;
         if (targetWhere !== undefined && !(isPromise(got = targetWhere(target)) ? await got : got)) continue;
         eligible.add(target);
@@ -121,13 +144,19 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
     tier.index = byList?.get(id);
     if (tier.index !== undefined) return;
     const built: TierIndex = input.tiers[i]!.normalise === 'phone' ? { byPhone: new PhoneIndex(region), keys: new Map() } : { byKey: new Map(), keys: new Map() };
-    for (const target of alone ? input.target : eligible) {
+    for (let t = 0; t < input.target.length; t++) {
+      const target = input.target[t]!;
+      if (!alone && !eligible.has(target)) continue;
       const raw = (isPromise(got = key(target)) ? await got : got);
       if (built.byPhone !== undefined) {
-        for (const v of rawList(raw)) if (typeof v === 'string' || typeof v === 'number') built.byPhone.add(v, target);
+        const values = rawList(raw);
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i];
+          if (typeof v === 'string' || typeof v === 'number') built.byPhone.add(v, target);
+        }
       } else {
         const keys = keysOf(raw, tier.normalise);
-        for (const k of keys) push(built.byKey!, k, target);
+        for (let i = 0; i < keys.length; i++) push(built.byKey!, keys[i]!, target);
         if (keys.length > 0) built.keys.set(target, keys);
       }
     }
@@ -136,17 +165,24 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
   };
 
   // Sources: who is looked up, and every first-tier key of the run (a target holding one is that record's).
+  // The keys of the records not looked up matter to the later tiers alone: read below, when one runs.
   const where = input.where === undefined ? undefined : bind(ctx, input.where, sourceAs);
   const linked = new Set<string>();
-  const looked: { at: number; source: unknown; keys: string[]; owner: string }[] = [];
-  const outcome: ({ list: 'matched' | 'to_link'; pair: Pair } | { list: 'conflicts'; conflict: Conflict } | undefined)[] = new Array(input.source.length);
+  const looked: { at: number; source: unknown; keys: readonly string[]; owner: string }[] = [];
+  const left: unknown[] = [];
+  // What became of each source: a pair or a conflict, and (kind) which list it goes to.
+  const outcome: (Pair | Conflict | undefined)[] = new Array(input.source.length);
+  const kind = new Uint8Array(input.source.length);
   for (let at = 0; at < input.source.length; at++) {
     const source = input.source[at];
+    if (where !== undefined && !(isPromise(got = where(source)) ? await got : got)) {
+      left.push(source);
+      continue;
+    }
     const raw = (isPromise(got = first.key(source)) ? await got : got);
     const keys = keysOf(raw, first.normalise);
-    for (const k of keys) linked.add(k);
-    if (where !== undefined && !(isPromise(got = where(source)) ? await got : got)) continue;
-    const shown = rawList(raw)[0];
+    for (let i = 0; i < keys.length; i++) linked.add(keys[i]!);
+    const shown = firstRaw(raw);
     looked.push({ at, source, keys, owner: shown === undefined ? '(no key)' : String(shown).trim() });
   }
   if (looked.length > 0) await index(0);
@@ -154,71 +190,98 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
   const claimed = new Map<string, string>();
   for (const id of input.taken ?? []) claimed.set(String(id), 'an earlier step');
   const taken: unknown[] = [...(input.taken ?? [])];
-  const take = (item: (typeof looked)[number], target: Target, tier: Tier): NonNullable<(typeof outcome)[number]> => {
+  const conflict = (item: (typeof looked)[number], c: Conflict): void => {
+    outcome[item.at] = c;
+    kind[item.at] = CONFLICT;
+  };
+  const take = (item: (typeof looked)[number], target: Target, tier: Tier): void => {
     const id = String(target.id);
     const owner = claimed.get(id);
     if (owner !== undefined) {
       const by = owner === 'an earlier step' ? owner : `${sourceNoun} ${owner}`;
-      return { list: 'conflicts', conflict: { source: item.source, candidates: [{ id: target.id, tier: tier.name }],
-        reason: `matches ${noun} ${target.id} by ${tier.name}, already matched to ${by} in this run` } };
+      conflict(item, { source: item.source, candidates: [{ id: target.id, tier: tier.name }],
+        reason: `matches ${noun} ${target.id} by ${tier.name}, already matched to ${by} in this run` });
+      return;
     }
     claimed.set(id, item.owner);
     taken.push(target.id);
-    return { list: tier === first ? 'matched' : 'to_link', pair: { source: item.source, target, tier: tier.name } };
+    outcome[item.at] = { source: item.source, target, tier: tier.name };
+    kind[item.at] = tier === first ? MATCHED : TO_LINK;
   };
 
   // First tier for everyone first: a unique match ends the search, several are a conflict.
   const rest: typeof looked = [];
-  for (const item of looked) {
-    const hits: Target[] = [];
-    for (const k of item.keys) for (const t of first.index!.byKey?.get(k) ?? []) if (eligible.has(t) && !hits.includes(t)) hits.push(t);
+  // Scratch lists, emptied for each record (a conflict copies what it keeps).
+  const hits: Target[] = [];
+  const firstByKey = first.index?.byKey;
+  for (let l = 0; l < looked.length; l++) {
+    const item = looked[l]!;
+    hits.length = 0;
+    for (let i = 0; i < item.keys.length; i++) {
+      const list = firstByKey?.get(item.keys[i]!) ?? NO_TARGETS;
+      for (let j = 0; j < list.length; j++) if (eligible.has(list[j]!) && !hits.includes(list[j]!)) hits.push(list[j]!);
+    }
     if (firstFree) {
       // Interchangeable targets: the first one not taken; all taken, the later tiers may find another.
       const free = hits.find((t) => !claimed.has(String(t.id)));
-      if (free !== undefined) outcome[item.at] = take(item, free, first);
+      if (free !== undefined) take(item, free, first);
       else rest.push(item);
       continue;
     }
     if (hits.length > 1) {
-      outcome[item.at] = { list: 'conflicts', conflict: { source: item.source, candidates: hits.map((t) => ({ id: t.id, tier: first.name })),
-        reason: `${hits.length} ${noun}s have ${first.label} ${item.owner}` } };
+      conflict(item, { source: item.source, candidates: hits.map((t) => ({ id: t.id, tier: first.name })),
+        reason: `${hits.length} ${noun}s have ${first.label} ${item.owner}` });
     } else if (hits.length === 1) {
-      outcome[item.at] = take(item, hits[0]!, first);
+      take(item, hits[0]!, first);
     } else rest.push(item);
   }
 
   // Then the later tiers together, in input order: they must agree on one target.
   if (rest.length > 0) {
     for (let i = 1; i < tiers.length; i++) await index(i);
-    for (const other of (input.others ?? []).flat()) {
-      for (const k of keysOf((isPromise(got = first.key(other)) ? await got : got), first.normalise)) linked.add(k);
+    for (const list of [left, (input.others ?? []).flat()]) {
+      for (let o = 0; o < list.length; o++) {
+        const keys = keysOf((isPromise(got = first.key(list[o])) ? await got : got), first.normalise);
+        for (let i = 0; i < keys.length; i++) linked.add(keys[i]!);
+      }
     }
   }
-  for (const item of rest) {
-    const found: { tier: Tier; hits: Target[] }[] = [];
-    for (const tier of later) {
-      const hits: Target[] = [];
-      for (const v of rawList(isPromise(got = tier.key(item.source)) ? await got : got)) {
-        const { byPhone, byKey } = tier.index!;
-        const list = byPhone !== undefined
-          ? (typeof v === 'string' || typeof v === 'number' ? byPhone.lookup(v) : [])
-          : (() => { const k = tier.normalise(v); return k === undefined ? [] : byKey!.get(k) ?? []; })();
-        for (const t of list) {
+  const found: { tier: Tier; hits: Target[] }[] = later.map((tier) => ({ tier, hits: [] }));
+  const firstKeys = first.index?.keys;
+  for (let r = 0; r < rest.length; r++) {
+    const item = rest[r]!;
+    for (let f = 0; f < found.length; f++) {
+      const tier = found[f]!.tier;
+      const tierHits = found[f]!.hits;
+      tierHits.length = 0;
+      const byPhone = tier.index!.byPhone;
+      const byKey = tier.index!.byKey;
+      const values = rawList(isPromise(got = tier.key(item.source)) ? await got : got);
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        let list: readonly Target[] = NO_TARGETS;
+        if (byPhone !== undefined) {
+          if (typeof v === 'string' || typeof v === 'number') list = byPhone.lookup(v);
+        } else {
+          const k = tier.normalise(v);
+          if (k !== undefined) list = byKey!.get(k) ?? NO_TARGETS;
+        }
+        for (let j = 0; j < list.length; j++) {
+          const t = list[j]!;
           if (!eligible.has(t)) continue;
           // Linked to another record of this run: theirs, never a candidate.
-          const owners = first.index!.keys.get(t);
+          const owners = firstKeys?.get(t);
           if (owners !== undefined && !owners.some((o) => item.keys.includes(o)) && owners.some((o) => linked.has(o))) continue;
-          if (!hits.includes(t)) hits.push(t);
+          if (!tierHits.includes(t)) tierHits.push(t);
         }
       }
-      found.push({ tier, hits });
     }
     if (firstFree) {
       // The first tier with a free candidate decides; none free leaves the record unmatched.
       for (const f of found) {
         const free = f.hits.find((t) => !claimed.has(String(t.id)));
         if (free !== undefined) {
-          outcome[item.at] = take(item, free, f.tier);
+          take(item, free, f.tier);
           break;
         }
       }
@@ -227,26 +290,35 @@ export async function matchRecords(given: MatchInput, ctx: ActionContext): Promi
     const listed = (): Candidate[] => found.flatMap((f) => f.hits.map((t) => ({ id: t.id, tier: f.tier.name })));
     const several = found.find((f) => f.hits.length > 1);
     if (several !== undefined) {
-      outcome[item.at] = { list: 'conflicts', conflict: { source: item.source, candidates: listed(), reason: `${several.hits.length} ${noun}s share the ${several.tier.label}` } };
+      conflict(item, { source: item.source, candidates: listed(), reason: `${several.hits.length} ${noun}s share the ${several.tier.label}` });
       continue;
     }
-    const single = found.filter((f) => f.hits.length === 1);
-    const other = single.find((f) => f.hits[0] !== single[0]?.hits[0]);
-    if (other !== undefined) {
-      const a = single[0]!;
-      outcome[item.at] = { list: 'conflicts', conflict: { source: item.source, candidates: listed(),
-        reason: `${a.tier.name} matches ${noun} ${a.hits[0]!.id} but ${other.tier.name} matches ${shortNoun} ${other.hits[0]!.id}` } };
-    } else if (single.length > 0) {
-      outcome[item.at] = take(item, single[0]!.hits[0]!, single[0]!.tier);
+    // The tiers that found one target each: the first decides, and any other that found another disagrees.
+    let one: (typeof found)[number] | undefined;
+    let other: (typeof found)[number] | undefined;
+    for (let i = 0; i < found.length; i++) {
+      const f = found[i]!;
+      if (f.hits.length !== 1) continue;
+      if (one === undefined) one = f;
+      else if (other === undefined && f.hits[0] !== one.hits[0]) other = f;
+    }
+    if (one !== undefined && other !== undefined) {
+      conflict(item, { source: item.source, candidates: listed(),
+        reason: `${one.tier.name} matches ${noun} ${one.hits[0]!.id} but ${other.tier.name} matches ${shortNoun} ${other.hits[0]!.id}` });
+    } else if (one !== undefined) {
+      take(item, one.hits[0]!, one.tier);
     }
   }
 
   const out: MatchOutput = { matched: [], to_link: [], unmatched: [], conflicts: [], taken, counts: {} as MatchOutput['counts'] };
   for (let at = 0; at < input.source.length; at++) {
     const o = outcome[at];
-    if (o === undefined) out.unmatched.push(input.source[at]);
-    else if (o.list === 'conflicts') out.conflicts.push(o.conflict);
-    else out[o.list].push(o.pair);
+    switch (kind[at]) {
+      case MATCHED: out.matched.push(o as Pair); break;
+      case TO_LINK: out.to_link.push(o as Pair); break;
+      case CONFLICT: out.conflicts.push(o as Conflict); break;
+      default: out.unmatched.push(input.source[at]);
+    }
   }
   out.counts = { source: input.source.length, target: input.target.length, matched: out.matched.length, to_link: out.to_link.length, unmatched: out.unmatched.length, conflicts: out.conflicts.length };
   return out;
