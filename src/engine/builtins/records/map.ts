@@ -29,6 +29,8 @@ export interface MapOutput {
 }
 
 
+const SHARED_LISTS = 1_000;
+
 export async function mapRecords(input: MapInput, ctx: ActionContext): Promise<MapOutput> {
   // The last per-record value, awaited only when JSONata proper gave a promise (no microtask per value).
   let got: unknown;
@@ -47,6 +49,20 @@ export async function mapRecords(input: MapInput, ctx: ActionContext): Promise<M
   const where = input.where === undefined ? undefined : bind(ctx, input.where, as);
   const skip = input.skip === undefined ? undefined : bind(ctx, input.skip, as);
   const group = input.group === undefined ? undefined : bind(ctx, input.group, as);
+  // A field's one-value lists, one frozen list per value shared by every record that has it (a location
+  // id list for each of 70,000 people to create would be 140,000 lists of a few hundred ids). A field of
+  // many distinct values (an id of each record) stops adding to its table.
+  const lists = names.map(() => new Map<unknown, readonly unknown[]>());
+  const shared = (raw: unknown, f: number): unknown => {
+    if (!Array.isArray(raw) || raw.length !== 1) return raw;
+    const v: unknown = raw[0];
+    if ((typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') || Object.is(v, -0)) return raw;
+    const known = lists[f]!.get(v);
+    if (known !== undefined || lists[f]!.size >= SHARED_LISTS) return known ?? raw;
+    const list = Object.freeze([v]);
+    lists[f]!.set(v, list);
+    return list;
+  };
   const out: MapOutput = { items: [], groups: {}, left_out: [], skipped: [], counts: {} };
   const records = input.records ?? [];
   for (let r = 0; r < records.length; r++) {
@@ -55,7 +71,7 @@ export async function mapRecords(input: MapInput, ctx: ActionContext): Promise<M
     for (let f = 0; f < names.length; f++) {
       const raw = (isPromise(got = fns[f]!(record)) ? await got : got);
       const normalise = normalisers[f];
-      const v = normalise === undefined ? raw : firstKept(raw, normalise);
+      const v = normalise === undefined ? shared(raw, f) : firstKept(raw, normalise);
       if (v !== undefined) item[names[f]!] = v;
     }
     if (where !== undefined && !(isPromise(got = where(record)) ? await got : got)) {
