@@ -14,9 +14,9 @@ import { FUNCTIONS } from './fast-functions.js';
  * messages and positions are JSONata's own.
  *
  * The subset: paths of plain names (own properties only), string/number/true/false/null literals,
- * `+ - * / %`, `&`, `= != < <= > >=`, `and`/`or`, unary minus, `? :`, blocks, array constructors, object
+ * `+ - * / %`, `&`, `= != < <= > >=`, `in`, `and`/`or`, unary minus, `? :`, blocks, array constructors, object
  * constructors with literal keys, and the built-ins in FUNCTIONS with exactly the argument counts listed.
- * Everything else (variables, predicates, wildcards, lambdas, regexes, `~>`, `in`, `..`, sorting, grouping,
+ * Everything else (variables, predicates, wildcards, lambdas, regexes, `~>`, `..`, sorting, grouping,
  * transforms, custom functions) is not eligible: compileFast returns undefined.
  *
  * One loop is in the subset: a map, `names.{ "k": v, ... }`, an object built for each item of the list the
@@ -260,6 +260,13 @@ function buildBinary(node: AstNode, depth: number, budget: Budget): Compiled | u
     case '<=': return (s) => compare(lhs(s), rhs(s), (a, b) => a <= b);
     case '>': return (s) => compare(lhs(s), rhs(s), (a, b) => a > b);
     case '>=': return (s) => compare(lhs(s), rhs(s), (a, b) => a >= b);
+    // JSONata's evaluateIncludesExpression: a value not a list is a list of one; identity, not deep equality.
+    case 'in': return (s) => {
+      const l = lhs(s);
+      const r = rhs(s);
+      if (l === undefined || r === undefined) return false;
+      return Array.isArray(r) ? r.includes(l) && (l === l) : r === l;
+    };
     case 'and': return (s) => boolize(lhs(s)) && boolize(rhs(s));
     case 'or': return (s) => boolize(lhs(s)) || boolize(rhs(s));
     default: return undefined;
