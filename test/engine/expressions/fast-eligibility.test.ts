@@ -62,6 +62,11 @@ describe('expressions: fast path eligibility', () => {
 
   it('treats objects JSONata marks as functions by falling back', () => {
     expect(fastOf('$string(o.x)')!({ o: { _jsonata_function: true, x: 1 } })).to.equal(FALLBACK);
+    // The scope itself, for a name read from it, and for a map's items.
+    expect(fastOf('o')!({ _jsonata_lambda: true, o: 1 })).to.equal(FALLBACK);
+    expect(fastOf('o.x & ""')!({ _jsonata_function: true, o: { x: 1 } })).to.equal(FALLBACK);
+    expect(fastOf('l.{"v": x.y}')!({ l: [{ x: { y: 1 } }, { _jsonata_function: true, x: { y: 2 } }] })).to.equal(FALLBACK);
+    expect(fastOf('o.x & ""')!({ o: { x: 1 } })).to.equal('1');
   });
 
   it('is not eligible when the step limit is smaller than twice the expression', () => {
