@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark, one table, each figure next to its bound or target; also written to
  * bench/results.json. Targets are reported, never asserted in unit tests.
- * Pick some with `npm run bench -- engine sync` (names: engine, sync, propagation).
+ * Pick some with `npm run bench -- engine sync` (names: engine, sync, sync-postgres, demo, propagation;
+ * `sync` includes `sync-postgres`).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -17,12 +18,14 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
     ];
   },
   sync: async () => (await import('./sync.js')).run(),
+  'sync-postgres': async () => (await import('./sync.js')).runPostgres(),
+  demo: async () => (await import('./demo.js')).run(),
   propagation: async () => (await import('./propagation.js')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => suites[a]);
 const rows: BenchRow[] = [];
-for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) {
+for (const name of wanted.length > 0 ? wanted : Object.keys(suites).filter((n) => n !== 'sync-postgres')) {
   process.stderr.write(`running ${name}...\n`);
   try {
     rows.push(...(await (suites[name] as () => Promise<BenchRow[]>)()));

@@ -1,11 +1,15 @@
 /**
  * all-employees-sync at scale (issue: WIW Provisioning package). Emulators run in a process of their own
  * with a fixed latency per call; each measured sync runs in a fresh process so CPU and RSS are its own.
+ * The 10,000-employee scenario runs again with its state in PostgreSQL (a throwaway cluster, bench/pg-cluster.ts)
+ * where the binaries are installed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { BENCH_WORKLOAD, info, JsonChild, row, runOnce, type BenchRow } from './harness.js';
+import { postgresBin, startPgCluster } from './pg-cluster.js';
 
 interface Ready {
   properties: Record<string, string>;
@@ -30,13 +34,15 @@ function diff(after: Record<string, number>, before: Record<string, number>): Re
 }
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
-export async function scenario(employees: number, wiwUsers: number, latency: number, label: string): Promise<BenchRow[]> {
+/** `databaseUrl`: keep the sync's state in that PostgreSQL database instead of the data dir's state.db. */
+export async function scenario(employees: number, wiwUsers: number, latency: number, label: string, databaseUrl?: string): Promise<BenchRow[]> {
   const emu = new JsonChild(['dist/bench/emulator-process.js', '--employees', String(employees), '--wiw-users', String(wiwUsers), '--latency', String(latency)]);
   const dataDir = mkdtempSync(join(tmpdir(), 'recipes-bench-'));
   const rows: BenchRow[] = [];
   try {
     const ready = await emu.next<Ready>();
-    const env = { BENCH_PROPERTIES: JSON.stringify({ ...ready.properties, ...BENCH_WORKLOAD }) };
+    const database: Record<string, string> = databaseUrl ? { BENCH_DATABASE_URL: databaseUrl, RECIPES_SECRET_KEY: 'bench-secret-key' } : {};
+    const env = { BENCH_PROPERTIES: JSON.stringify({ ...ready.properties, ...BENCH_WORKLOAD }), ...database };
     const before = await emu.ask<Stats>('stats');
     const first = await runOnce<SyncResult>(['--expose-gc', 'dist/bench/sync-process.js', dataDir, 'all-employees-sync', 'location-sync', 'department-sync'], env);
     const mid = await emu.ask<Stats>('stats');
@@ -81,9 +87,31 @@ export async function scenario(employees: number, wiwUsers: number, latency: num
   return rows;
 }
 
+const USUAL = '10,000 employees, 2,000 WIW users, 20 ms';
+
 export async function run(): Promise<BenchRow[]> {
-  const rows = await scenario(10_000, 2_000, 20, '10,000 employees, 2,000 WIW users, 20 ms');
+  const rows = await scenario(10_000, 2_000, 20, USUAL);
   const full = process.env.BENCH_FULL === '1';
   rows.push(...(await scenario(100_000, 20_000, full ? 20 : 0, `100,000 employees, 20,000 WIW users, ${full ? 20 : 0} ms`)));
+  rows.push(...(await runPostgres()));
   return rows;
+}
+
+/**
+ * The 10,000-employee scenario with its state in a database of a throwaway local cluster (fsync off, as in
+ * the tests: the figure is the store's work over a loopback connection, not a disk's). Without the
+ * binaries one row says so.
+ */
+export async function runPostgres(): Promise<BenchRow[]> {
+  const label = `${USUAL}, state in PostgreSQL`;
+  if (!postgresBin()) return [info(`all-employees-sync ${label}`, 'skipped', NaN, '', 'no PostgreSQL binaries in /usr/lib/postgresql/*/bin')];
+  const cluster = await startPgCluster('recipes_bench', 'bench-password');
+  try {
+    const admin = new pg.Client({ connectionString: cluster.url('postgres') });
+    await admin.connect();
+    await admin.query('CREATE DATABASE recipes_bench').finally(() => admin.end());
+    return await scenario(10_000, 2_000, 20, label, cluster.url('recipes_bench'));
+  } finally {
+    cluster.stop();
+  }
 }

@@ -3,7 +3,7 @@
  *
  * ```ts
  * import { Runtime, createLogger, connectors } from 'recipes';
- * const rt = Runtime.open({ packageDir: 'recipes/wiw-provisioning', dataDir: '.recipes', connectors });
+ * const rt = await Runtime.open({ packageDir: 'recipes/wiw-provisioning', dataDir: '.recipes', connectors, project: 'default' });
  * rt.on('job:end', (job) => console.log(job.recipe, job.status));
  * rt.properties.set('wiw_email', 'admin@example.com');
  * const job = await rt.test('location-sync');
@@ -12,11 +12,12 @@
  */
 export { Runtime, describeTrigger, type RuntimeOptions, type RunOptions, type RecipeView, type RuntimeEvents } from './engine/runtime/runtime.js';
 export { Server, type ServeOptions } from './engine/runtime/serve.js';
+export { Projects, type ProjectsOptions } from './engine/runtime/projects.js';
 export { loadPackage, type LoadResult } from './engine/loader/load-package.js';
 export { formatProblem, type Problem } from './engine/loader/problem.js';
 export { createLogger, silentLogger, type LoggerOptions } from './engine/logger.js';
 export { RecipeError, UserError, serializeError, type SerializedError, type ErrorKind } from './engine/errors.js';
-export type { JobRecord } from './engine/store/index.js';
+export type { JobRecord, ProjectContents, ProjectRecord, ProjectSummary } from './engine/store/index.js';
 export type { StepRecord } from './engine/interpreter/job-env.js';
 export type { PropertyView } from './engine/runtime/properties.js';
 export type * from './engine/types.js';

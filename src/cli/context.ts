@@ -2,8 +2,9 @@
  * What every command shares: global options, opening the runtime, printing, and exit codes
  * (0 success, 1 a job or an operation failed, 2 bad usage, invalid package or invalid input).
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { connectors as defaultConnectors } from '../connectors/index.js';
 import { RecipeError, serializeError, UserError } from '../engine/errors.js';
@@ -19,12 +20,36 @@ export interface GlobalOptions {
   dataDir: string;
   /** postgres:// URL; state in that database instead of the data dir's state.db. */
   databaseUrl?: string;
-  package: string;
+  /** The project whose state commands read and write (`default` unless --project / RECIPES_PROJECT). */
+  project: string;
+  /** Given with --package or RECIPES_PACKAGE; otherwise the project's own package is used. */
+  package?: string;
   logLevel: string;
   logFile?: string;
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/**
+ * The package shipped with this install (recipes/wiw-provisioning next to src/ or dist/), so `recipes`
+ * works from any folder; falls back to the cwd-relative path when the layout is unusual.
+ */
+export function shippedPackage(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const candidate = join(dir, 'recipes', 'wiw-provisioning');
+    if (existsSync(join(candidate, 'package.yaml'))) return candidate;
+    dir = dirname(dir);
+  }
+  return 'recipes/wiw-provisioning';
+}
+
+export const SHIPPED_PACKAGE_NOTE = 'else the shipped WIW Provisioning package';
+
+/** Which project and package a command uses: see Runtime.open and engine/runtime/project.ts. */
+export function projectOptions(g: GlobalOptions): { project: string; packageDir?: string; defaultPackageDir: string } {
+  return { project: g.project, ...(g.package ? { packageDir: resolve(g.package) } : {}), defaultPackageDir: resolve(shippedPackage()) };
+}
 
 export class ExitCode extends Error {
   constructor(readonly code: number) {
@@ -66,7 +91,7 @@ export function getLogger(g: GlobalOptions): Logger {
 export async function openRuntime(g: GlobalOptions, create = false): Promise<Runtime> {
   const dataDir = resolve(g.dataDir);
   const databaseUrl = g.databaseUrl || undefined;
-  const rt = await Runtime.open({ packageDir: resolve(g.package), dataDir, databaseUrl, connectors: defaultConnectors, logger: getLogger(g), createDataDir: create });
+  const rt = await Runtime.open({ ...projectOptions(g), dataDir, databaseUrl, connectors: defaultConnectors, logger: getLogger(g), createDataDir: create });
   if (!databaseUrl) warnIfShared(dataDir);
   return rt;
 }
@@ -78,7 +103,7 @@ export async function withRuntime<T>(g: GlobalOptions, fn: (rt: Runtime) => Prom
     return await fn(rt);
   } catch (error) {
     // Damaged pages surface only when a query reads them, long after open.
-    if (rt.store.dialect === 'sqlite' && isNotADatabase(error)) throw storeCorrupt(rt.store.location, `damaged: ${(error as Error).message}`, error);
+    if (rt.storeInfo.dialect === 'sqlite' && isNotADatabase(error)) throw storeCorrupt(rt.storeInfo.location, `damaged: ${(error as Error).message}`, error);
     throw error;
   } finally {
     await rt.close();

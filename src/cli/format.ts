@@ -38,6 +38,12 @@ export function jobLine(job: JobRecord): string {
   return `job ${job.id}  ${job.recipe}  ${MARK[job.status] ?? job.status}  ${job.startedAt}  ${ms}${flags ? `  (${flags})` : ''}`;
 }
 
+/** The package a job ran, to trace it to the exact recipes: name, version, content hash (older jobs lack some). */
+export function packageLine(job: JobRecord): string {
+  const what = [job.pkg ?? 'unknown package', job.packageVersion].filter(Boolean).join(' ');
+  return `  package ${what}${job.packageHash ? `, sha256 ${job.packageHash}` : ' (recorded before package hashes)'}`;
+}
+
 /** Failed nested steps shown per error code; the rest are counted (`jobs show ID --json` has them all). */
 const EXAMPLES = 3;
 

@@ -2,9 +2,6 @@
  * The `recipes` command. Wires the connector registry to the engine and turns results into exit codes:
  * 0 success, 1 a job or an operation failed, 2 bad usage, invalid package or invalid input.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { connectionsCommand } from './commands/connections.js';
 import { demoCommand } from './commands/demo.js';
@@ -15,21 +12,8 @@ import { linkCommand } from './commands/link.js';
 import { propertiesCommand } from './commands/properties.js';
 import { recipesCommands } from './commands/recipes.js';
 import { validateCommand } from './commands/validate.js';
-import { EXIT, report } from './context.js';
-
-/**
- * The package shipped with this install (recipes/wiw-provisioning next to src/ or dist/), so `recipes`
- * works from any folder; falls back to the cwd-relative path when the layout is unusual.
- */
-function shippedPackage(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const candidate = join(dir, 'recipes', 'wiw-provisioning');
-    if (existsSync(join(candidate, 'package.yaml'))) return candidate;
-    dir = dirname(dir);
-  }
-  return 'recipes/wiw-provisioning';
-}
+import { projectsCommand } from './commands/projects.js';
+import { EXIT, report, SHIPPED_PACKAGE_NOTE } from './context.js';
 
 /** pino's levels: anything else is bad usage (exit 2), named by commander with these choices. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -39,7 +23,9 @@ export function buildProgram(): Command {
     .description('Run integration recipes; ships the WIW Provisioning package (GoCo -> When I Work).')
     .option('--data-dir <dir>', 'state store folder (env RECIPES_DATA_DIR)', process.env.RECIPES_DATA_DIR ?? './.recipes')
     .option('--database-url <url>', 'keep state in this PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DB) instead of the data dir (env RECIPES_DATABASE_URL)', process.env.RECIPES_DATABASE_URL)
-    .option('--package <dir>', 'package folder (env RECIPES_PACKAGE; default: the shipped WIW Provisioning package)', process.env.RECIPES_PACKAGE ?? shippedPackage())
+    .option('--project <name>', 'the project whose state to use (env RECIPES_PROJECT)', process.env.RECIPES_PROJECT || 'default')
+    // No default value: a given --package is used for that run, else the project's own (see context.ts).
+    .option('--package <dir>', `package folder (env RECIPES_PACKAGE; default: the project's own package, ${SHIPPED_PACKAGE_NOTE})`, process.env.RECIPES_PACKAGE || undefined)
     .addOption(new Option('--log-level <level>', 'logs go to stderr (JSON lines)').choices(LOG_LEVELS).default('error'))
     .option('--log-file <file>', 'write logs to this file instead of stderr')
     .showHelpAfterError('(add --help for usage)')
@@ -53,6 +39,7 @@ export function buildProgram(): Command {
   emulateCommand(program);
   duplicatesCommand(program);
   linkCommand(program);
+  projectsCommand(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

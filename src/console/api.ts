@@ -118,7 +118,8 @@ async function testConnection(rt: Runtime, state: ConsoleState, name: string): P
 
 /**
  * Starts a test run and answers once the job exists (202 with its id, for the live view) or the run
- * was refused before a job was made (needs unmet, property missing: 400; no event to process: 200).
+ * was refused before a job was made (needs unmet: 400; no event to process: 200). A job that fails before
+ * its steps (a property missing) exists: 202, and the live view shows it failed with its reason.
  */
 async function startTest(rt: Runtime, state: ConsoleState, name: string, body: { dryRun?: boolean; force?: boolean }): Promise<ApiReply> {
   rt.recipe(name);

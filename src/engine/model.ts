@@ -134,6 +134,8 @@ export interface PackageModel {
   name: string;
   title: string;
   description?: string;
+  /** `version` in package.yaml, when given. */
+  version?: string;
   properties: Readonly<Record<string, PropertyDecl>>;
   connections: Readonly<Record<string, ConnectionModel>>;
   recipes: Readonly<Record<string, RecipeModel>>;

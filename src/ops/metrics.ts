@@ -16,7 +16,7 @@ export interface RuntimeMetrics {
 }
 
 export interface MetricsOptions {
-  /** The `project` label. @default 'default' (one project per data dir until projects exist) */
+  /** The `project` label. @default the runtime's project */
   project?: string;
   /** Also export Node's process metrics (CPU, memory, event loop lag). @default true */
   processMetrics?: boolean;
@@ -30,7 +30,7 @@ function kindOf(job: { test: boolean; dryRun: boolean }): string {
 }
 
 export function attachMetrics(rt: Runtime, options: MetricsOptions = {}): RuntimeMetrics {
-  const project = options.project ?? 'default';
+  const project = options.project ?? rt.project;
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];

@@ -31,7 +31,7 @@ describe('cli: connections test', function () {
     const base = await cliFor(pair, dirs);
     const port = await closedPort();
     const scenario = async (name: string, setup: (cli: Cli) => Promise<unknown>) => {
-      const cli = base.copy(dirs);
+      const cli = await base.copy(dirs);
       await setup(cli);
       r[name] = await cli.run(['connections', 'test', 'wiw']);
     };

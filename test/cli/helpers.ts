@@ -1,7 +1,9 @@
 /**
  * Drives the compiled CLI (`node bin/recipes.js`, so `npm run build` first) as a person would: every
  * command is a spawned process on its own data dir; the emulators run in the test process. The
- * secret key comes from the environment so processes started in parallel agree on it.
+ * secret key comes from the environment so processes started in parallel agree on it. A Cli made with a
+ * `databaseUrl` keeps its state in that PostgreSQL database (passed as RECIPES_DATABASE_URL, as an admin
+ * would export it) instead of the data dir's state.db.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EmulatorPair } from '../../src/emulators/index.js';
+import { Store } from '../../src/engine/store/index.js';
+import type { TestDatabase } from '../support/databases.js';
+import { copyDatabase } from '../support/postgres.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'recipes.js');
@@ -21,6 +26,8 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, RECIPES_SECRET_KEY: SECRET_KEY, NO_COLOR: '1', ...extra };
   delete env.RECIPES_DATA_DIR;
   delete env.RECIPES_PACKAGE;
+  if (extra.RECIPES_PROJECT === undefined) delete env.RECIPES_PROJECT;
+  if (extra.RECIPES_DATABASE_URL === undefined) delete env.RECIPES_DATABASE_URL;
   return env;
 }
 
@@ -36,7 +43,7 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
-/** Runs `node bin/recipes.js ...args` to completion. */
+/** Runs `node bin/recipes.js ...args` to completion (`options.env` on top of cliEnv()). */
 export function run(args: string[], options: RunOptions = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: cliEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
@@ -77,19 +84,50 @@ export function fastPackage(dirs: TempDirs, every = '150ms'): string {
   return dir;
 }
 
-/** A CLI bound to one data dir and package. */
+/** A CLI bound to one data dir and package, and to a PostgreSQL database when `databaseUrl` is given. */
 export class Cli {
   constructor(
     readonly dataDir: string,
     readonly pkg: string = WIW_PACKAGE,
+    /** Passed as --project when given. */
+    readonly project?: string,
+    readonly databaseUrl?: string,
   ) {}
 
   args(args: string[]): string[] {
-    return ['--data-dir', this.dataDir, '--package', this.pkg, ...args];
+    return ['--data-dir', this.dataDir, '--package', this.pkg, ...(this.project ? ['--project', this.project] : []), ...args];
+  }
+
+  /** The same data dir and package, in another project. */
+  inProject(project: string): Cli {
+    return new Cli(this.dataDir, this.pkg, project, this.databaseUrl);
+  }
+
+  /** The environment of this CLI's processes: cliEnv() with the database URL when there is one. */
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return cliEnv({ ...(this.databaseUrl ? { RECIPES_DATABASE_URL: this.databaseUrl } : {}), ...extra });
   }
 
   run(args: string[], options: RunOptions = {}): Promise<Result> {
-    return run(this.args(args), options);
+    return run(this.args(args), { ...options, env: { ...(this.databaseUrl ? { RECIPES_DATABASE_URL: this.databaseUrl } : {}), ...options.env } });
+  }
+
+  /** `recipes ARGS` spawned in the background: its lines can be awaited (see Served). */
+  spawn(args: string[]): Served {
+    return new Served(spawn(process.execPath, [BIN, ...this.args(args)], { cwd: ROOT, env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  /**
+   * The state store this CLI uses, opened in the test process as another process would (no recovery of
+   * jobs, nothing created), for what the CLI does not print, e.g. who holds a lease. Closed after `fn`.
+   */
+  async withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    const store = await Store.open({ dataDir: this.dataDir, databaseUrl: this.databaseUrl, create: false, recoverJobs: false, secretKey: SECRET_KEY });
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
+    }
   }
 
   /** Runs a command that must exit 0; otherwise fails with its output. */
@@ -104,11 +142,14 @@ export class Cli {
     return JSON.parse((await this.ok([...args, '--json'])).stdout) as T;
   }
 
-  /** A copy of this data dir (state, key) bound to the same package: independent scenarios in parallel. */
-  copy(dirs: TempDirs): Cli {
+  /**
+   * A copy of this data dir (state, key) bound to the same package, and of its database (no process of
+   * this CLI may be running): independent scenarios in parallel.
+   */
+  async copy(dirs: TempDirs): Promise<Cli> {
     const dir = dirs.make('recipes-cli-data-');
     cpSync(this.dataDir, dir, { recursive: true });
-    return new Cli(dir, this.pkg);
+    return new Cli(dir, this.pkg, this.project, this.databaseUrl && (await copyDatabase(this.databaseUrl)));
   }
 
   /** Sets properties through the CLI: secrets through --stdin, the first one alone (it creates the store). */
@@ -122,13 +163,18 @@ export class Cli {
   }
 
   serve(args: string[] = []): Served {
-    return new Served(spawn(process.execPath, [BIN, ...this.args(['serve', ...args])], { cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
+    return this.spawn(['serve', ...args]);
   }
 }
 
-/** A CLI whose properties point at the emulators. */
-export async function cliFor(pair: EmulatorPair, dirs: TempDirs, pkg = WIW_PACKAGE): Promise<Cli> {
-  const cli = new Cli(dirs.make('recipes-cli-data-'), pkg);
+/** A CLI on a fresh data dir, and on a fresh database of `db`'s kind (none: SQLite in the data dir). */
+export async function freshCli(dirs: TempDirs, pkg = WIW_PACKAGE, db?: TestDatabase): Promise<Cli> {
+  return new Cli(dirs.make('recipes-cli-data-'), pkg, undefined, (await db?.fresh()) ?? undefined);
+}
+
+/** A CLI whose properties point at the emulators (state in `db`: see freshCli). */
+export async function cliFor(pair: EmulatorPair, dirs: TempDirs, pkg = WIW_PACKAGE, db?: TestDatabase): Promise<Cli> {
+  const cli = await freshCli(dirs, pkg, db);
   await cli.setProperties(pair.properties);
   return cli;
 }
@@ -204,11 +250,14 @@ export class Served {
   }
 }
 
-/** Polls `check` every 20 ms until it returns a value other than undefined/false (for emulator state). */
-export async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls `check` every 20 ms until it returns (or resolves to) a value other than undefined/false (for
+ * emulator or store state).
+ */
+export async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));

@@ -3,13 +3,11 @@
  * (here a `jobs rerun` kept in flight by a gate in front of WIW) is not a trigger failure, does not move the
  * cursor, and runs at a later tick once the lease is free: nothing is lost, nothing runs twice.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { startEmulators, type EmulatorPair } from '../../src/emulators/index.js';
-import { BIN, cliEnv, cliFor, fastPackage, ROOT, Served, TempDirs, until, type Cli } from './helpers.js';
+import { cliFor, fastPackage, TempDirs, until, type Cli, type Served } from './helpers.js';
 import { startGateProxy, type GateProxy } from './gate-proxy.js';
+import { forEachDatabase } from '../support/databases.js';
 
 interface JobJson {
   id: number;
@@ -19,16 +17,15 @@ interface JobJson {
   rerunOf: number | null;
 }
 
-function read<T>(cli: Cli, sql: string): T | undefined {
-  const db = new Database(join(cli.dataDir, 'state.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).get() as T | undefined;
-  } finally {
-    db.close();
-  }
+/** The project the CLI's state lives under when no --project is given. */
+const PKG = 'default';
+
+/** employee-sync's cursor and the job holding its live lease, read from the store as another process would. */
+function read(cli: Cli): Promise<{ cursor: unknown; leaseJob: number | undefined }> {
+  return cli.withStore(async (store) => ({ cursor: (await store.getRecipe(PKG, 'employee-sync')).cursor, leaseJob: (await store.leaseHolder(PKG, 'employee-sync'))?.jobId }));
 }
 
-describe('cli: serve waits for a recipe another process is running', function () {
+forEachDatabase('cli: serve waits for a recipe another process is running', function (db) {
   this.timeout(120_000);
   const dirs = new TempDirs();
   const procs: Served[] = [];
@@ -39,7 +36,7 @@ describe('cli: serve waits for a recipe another process is running', function ()
   before(async () => {
     pair = await startEmulators();
     gate = await startGateProxy(pair.properties.wiw_api_url, /\/users/);
-    cli = await cliFor(pair, dirs, fastPackage(dirs));
+    cli = await cliFor(pair, dirs, fastPackage(dirs), db);
     await cli.ok(['properties', 'set', 'wiw_api_url', gate.url]);
   });
   after(async () => {
@@ -55,19 +52,20 @@ describe('cli: serve waits for a recipe another process is running', function ()
     await cli.ok(['start', 'employee-sync']);
     pair.goco.updateEmployee(employees[0] as string, { workEmail: 'lease-serve-0@example.com' });
     const firstJob = JSON.parse((await cli.ok(['test', 'employee-sync', '--json'])).stdout).job as JobJson;
-    const cursorBefore = read<{ cursor: string }>(cli, `SELECT cursor FROM recipes WHERE name = 'employee-sync'`)?.cursor;
+    const { cursor: cursorBefore } = await read(cli);
+    expect(cursorBefore).not.to.equal(undefined);
 
     const changed = employees[1] as string;
     pair.goco.updateEmployee(changed, { workEmail: 'lease-serve-1@example.com' });
     gate.shut();
-    const rerun = new Served(spawn(process.execPath, [BIN, ...cli.args(['jobs', 'rerun', String(firstJob.id)])], { cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
+    const rerun = cli.spawn(['jobs', 'rerun', String(firstJob.id)]);
     procs.push(rerun);
-    await until(() => gate.held > 0 && read(cli, `SELECT job_id FROM leases WHERE recipe = 'employee-sync'`), 'the rerun holding the lease');
+    await until(async () => gate.held > 0 && (await read(cli)).leaseJob, 'the rerun holding the lease');
 
     const s = cli.serve(['--log-level', 'info']);
     procs.push(s);
     await until(() => (s.stderr.match(/recipe busy elsewhere/g) ?? []).length >= 2, 'serve to meet the busy recipe twice', 20_000);
-    expect(read<{ cursor: string }>(cli, `SELECT cursor FROM recipes WHERE name = 'employee-sync'`)?.cursor).to.equal(cursorBefore);
+    expect((await read(cli)).cursor).to.deep.equal(cursorBefore);
     expect(s.lines.filter((l) => /^job |trigger failed/.test(l))).to.deep.equal([]);
 
     const mark = s.mark();

@@ -2,15 +2,13 @@
  * One job per recipe across processes: spawned CLIs share one data dir; a gate in front of GoCo keeps the
  * first job in flight (holding its recipe's lease) while the others try. A second run is refused naming the
  * running job, `--wait` runs once it has ended, opening the store meanwhile leaves the live job alone, and a
- * lease left by a SIGKILLed process is taken over.
+ * lease left by a SIGKILLed process is taken over. On SQLite and on PostgreSQL.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { startEmulators, type EmulatorPair } from '../../src/emulators/index.js';
-import { BIN, cliEnv, cliFor, ROOT, Served, TempDirs, until, type Cli } from './helpers.js';
+import { cliFor, TempDirs, until, type Cli, type Served } from './helpers.js';
 import { startGateProxy, type GateProxy } from './gate-proxy.js';
+import { forEachDatabase } from '../support/databases.js';
 
 interface JobJson {
   id: number;
@@ -21,21 +19,12 @@ interface JobJson {
   error?: { code?: string };
 }
 
-/** The job holding `recipe`'s lease, read straight from state.db as another process would. */
-function leaseJob(cli: Cli, recipe: string): number | undefined {
-  const db = new Database(join(cli.dataDir, 'state.db'), { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare(`SELECT job_id FROM leases WHERE recipe = ?`).get(recipe) as { job_id: number } | undefined)?.job_id;
-  } finally {
-    db.close();
-  }
+/** The job holding `recipe`'s live lease, read from the store as another process would. */
+function leaseJob(cli: Cli, recipe: string): Promise<number | undefined> {
+  return cli.withStore(async (store) => (await store.leaseHolder('default', recipe))?.jobId);
 }
 
-function spawned(cli: Cli, args: string[]): Served {
-  return new Served(spawn(process.execPath, [BIN, ...cli.args(args)], { cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
-}
-
-describe('cli: one job per recipe across processes (leases)', function () {
+forEachDatabase('cli: one job per recipe across processes (leases)', function (db) {
   this.timeout(120_000);
   const dirs = new TempDirs();
   const running: Served[] = [];
@@ -46,7 +35,7 @@ describe('cli: one job per recipe across processes (leases)', function () {
   before(async () => {
     pair = await startEmulators();
     gate = await startGateProxy(pair.properties.goco_api_url, /locations/);
-    cli = await cliFor(pair, dirs);
+    cli = await cliFor(pair, dirs, undefined, db);
     await cli.ok(['properties', 'set', 'goco_api_url', gate.url]);
   });
   afterEach(async () => {
@@ -61,9 +50,9 @@ describe('cli: one job per recipe across processes (leases)', function () {
 
   const startHeld = async (): Promise<{ first: Served; jobId: number }> => {
     gate.shut();
-    const first = spawned(cli, ['test', 'location-sync']);
+    const first = cli.spawn(['test', 'location-sync']);
     running.push(first);
-    const jobId = await until(() => gate.held > 0 && leaseJob(cli, 'location-sync'), 'the first job holding the lease');
+    const jobId = await until(async () => gate.held > 0 && leaseJob(cli, 'location-sync'), 'the first job holding the lease');
     return { first, jobId };
   };
 
@@ -81,7 +70,7 @@ describe('cli: one job per recipe across processes (leases)', function () {
     expect(during.find((j) => j.id === jobId)?.status).to.equal('running');
     expect(during).to.have.length(1); // the refused run made no job
 
-    const waiting = spawned(cli, ['test', 'location-sync', '--wait']);
+    const waiting = cli.spawn(['test', 'location-sync', '--wait']);
     running.push(waiting);
     await until(() => waiting.stderr.includes(`waiting: location-sync is running as job ${jobId}`), 'the --wait run to say it waits');
     gate.open();
@@ -108,6 +97,6 @@ describe('cli: one job per recipe across processes (leases)', function () {
     const killed = (await cli.json<JobJson[]>(['jobs', 'location-sync'])).find((j) => j.id === jobId);
     expect(killed?.status).to.equal('failed');
     expect(killed?.error?.code).to.equal('JOB_INTERRUPTED');
-    expect(leaseJob(cli, 'location-sync')).to.equal(undefined);
+    expect(await leaseJob(cli, 'location-sync')).to.equal(undefined);
   });
 });

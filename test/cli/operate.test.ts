@@ -6,8 +6,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import { startEmulators, type EmulatorPair } from '../../src/emulators/index.js';
 import { generateSeed } from '../../src/emulators/seed/index.js';
-import { BIN, cliEnv, cliFor, ROOT, TempDirs, TERMINAL_CONTROL, type Cli, type Result } from './helpers.js';
+import { BIN, cliFor, ROOT, TempDirs, TERMINAL_CONTROL, type Cli, type Result } from './helpers.js';
 import { skipBecause } from '../skip.js';
+import { forEachDatabase } from '../support/databases.js';
 
 interface JobJson {
   id: number;
@@ -27,7 +28,7 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 function onTerminal(cli: Cli, args: string[], input = ''): Promise<Result> {
   const command = [process.execPath, BIN, ...cli.args(args)].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: ROOT, env: { ...cliEnv(), COLUMNS: '100', TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: ROOT, env: cli.env({ COLUMNS: '100', TERM: 'xterm' }), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let typed = input === '';
@@ -44,7 +45,7 @@ function onTerminal(cli: Cli, args: string[], input = ''): Promise<Result> {
   });
 }
 
-describe('cli: properties, test runs and job history', function () {
+forEachDatabase('cli: properties, test runs and job history', function (db) {
   this.timeout(120_000);
   const dirs = new TempDirs();
   let pair: EmulatorPair;
@@ -54,7 +55,7 @@ describe('cli: properties, test runs and job history', function () {
   before(async () => {
     // 80 employees: all-employees-sync creates more than 50 users, long enough for a progress bar.
     pair = await startEmulators({ seed: generateSeed({ seed: 11, employees: 80 }) });
-    cli = await cliFor(pair, dirs);
+    cli = await cliFor(pair, dirs, undefined, db);
   });
   after(async () => {
     await pair?.close();
@@ -113,7 +114,7 @@ describe('cli: properties, test runs and job history', function () {
 
     it('a secret left out on a terminal is asked for with hidden input', async function () {
       if (!hasScript) skipBecause(this, 'needs util-linux `script` for a pseudo-terminal');
-      const other = cli.copy(dirs);
+      const other = await cli.copy(dirs);
       const prompted = await onTerminal(other, ['properties', 'set', 'wiw_api_key'], 'typed-key-123\r');
       expect(prompted.code, prompted.stdout).to.equal(0);
       expect(prompted.stdout).to.contain('WIW developer key');
@@ -193,7 +194,7 @@ describe('cli: properties, test runs and job history', function () {
     let rerun: Result;
 
     before(async () => {
-      const wrong = cli.copy(dirs);
+      const wrong = await cli.copy(dirs);
       await wrong.ok(['properties', 'set', 'wiw_password', '--stdin'], { input: 'not-the-password\n' });
       failed = await wrong.run(['test', 'location-sync']);
       failedId = Number(/^job (\d+)/m.exec(failed.stdout)?.[1]);

@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import { startEmulators, type EmulatorPair } from '../../src/emulators/index.js';
 import { cliFor, fastPackage, TempDirs, until, type Cli, type Result, type Served } from './helpers.js';
+import { forEachDatabase } from '../support/databases.js';
 
 interface JobJson {
   id: number;
@@ -18,7 +19,7 @@ interface JobJson {
 
 const JOB_OK = /^job \d+ {2}employee-sync {2}ok/;
 
-describe('cli: serve', function () {
+forEachDatabase('cli: serve', function (db) {
   this.timeout(120_000);
   const dirs = new TempDirs();
   let pair: EmulatorPair;
@@ -44,7 +45,7 @@ describe('cli: serve', function () {
 
   before(async () => {
     pair = await startEmulators();
-    cli = await cliFor(pair, dirs, fastPackage(dirs));
+    cli = await cliFor(pair, dirs, fastPackage(dirs), db);
     await cli.ok(['test', 'location-sync']);
     await cli.ok(['test', 'department-sync']);
     await cli.ok(['test', 'all-employees-sync']); // everyone linked: a change is an update
@@ -118,10 +119,12 @@ describe('cli: serve', function () {
       expect(inWiw(first.email)).to.equal(true);
     });
 
-    it('a second serve on the same data dir exits non-zero with SERVE_LOCKED', () => {
+    it('a second serve on the same data dir (or database) exits non-zero with SERVE_LOCKED', () => {
       expect(second.code).to.not.equal(0);
       expect(second.stderr).to.contain('SERVE_LOCKED');
-      expect(second.stderr).to.match(/Another `recipes serve` \(pid \d+\) is already running/);
+      // A data dir's lock file names the holder's pid; a database's advisory lock only that one is held.
+      expect(second.stderr).to.match(db.kind === 'postgres' ? /Another `recipes serve` is already running with the database postgres:\/\/\w+:\*\*\*\*@/ : /Another `recipes serve` \(pid \d+\) is already running/);
+      if (cli.databaseUrl) expect(second.stderr).not.to.contain(new URL(cli.databaseUrl).password);
     });
 
     it('notices a stop made by another process and runs nothing while stopped', () => {

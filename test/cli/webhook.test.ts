@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { Cli, FIXTURES, TempDirs, type Served } from './helpers.js';
+import { Cli, FIXTURES, TempDirs, until, type Served } from './helpers.js';
 
 const SECRET = 'hook-secret-for-tests';
 const now = () => Math.floor(Date.now() / 1000);
@@ -196,6 +196,51 @@ describe('cli: serve webhooks', function () {
     });
     await deliverAndRun('evt-after-attacks');
     expect(s.child.exitCode).to.equal(null);
+    expect(await s.stop('SIGINT')).to.equal(0);
+  });
+});
+
+describe('cli: serve webhooks, a job that cannot start', function () {
+  this.timeout(60_000);
+  const dirs = new TempDirs();
+  let cli: Cli;
+  let s: Served;
+  let url: string;
+
+  before(async () => {
+    cli = new Cli(dirs.make(), join(FIXTURES, 'cli-webhook-props'));
+    await cli.ok(['properties', 'set', 'hook_secret', '--stdin'], { input: SECRET + '\n' }); // note_prefix stays unset
+    await cli.ok(['start', 'hook']);
+    s = cli.serve();
+    url = /^ {2}hook: (http:\/\/127\.0\.0\.1:\d+\/hooks\/seen)$/.exec(await s.waitFor(/^ {2}hook: http/))?.[1] as string;
+  });
+  after(async () => {
+    await s?.stop('SIGKILL');
+    dirs.cleanup();
+  });
+
+  it('a delivery whose properties are missing gets its 202, is logged, and `recipes jobs` shows its failed job', async () => {
+    const mark = s.mark();
+    const body = JSON.stringify({ id: 'evt-early', note: 'x' });
+    const answer = await send(url, { headers: signed(body), body });
+    expect(answer.status, answer.body).to.equal(202);
+    await s.waitFor(/^job \d+ {2}hook .* {2}PROPERTY_MISSING$/, mark);
+    await until(() => s.stderr.includes('webhook delivery failed'), 'the failed delivery in the log');
+    const jobs = await cli.json<{ recipe: string; status: string; trigger: unknown; error: { code: string; hint: string } }[]>(['jobs']);
+    expect(jobs.map((j) => [j.recipe, j.status, j.trigger, j.error.code, j.error.hint])).to.deep.equal([
+      ['hook', 'failed', { id: 'evt-early', note: 'x' }, 'PROPERTY_MISSING', 'recipes properties set note_prefix VALUE'],
+    ]);
+  });
+
+  it('keeps serving: once the property is set, the next delivery runs', async () => {
+    await cli.ok(['properties', 'set', 'note_prefix', 'seen: ']);
+    const mark = s.mark();
+    const body = JSON.stringify({ id: 'evt-later', note: 'y' });
+    expect((await send(url, { headers: signed(body), body })).status).to.equal(202);
+    const line = await s.waitFor(/^job \d+ {2}hook /, mark);
+    expect(line).not.to.match(/PROPERTY_MISSING/);
+    const jobs = await cli.json<{ status: string; trigger: { id: string } }[]>(['jobs']);
+    expect(jobs.find((j) => j.trigger.id === 'evt-later')?.status).to.equal('succeeded');
     expect(await s.stop('SIGINT')).to.equal(0);
   });
 });

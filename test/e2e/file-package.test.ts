@@ -19,7 +19,7 @@ describe('e2e: the file-to-wiw example package (CLI)', function () {
   let p: Project;
   let dir: string;
   let file: string;
-  const cli = (...args: string[]): Promise<Run> => runCli(p.dataDir, args, undefined, EXAMPLE);
+  const cli = (...args: string[]): Promise<Run> => runCli(p.dataDir, args, undefined, p.databaseUrl, EXAMPLE);
 
   before(async () => {
     p = await Project.start(seed);
@@ -34,7 +34,7 @@ describe('e2e: the file-to-wiw example package (CLI)', function () {
     ]));
     for (const [name, value] of Object.entries(p.pair.properties).filter(([n]) => n.startsWith('wiw_'))) {
       const secret = name === 'wiw_password' || name === 'wiw_api_key';
-      const set = await runCli(p.dataDir, ['properties', 'set', name, ...(secret ? ['--stdin'] : [value])], secret ? value : undefined, EXAMPLE);
+      const set = await runCli(p.dataDir, ['properties', 'set', name, ...(secret ? ['--stdin'] : [value])], secret ? value : undefined, p.databaseUrl, EXAMPLE);
       expect(set.code, set.stderr).to.equal(0);
     }
     const set = await cli('properties', 'set', 'employees_file', file);

@@ -6,6 +6,8 @@
  * Spawns cost about a second each on a loaded 2-core CI machine, so a suite shares one project across its
  * `it`s (they run in order and build on each other, as the admin's flow does) and `prepareInProcess` sets up
  * a project through the Runtime API where the CLI path of that setup is covered elsewhere (setup.test.ts).
+ * A project started with a TestDatabase of kind postgres keeps its state in a fresh PostgreSQL database
+ * (RECIPES_DATABASE_URL and RECIPES_SECRET_KEY in the CLI's environment, as an admin would export them).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,11 +20,14 @@ import { Runtime } from '../../src/engine/runtime/runtime.js';
 import { startEmulators, type EmulatorPair } from '../../src/emulators/index.js';
 import type { Seed } from '../../src/emulators/seed/types.js';
 import type { WiwUser } from '../../src/emulators/wheniwork/types.js';
+import type { TestDatabase } from '../support/databases.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'recipes.js');
 export const PACKAGE = join(ROOT, 'recipes', 'wiw-provisioning');
 const SECRETS = new Set(['wiw_password', 'wiw_api_key', 'goco_api_token']);
+/** The secret key in PostgreSQL mode, where it comes from the environment only. */
+const PG_SECRET_KEY = 'e2e-test-secret-key';
 
 export interface Run {
   code: number | null;
@@ -37,18 +42,22 @@ export interface JobJson {
   message?: string;
 }
 
-/** The env of a spawned CLI: nothing of the caller's recipes settings leaks in. */
-function childEnv(): NodeJS.ProcessEnv {
+/**
+ * The env of a spawned CLI: nothing of the caller's recipes settings leaks in; with a database URL, that
+ * database and the secret key that goes with it.
+ */
+function childEnv(databaseUrl?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const k of ['RECIPES_DATA_DIR', 'RECIPES_PACKAGE', 'RECIPES_SECRET_KEY']) delete env[k];
+  for (const k of ['RECIPES_DATA_DIR', 'RECIPES_PACKAGE', 'RECIPES_SECRET_KEY', 'RECIPES_DATABASE_URL']) delete env[k];
+  if (databaseUrl) Object.assign(env, { RECIPES_DATABASE_URL: databaseUrl, RECIPES_SECRET_KEY: PG_SECRET_KEY });
   return env;
 }
 
-export function runCli(dataDir: string, args: string[], stdin?: string, packageDir = PACKAGE): Promise<Run> {
+export function runCli(dataDir: string, args: string[], stdin?: string, databaseUrl?: string, packageDir = PACKAGE): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, '--package', packageDir, ...args], {
       cwd: ROOT,
-      env: childEnv(),
+      env: childEnv(databaseUrl),
       stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -74,13 +83,16 @@ export class Project {
   private constructor(
     readonly pair: EmulatorPair,
     readonly dataDir: string,
+    readonly databaseUrl?: string,
   ) {}
 
-  static async start(seed: Seed): Promise<Project> {
+  /** Emulators with `seed`, a temp data dir, and state in a fresh database of `db`'s kind (none: SQLite). */
+  static async start(seed: Seed, db?: TestDatabase): Promise<Project> {
     if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
     const dataDir = await mkdtemp(join(tmpdir(), 'recipes-e2e-'));
     try {
-      return new Project(await startEmulators({ seed }), dataDir);
+      const databaseUrl = await db?.fresh();
+      return new Project(await startEmulators({ seed }), dataDir, databaseUrl);
     } catch (error) {
       await rm(dataDir, { recursive: true, force: true });
       throw error;
@@ -89,7 +101,7 @@ export class Project {
 
   /** `recipes --data-dir D ARGS...`. */
   cli(...args: string[]): Promise<Run> {
-    return runCli(this.dataDir, args);
+    return runCli(this.dataDir, args, undefined, this.databaseUrl);
   }
 
   /** `recipes test NAME --json [...flags]`, parsed. */
@@ -100,7 +112,8 @@ export class Project {
 
   /** `recipes properties set NAME VALUE`; a secret's value goes through --stdin, as an admin would pipe it. */
   setProperty(name: string, value: string): Promise<Run> {
-    return SECRETS.has(name) ? runCli(this.dataDir, ['properties', 'set', name, '--stdin'], value) : runCli(this.dataDir, ['properties', 'set', name, value]);
+    const args = SECRETS.has(name) ? ['properties', 'set', name, '--stdin'] : ['properties', 'set', name, value];
+    return runCli(this.dataDir, args, SECRETS.has(name) ? value : undefined, this.databaseUrl);
   }
 
   /**
@@ -121,7 +134,8 @@ export class Project {
    * run succeeds.
    */
   async prepareInProcess(options: { properties?: Record<string, string>; recipes?: string[] } = {}): Promise<void> {
-    const rt = await Runtime.open({ packageDir: PACKAGE, dataDir: this.dataDir, connectors });
+    const db = this.databaseUrl ? { databaseUrl: this.databaseUrl, secretKey: PG_SECRET_KEY } : {};
+    const rt = await Runtime.open({ packageDir: PACKAGE, dataDir: this.dataDir, connectors, ...db });
     try {
       for (const [name, value] of Object.entries({ ...this.pair.properties, ...options.properties })) (await rt.properties.set(name, value));
       for (const recipe of options.recipes ?? ['location-sync', 'department-sync']) {

@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import { demoSeed } from '../../src/emulators/seed/index.js';
 import { Project, summaryOf } from './helpers.js';
+import { forEachDatabase } from '../support/databases.js';
 
 const seed = demoSeed();
 const merry = seed.wiw.users.find((u) => u.email === 'merry.b@gmail.example')!;
@@ -20,13 +21,13 @@ seed.wiw.seats = (seed.wiw.seats ?? 0) + 2;
 const number = (first: string, last: string) => seed.goco.employees.find((e) => e.firstName === first && e.lastName === last)!.employeeNumber!;
 const [meriadoc, holman, ponto] = [number('Meriadoc', 'Brandybuck'), number('Holman', 'Greenhand'), number('Ponto', 'Baggins')];
 
-describe('e2e: same-name users are held as possible duplicates (CLI)', function () {
+forEachDatabase('e2e: same-name users are held as possible duplicates (CLI)', function (db) {
   this.timeout(60_000);
   let p: Project;
   const holders = (code: string) => p.users().filter((u) => !u.is_deleted && u.employee_code === code);
 
   before(async () => {
-    p = await Project.start(seed);
+    p = await Project.start(structuredClone(seed), db); // one seed for both databases: each gets its own copy
     await p.prepareInProcess();
   });
   after(async () => {

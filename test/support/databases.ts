@@ -1,7 +1,8 @@
 /**
  * Runs a suite once per database: `forEachDatabase('store: jobs', (db) => { ... })` defines
  * "store: jobs [sqlite]" and "store: jobs [postgres]". The PostgreSQL one is skipped, with the reason in
- * the reporter, where the binaries are missing (never under CI=true: see postgres.ts).
+ * the reporter, where the binaries are missing (never under CI=true: see postgres.ts). `fn` is called
+ * with the suite as `this` (a `function` can set `this.timeout(...)`), as describe's callback is.
  */
 import { skipBecause } from '../skip.js';
 import { createDatabase, postgresUnavailable } from './postgres.js';
@@ -15,7 +16,7 @@ export interface TestDatabase {
   fresh(): Promise<string | undefined>;
 }
 
-export function forEachDatabase(title: string, fn: (db: TestDatabase) => void, kinds: readonly DatabaseKind[] = DATABASES): void {
+export function forEachDatabase(title: string, fn: (this: Mocha.Suite, db: TestDatabase) => void, kinds: readonly DatabaseKind[] = DATABASES): void {
   for (const kind of kinds) {
     describe(`${title} [${kind}]`, function () {
       if (kind === 'postgres') {
@@ -24,7 +25,7 @@ export function forEachDatabase(title: string, fn: (db: TestDatabase) => void, k
           if (reason) skipBecause(this, reason);
         });
       }
-      fn({ kind, fresh: async () => (kind === 'postgres' ? createDatabase() : undefined) });
+      fn.call(this, { kind, fresh: async () => (kind === 'postgres' ? createDatabase() : undefined) });
     });
   }
 }

@@ -13,7 +13,7 @@ import { startConsole } from '../../console/index.js';
 import { Runtime } from '../../engine/runtime/runtime.js';
 import { Server } from '../../engine/runtime/serve.js';
 import type { JobRecord } from '../../engine/store/index.js';
-import { EXIT, ExitCode, getLogger, globals, out } from '../context.js';
+import { EXIT, ExitCode, getLogger, globals, out, projectOptions } from '../context.js';
 
 const ALL = 'all-employees-sync';
 
@@ -79,7 +79,7 @@ export function demoCommand(program: Command): void {
       const dataDir = explicitDir ? resolve(g.dataDir) : mkdtempSync(join(tmpdir(), 'recipes-demo-'));
       const t0 = performance.now();
       const pair = await startEmulators();
-      const rt = await Runtime.open({ packageDir: resolve(g.package), dataDir, databaseUrl: g.databaseUrl, connectors, logger: getLogger(g) });
+      const rt = await Runtime.open({ ...projectOptions(g), dataDir, databaseUrl: g.databaseUrl, connectors, logger: getLogger(g) });
       let ok = true;
       try {
         out(`${rt.package.title} demo, against the built-in GoCo and When I Work emulators`);

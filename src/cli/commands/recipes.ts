@@ -3,9 +3,9 @@ import { serializeError } from '../../engine/errors.js';
 import { startConsole } from '../../console/index.js';
 import { portInUse, Server } from '../../engine/runtime/serve.js';
 import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
-import type { LeaseHolder } from '../../engine/store/index.js';
+import { DEFAULT_PROJECT, type LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
-import { jobLine, stepLines, summaryLines, table } from '../format.js';
+import { jobLine, packageLine, stepLines, summaryLines, table } from '../format.js';
 import { attachProgress } from '../progress.js';
 import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
 import { startOps, type Ops } from './serve-ops.js';
@@ -20,12 +20,12 @@ export function recipesCommands(program: Command): void {
     .action((opts: { json?: boolean }, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {
         const views = await rt.recipes();
-        const serve = await rt.store.serveStatus();
+        const serve = await rt.serveStatus();
         // `running` stays in the JSON (it means started); `started` and `serve` say what actually runs.
         if (opts.json) return printJson(views.map((v) => ({ ...v, started: v.running, serve })));
         out(table([['NAME', 'STATE', 'TRIGGER', 'LAST JOB', 'TITLE'], ...views.map((v) => [v.name, v.running ? 'started' : 'stopped', v.trigger, v.lastJob ? `${v.lastJob.id} ${v.lastJob.status}` : '-', v.title])]));
         for (const v of views) if (!v.running && v.stoppedReason) out(`\n${v.name}: ${v.stoppedReason}`);
-        const scope = rt.store.dialect === 'postgres' ? 'database' : 'data dir';
+        const scope = rt.storeInfo.dialect === 'postgres' ? 'database' : 'data dir';
         out(serve.running ? `\nserve: running${serve.pid === null ? '' : ` (pid ${serve.pid})`}; it runs the started recipes.` : `\nserve: not running for this ${scope}; started recipes run only under \`recipes serve\`.`);
       }),
     );
@@ -140,13 +140,14 @@ export function recipesCommands(program: Command): void {
           throw error;
         }
         const running = (await rt.recipes()).filter((r) => r.running).map((r) => r.name);
-        const where = rt.store.dialect === 'postgres' ? `database ${rt.store.location}` : `data dir ${rt.store.dataDir}`;
+        const { dialect, location, dataDir } = rt.storeInfo;
+        const where = dialect === 'postgres' ? `database ${location}` : `data dir ${dataDir}`;
         out(`serving ${rt.package.title} (${where}); running: ${running.join(', ') || 'none yet (recipes start NAME)'}. Ctrl-C to stop.`);
         if (web) out(`console at ${web.url}\n  open once to sign in: ${web.loginUrl}\n  login token: ${web.token}`);
         if (ops) out(`ops endpoint at ${ops.url}: /healthz, /readyz${opts.metrics ? ', /metrics' : ''}`);
         for (const line of hookLines) out(line);
         // Alerts name the data dir in their command, so the admin can paste it on this machine as it is.
-        const alerter = new Alerter(rt, { command: `recipes --data-dir ${rt.store.dataDir}`, ...(web ? { consoleUrl: web.url } : {}) });
+        const alerter = new Alerter(rt, { command: `recipes --data-dir ${dataDir}${rt.project === DEFAULT_PROJECT ? '' : ` --project ${rt.project}`}`, ...(web ? { consoleUrl: web.url } : {}) });
         await server.run().finally(async () => {
           await alerter.close();
           await web?.close();
@@ -177,7 +178,7 @@ function positiveInt(text: string, option: string, zero = false): number {
 async function markStart(rt: Runtime, name: string): Promise<string> {
   const recipe = rt.recipe(name);
   if (recipe.trigger.type !== 'poll') return '';
-  if (((await rt.store.getRecipe(rt.package.name, name)).cursor ?? null) !== null) return ' It catches up on changes made while it was stopped once `recipes serve` runs.';
+  if (((await rt.recipeState(name)).cursor ?? null) !== null) return ' It catches up on changes made while it was stopped once `recipes serve` runs.';
   try {
     const events = await rt.poll(recipe, 1);
     if (events.length > 0) return ' It has unprocessed changes; `recipes serve` runs them.';
@@ -199,6 +200,7 @@ export async function showJob(rt: Runtime, id: number, json: boolean, full: bool
   const steps = await rt.steps(id);
   if (json) return printJson({ job, steps });
   out(jobLine(job));
+  if (full) out(packageLine(job));
   for (const line of stepLines(steps, full)) out('  ' + line);
   const summary = summaryLines(job);
   if (summary.length > 0) {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { connectors } from '../../connectors/index.js';
 import { loadPackage } from '../../engine/loader/load-package.js';
 import { formatProblem } from '../../engine/loader/problem.js';
-import { EXIT, ExitCode, globals, out, printJson } from '../context.js';
+import { EXIT, ExitCode, globals, out, printJson, shippedPackage } from '../context.js';
 
 export function validateCommand(program: Command): void {
   program
@@ -11,7 +11,7 @@ export function validateCommand(program: Command): void {
     .description('lint a package: every problem with file:line:col and a plain sentence (exit 2 if any)')
     .option('--json', 'print machine-readable output')
     .action((dir: string | undefined, opts: { json?: boolean }, cmd: Command) => {
-      const target = resolve(dir ?? globals(cmd).package);
+      const target = resolve(dir ?? globals(cmd).package ?? shippedPackage());
       const { model, problems } = loadPackage(target, connectors);
       if (opts.json) printJson({ valid: problems.length === 0, problems });
       else if (model) {

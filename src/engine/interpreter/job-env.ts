@@ -2,7 +2,7 @@
 import type { SerializedError } from '../errors.js';
 import type { RecipeModel } from '../model.js';
 import type { StepRecord } from '../store/index.js';
-import type { ConnectorDef, Logger, Mappings } from '../types.js';
+import type { ActionContext, ConnectorDef, Logger } from '../types.js';
 
 // A step record is what the store keeps of a step: one description of it, the store's.
 export type { StepRecord, StepStatus } from '../store/index.js';
@@ -23,7 +23,8 @@ export interface JobEnv {
   trigger: unknown;
   /** Connection name -> connector and the handle its `connect` returned. */
   connections: ReadonlyMap<string, { connector: ConnectorDef; handle: unknown }>;
-  mappings: Mappings;
+  /** The context of one action call; the runtime makes every ActionContext (runtime/action-context.ts). */
+  context: StepContext;
   /** Mapping name -> key -> value, kept current by `mappings` writes; what expressions read as `mappings`. */
   mappingScope: Record<string, Record<string, string>>;
   logger: Logger;
@@ -38,6 +39,9 @@ export interface JobEnv {
   onStep(record: StepRecord): void;
   onEvent(event: JobEvent): void;
 }
+
+/** What the interpreter asks for before each action call: the context of that step. */
+export type StepContext = (step: { connection: string; path: string; action: string; itemSignal?: AbortSignal }) => ActionContext;
 
 export interface JobOutcome {
   status: 'succeeded' | 'failed' | 'stopped';

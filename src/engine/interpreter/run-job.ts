@@ -156,20 +156,11 @@ export class Interpreter {
     if (env.dryRun && step.action.writes) {
       return { dry_run: true, planned: input, ...(step.action.plan ? (step.action.plan(input) as object) : {}) };
     }
-    const conn = env.connections.get(step.connection);
-    const logger = env.logger.child({ step: path, action: step.actionName });
     try {
-      return await step.action.run(input, {
-        connection: conn?.handle,
-        logger,
-        signal: env.signal,
-        ...(itemSignal ? { itemSignal } : {}),
-        dryRun: env.dryRun,
-        mappings: env.mappings,
-        jobId: String(env.jobId),
-        progress: (done, total) => env.onEvent({ type: 'progress', jobId: env.jobId, step: path, done, total }),
-        recordExpression: (source, name) => bindRecordExpression(step, scope, source, name),
-      });
+      const ctx = env.context({ connection: step.connection, path, action: step.actionName, ...(itemSignal ? { itemSignal } : {}) });
+      // Only a step with per-record expressions (the records steps) gets their evaluator.
+      if (step.records !== undefined) ctx.recordExpression = (source, name) => bindRecordExpression(step, scope, source, name);
+      return await step.action.run(input, ctx);
     } catch (error) {
       if (error instanceof RecipeError) throw error;
       throw new RecipeError('ACTION_FAILED', `${step.actionName} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, kind: 'bug', details: { step: step.where } });

@@ -103,6 +103,7 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
     name: pkg.name as string,
     title: pkg.title as string,
     description: pkg.description as string | undefined,
+    version: pkg.version as string | undefined,
     properties: frozen(properties),
     connections: frozen(connections),
     recipes: frozen(recipes),

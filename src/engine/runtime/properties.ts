@@ -28,6 +28,7 @@ export class Properties {
   constructor(
     private readonly pkg: PackageModel,
     private readonly store: Store,
+    private readonly project: string,
   ) {}
 
   decl(name: string): PropertyDecl {
@@ -50,7 +51,7 @@ export class Properties {
   }
 
   private async view(d: PropertyDecl): Promise<PropertyView> {
-    const stored = await this.store.getProperty(this.pkg.name, d.name);
+    const stored = await this.store.getProperty(this.project, d.name);
     const base = { name: d.name, title: d.title, description: d.description, secret: d.secret, required: d.required };
     if (stored) return { ...base, source: 'set', display: d.secret ? MASK : stored.value, updatedAt: stored.updatedAt };
     if (d.default !== undefined) return { ...base, source: 'default', display: d.secret ? MASK : String(d.default) };
@@ -61,13 +62,13 @@ export class Properties {
     const decl = this.decl(name);
     const typed = coerce(decl, value);
     // Store the normal form (`gb` as GB, ` 5 ` as 5) so what `get` shows is what a job uses; secrets as given.
-    await this.store.setProperty(this.pkg.name, name, decl.secret || decl.type === 'string' ? value : String(typed), decl.secret);
+    await this.store.setProperty(this.project, name, decl.secret || decl.type === 'string' ? value : String(typed), decl.secret);
     return this.view(decl);
   }
 
   async unset(name: string): Promise<boolean> {
     this.decl(name);
-    return this.store.unsetProperty(this.pkg.name, name);
+    return this.store.unsetProperty(this.project, name);
   }
 
   /** Typed values with defaults applied, and the secret values to keep out of records. */
@@ -75,7 +76,7 @@ export class Properties {
     const values: Record<string, unknown> = {};
     const secrets: string[] = [];
     for (const d of Object.values(this.pkg.properties)) {
-      const stored = await this.store.getProperty(this.pkg.name, d.name);
+      const stored = await this.store.getProperty(this.project, d.name);
       if (stored) {
         values[d.name] = coerce(d, stored.value);
         if (d.secret && stored.value.length > 0) secrets.push(stored.value);

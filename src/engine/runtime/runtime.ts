@@ -1,25 +1,32 @@
 /**
- * The embeddable runtime: one package, one state store, the connectors the host hands over. The CLI is
- * built on this class and nothing else; a service can drive it the same way.
+ * The embeddable runtime: one project of a state store, the package it uses, the connectors the host hands
+ * over. The CLI is built on this class and nothing else; a service can drive it the same way.
  */
-import { EventEmitter, setMaxListeners } from 'node:events';
-import { liveMappings } from '../builtins/mappings.js';
-import { RecipeError, serializeError, UserError } from '../errors.js';
-import { runJob } from '../interpreter/run-job.js';
-import { withoutSecrets } from '../interpreter/redact.js';
+import { EventEmitter } from 'node:events';
+import { isRecipeError, RecipeError, UserError } from '../errors.js';
 import type { JobEvent, StepRecord } from '../interpreter/job-env.js';
 import { loadPackageOrThrow } from '../loader/load-package.js';
 import { silentLogger } from '../logger.js';
 import type { PackageModel, RecipeModel } from '../model.js';
-import { LEASE_RENEW_MS, Store, type JobRecord, type LeaseHolder } from '../store/index.js';
+import { Store, type JobRecord, type LeaseHolder, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
 import type { ConnectionTestResult, ConnectorRegistry, HttpAttempt, Logger, TriggerEvent } from '../types.js';
+import { actionContext } from './action-context.js';
 import { ConnectionPool } from './connections.js';
-import { RunRefused, renewLease, startLeasedJob, waitForLease } from './lease.js';
+import { failedBeforeSteps, runJobLifecycle, type JobHost, type JobOptions } from './job-lifecycle.js';
+import { RunRefused, waitForLease } from './lease.js';
 import { Properties } from './properties.js';
+import { openProject } from './project.js';
 
 export interface RuntimeOptions {
-  /** Folder holding package.yaml. */
-  packageDir: string;
+  /** The project whose state this runtime reads and writes. @default 'default' */
+  project?: string;
+  /**
+   * Folder holding package.yaml, used for this run. Without it, the project's own package (the one it
+   * was created with), else `defaultPackageDir`. A project that uses another package (by name) refuses it.
+   */
+  packageDir?: string;
+  /** The package of a project created without one (the CLI's shipped package). */
+  defaultPackageDir?: string;
   /** Folder of the state store; created when missing unless `createDataDir` is false. */
   dataDir: string;
   connectors: ConnectorRegistry;
@@ -74,24 +81,28 @@ export interface RuntimeEvents {
   'recipe:halted': [{ recipe: string; reason: string; failures: number; error: { code: string; message: string } }];
 }
 
-/** Flush step records to the store in batches of this many rows. */
-const STEP_BATCH = 500;
-
 export class Runtime extends EventEmitter<RuntimeEvents> {
   readonly package: PackageModel;
-  readonly store: Store;
+  /** The project whose state this runtime reads and writes. */
+  readonly project: string;
+  /** The package's name, version and content hash, recorded with every job. */
+  readonly packageStamp: PackageStamp;
+  private readonly store: Store;
   readonly properties: Properties;
   readonly logger: Logger;
   private readonly pool: ConnectionPool;
   private readonly running = new Map<number, AbortController>();
-  private readonly recordItems: number;
+  /** What job-lifecycle.ts runs a job with. */
+  private readonly host: JobHost;
 
-  private constructor(options: RuntimeOptions, pkg: PackageModel, store: Store) {
+  private constructor(options: RuntimeOptions, project: string, pkg: PackageModel, stamp: PackageStamp, store: Store) {
     super();
     this.package = pkg;
+    this.project = project;
+    this.packageStamp = stamp;
     this.store = store;
     this.logger = options.logger ?? silentLogger();
-    this.properties = new Properties(pkg, store);
+    this.properties = new Properties(pkg, store, project);
     this.pool = new ConnectionPool(pkg, this.logger, {
       attempt: (e) => {
         if (this.listenerCount('http:attempt') > 0) this.emit('http:attempt', e);
@@ -100,15 +111,36 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         if (this.listenerCount('http:rate-wait') > 0) this.emit('http:rate-wait', e);
       },
     });
-    this.recordItems = options.recordItems ?? 100;
+    this.host = {
+      project,
+      packageStamp: stamp,
+      model: pkg,
+      store,
+      properties: this.properties,
+      pool: this.pool,
+      logger: this.logger,
+      recordItems: options.recordItems ?? 100,
+      running: this.running,
+      events: this,
+    };
   }
 
-  /** Loads and validates the package (PACKAGE_INVALID lists every problem) and opens the store. */
+  /**
+   * Loads and validates the package (PACKAGE_INVALID lists every problem), opens the store and the project
+   * (PROJECT_UNKNOWN; `default` is created on first use). See ./project.ts for which package is used.
+   */
   static async open(options: RuntimeOptions): Promise<Runtime> {
-    const pkg = loadPackageOrThrow(options.packageDir, options.connectors);
+    // An explicit package is checked before the store is opened: its problems come first, as they always did.
+    const given = options.packageDir === undefined ? undefined : loadPackageOrThrow(options.packageDir, options.connectors);
     // Store.open fails the jobs of dead processes (markInterrupted) and leaves live ones alone.
     const store = await Store.open({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, create: options.createDataDir ?? true, secretKey: options.secretKey });
-    return new Runtime(options, pkg, store);
+    try {
+      const { project, pkg, stamp } = await openProject(store, options, given);
+      return new Runtime(options, project, pkg, stamp, store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
   }
 
   recipe(name: string): RecipeModel {
@@ -125,7 +157,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const views: RecipeView[] = [];
     for (const name of this.package.recipeOrder) {
       const r = this.recipe(name);
-      const state = await this.store.getRecipe(this.package.name, name);
+      const state = await this.store.getRecipe(this.project, name);
       views.push({
         name,
         title: r.title,
@@ -134,7 +166,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         running: state.running,
         stoppedReason: state.stoppedReason,
         needs: r.needs,
-        lastJob: await this.store.lastJob(this.package.name, name),
+        lastJob: await this.store.lastJob(this.project, name),
       });
     }
     return views;
@@ -142,19 +174,19 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   async start(name: string): Promise<void> {
     this.recipe(name);
-    await this.store.clearTriggerFailures(this.package.name, name);
-    await this.store.setRunning(this.package.name, name, true);
+    await this.store.clearTriggerFailures(this.project, name);
+    await this.store.setRunning(this.project, name, true);
   }
 
   async stop(name: string, reason?: string): Promise<void> {
     this.recipe(name);
-    await this.store.setRunning(this.package.name, name, false, reason);
+    await this.store.setRunning(this.project, name, false, reason);
   }
 
   /** Needs of `name` that have not succeeded yet (a successful test run counts; a dry run does not). */
   async unmetNeeds(name: string): Promise<string[]> {
     const unmet: string[] = [];
-    for (const need of this.recipe(name).needs) if (!(await this.store.lastSucceeded(this.package.name, need))) unmet.push(need);
+    for (const need of this.recipe(name).needs) if (!(await this.store.lastSucceeded(this.project, need))) unmet.push(need);
     return unmet;
   }
 
@@ -176,7 +208,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     if (recipe.trigger.type === 'poll') {
       // The event is polled again after a wait, or when another process ran it meanwhile.
       for (;;) {
-        if (options.wait) await waitForLease(this.store, this.package.name, recipe.name, options);
+        if (options.wait) await waitForLease(this.store, this.project, recipe.name, options);
         const [event] = await this.poll(recipe, 1);
         if (!event) return undefined;
         try {
@@ -201,29 +233,39 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.properties.requireSet(recipe.properties, values);
     const conn = await this.pool.get(trigger.connection, values);
     const input = await trigger.input.evaluate({ properties: values });
-    const cursor = (await this.store.getRecipe(this.package.name, recipe.name)).cursor ?? undefined;
-    const controller = new AbortController();
-    const result = await trigger.trigger.poll(input, cursor, limit, {
-      connection: conn.handle,
-      logger: this.logger.child({ recipe: recipe.name, trigger: trigger.source }),
-      signal: controller.signal,
-      dryRun: false,
-      mappings: this.store.mappings(this.package.name),
-      progress: () => undefined,
-      jobId: 'poll',
-    });
+    const cursor = (await this.store.getRecipe(this.project, recipe.name)).cursor ?? undefined;
+    const result = await trigger.trigger.poll(
+      input,
+      cursor,
+      limit,
+      actionContext({ connection: conn.handle, logger: this.logger.child({ recipe: recipe.name, trigger: trigger.source }), mappings: this.store.mappings(this.project), jobId: 'poll' }),
+    );
     if (Array.isArray(result)) return result;
     if (result.events.length === 0 && cursor === undefined && result.cursor !== undefined) {
-      await this.store.setCursor(this.package.name, recipe.name, result.cursor);
+      await this.store.setCursor(this.project, recipe.name, result.cursor);
     }
     return result.events;
   }
 
-  /** Runs one polled event; its cursor is stored once the job has ended (not for a dry run). */
+  /**
+   * Runs one polled event; its cursor is stored once the job has ended (not for a dry run). An event whose
+   * last job failed before its steps (a property missing) was not run: it is run again, as a rerun of that job.
+   */
   async runEvent(recipe: RecipeModel, event: TriggerEvent, options: RunOptions & { test?: boolean }): Promise<JobRecord> {
-    const job = await this.execute(recipe, event.data, { ...options, eventId: event.id });
-    if (!options.dryRun && job.status !== 'stopped') await this.store.setCursor(this.package.name, recipe.name, event.cursor);
-    return job;
+    let rerunOf: number | undefined;
+    for (;;) {
+      try {
+        const job = await this.execute(recipe, event.data, { ...options, eventId: event.id, ...(rerunOf === undefined ? {} : { rerunOf }) });
+        if (!options.dryRun && job.status !== 'stopped') await this.store.setCursor(this.project, recipe.name, event.cursor);
+        return job;
+      } catch (error) {
+        const done = isRecipeError(error, RunRefused.EVENT_DONE) ? error.details.jobId : undefined;
+        if (rerunOf !== undefined || typeof done !== 'number') throw error;
+        const past = await this.store.getJob(done);
+        if (!past || !failedBeforeSteps(past)) throw error;
+        rerunOf = done;
+      }
+    }
   }
 
   /** Replays a past job's stored trigger data through the current recipe. */
@@ -234,13 +276,13 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   async job(id: number): Promise<JobRecord> {
     const job = await this.store.getJob(id);
-    if (!job || job.pkg !== this.package.name) throw new UserError('JOB_UNKNOWN', `There is no job ${id}. See \`recipes jobs\`.`);
+    if (!job || job.project !== this.project) throw new UserError('JOB_UNKNOWN', `There is no job ${id}. See \`recipes jobs\`.`);
     return job;
   }
 
   async jobs(recipe?: string, limit = 20): Promise<JobRecord[]> {
     if (recipe) this.recipe(recipe);
-    return this.store.listJobs({ pkg: this.package.name, recipe, limit });
+    return this.store.listJobs({ project: this.project, recipe, limit });
   }
 
   async steps(jobId: number): Promise<StepRecord[]> {
@@ -265,90 +307,55 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.properties.requireSet(model.properties, values);
     const conn = await this.pool.get(name, values);
     if (!conn.connector.test) return { message: `Connected (${model.title} has no live check).` };
-    return conn.connector.test(conn.handle, {
-      connection: conn.handle,
-      logger: this.logger.child({ connection: name }),
-      signal: new AbortController().signal,
-      dryRun: false,
-      mappings: this.store.mappings(this.package.name),
-      progress: () => undefined,
-      jobId: 'connection-test',
-    });
+    return conn.connector.test(
+      conn.handle,
+      actionContext({ connection: conn.handle, logger: this.logger.child({ connection: name }), mappings: this.store.mappings(this.project), jobId: 'connection-test' }),
+    );
   }
 
-  async execute(recipe: RecipeModel, trigger: unknown, options: RunOptions & { test?: boolean; eventId?: string; rerunOf?: number }): Promise<JobRecord> {
-    const { values, secrets } = await this.properties.resolve();
-    this.properties.requireSet(recipe.properties, values);
-    const connections = new Map();
-    for (const name of recipe.connections) connections.set(name, await this.pool.get(name, values));
-    const dryRun = options.dryRun ?? false;
-    const jobId = await startLeasedJob(this.store, { pkg: this.package.name, recipe: recipe.name, test: options.test ?? false, dryRun, trigger, eventId: options.eventId, rerunOf: options.rerunOf }, { ...options, signal: anySignal(options.signal, options.stopAfterStep) });
-    const controller = new AbortController();
-    // Every request in flight (a foreach runs up to 64 at a time) listens for cancellation.
-    setMaxListeners(256, controller.signal);
-    const onAbort = () => controller.abort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) controller.abort();
-    this.running.set(jobId, controller);
-    this.emit('job:start', { jobId, recipe: recipe.name, test: options.test ?? false, dryRun });
-    const logger = this.logger.child({ recipe: recipe.name, job: jobId });
-    const heartbeat = setInterval(() => void renewLease(this.store, this.package.name, recipe.name, jobId, controller, logger), LEASE_RENEW_MS).unref();
-    const buffer: StepRecord[] = [];
-    // onStep is synchronous: batches are written in order on a chain the job awaits before it finishes. The
-    // first failed write fails the job (its records would be incomplete).
-    let written: Promise<void> = Promise.resolve();
-    const flush = () => {
-      if (buffer.length === 0) return;
-      const rows = buffer.splice(0);
-      written = written.then(() => this.store.addSteps(jobId, rows));
-    };
-    try {
-      const { mappings, scope } = await liveMappings(this.store.mappings(this.package.name), this.package.mappings);
-      const outcome = await runJob({
-        jobId,
-        recipe,
-        test: options.test ?? false,
-        dryRun,
-        properties: values,
-        secrets,
-        trigger,
-        connections,
-        mappings,
-        mappingScope: scope,
-        logger,
-        signal: controller.signal,
-        stopAfterStep: options.stopAfterStep,
-        recordItems: this.recordItems,
-        onStep: (record) => {
-          buffer.push(record);
-          if (buffer.length >= STEP_BATCH) flush();
-          if (this.listenerCount('step') > 0) this.emit('step', { jobId, record });
-        },
-        onEvent: (event) => {
-          if (event.type === 'progress') this.emit('progress', event);
-        },
-      });
-      flush();
-      await written;
-      const error = outcome.error ?? (outcome.message && outcome.status !== 'succeeded' ? { code: 'JOB_STOPPED', kind: 'operational', message: outcome.message } : undefined);
-      const summary = outcome.summary ?? (outcome.message ? { message: outcome.message } : undefined);
-      await this.store.finishJob(jobId, { status: outcome.status, error: withoutSecrets(error, secrets), summary: withoutSecrets(summary, secrets) });
-    } catch (error) {
-      flush();
-      await written.catch(() => undefined); // the job fails with `error`; a write that failed too adds nothing
-      await this.store.finishJob(jobId, { status: 'failed', error: withoutSecrets(serializeError(error), secrets) });
-      logger.error({ err: serializeError(error) }, 'job crashed');
-    } finally {
-      clearInterval(heartbeat);
-      // A lease left behind lapses on its own (LEASE_TTL_MS); the job's outcome is already recorded.
-      await this.store.releaseLease(this.package.name, recipe.name, jobId).catch((error: unknown) => logger.warn({ err: serializeError(error) }, 'could not release the recipe lease'));
-      this.running.delete(jobId);
-      options.signal?.removeEventListener('abort', onAbort);
-    }
-    const job = await this.job(jobId);
-    logger.info({ status: job.status, ms: job.durationMs }, 'job ended');
-    this.emit('job:end', job);
-    return job;
+  /**
+   * Runs one job of `recipe` through its lifecycle (job-lifecycle.ts) and answers its record. Throws, with
+   * no job made, when the run is refused (RECIPE_BUSY, EVENT_ALREADY_RUN, WAIT_CANCELLED); throws the
+   * error, once the job is recorded as failed, when it failed before its steps (PROPERTY_MISSING,
+   * CONNECTION_SETTINGS).
+   */
+  async execute(recipe: RecipeModel, trigger: unknown, options: RunOptions & JobOptions): Promise<JobRecord> {
+    return runJobLifecycle(this.host, recipe, trigger, options);
+  }
+
+  /** A recipe's stored state: started or stopped (and why), cursor, consecutive trigger failures. */
+  async recipeState(name: string): Promise<RecipeState> {
+    this.recipe(name);
+    return this.store.getRecipe(this.project, name);
+  }
+
+  /** Changes whenever a recipe of this project is started or stopped, by any process. */
+  async recipesVersion(): Promise<number> {
+    return this.store.recipesVersion(this.project);
+  }
+
+  /** Counts one more consecutive trigger failure of `name`; returns the count. */
+  async noteTriggerFailure(name: string): Promise<number> {
+    return this.store.noteTriggerFailure(this.project, name);
+  }
+
+  async clearTriggerFailures(name: string): Promise<void> {
+    await this.store.clearTriggerFailures(this.project, name);
+  }
+
+  /** Throws SERVE_LOCKED when a live `recipes serve` of this project holds the store (one per project). */
+  async acquireServeLock(): Promise<ServeLock> {
+    return this.store.acquireServeLock(this.project);
+  }
+
+  /** Whether a live `recipes serve` of this project runs on the store, and its pid when known. */
+  async serveStatus(): Promise<ServeStatus> {
+    return this.store.serveStatus(this.project);
+  }
+
+  /** Where the state is: the database kind, the state.db file or masked URL, and the data dir. */
+  get storeInfo(): { dialect: 'sqlite' | 'postgres'; location: string; dataDir: string } {
+    return { dialect: this.store.dialect, location: this.store.location, dataDir: this.store.dataDir };
   }
 
   /**
@@ -364,12 +371,6 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     await this.pool.close();
     await this.store.close();
   }
-}
-
-/** Waiting for a lease ends on either signal: a shutdown does not wait for another process's job. */
-function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  return present.length > 1 ? AbortSignal.any(present) : present[0];
 }
 
 function duration(ms: number): string {

@@ -52,7 +52,7 @@ export class Server {
    */
   async listen(): Promise<void> {
     if (this.lock) return;
-    const lock = await this.rt.store.acquireServeLock();
+    const lock = await this.rt.acquireServeLock();
     try {
       await this.openWebhooks();
     } catch (error) {
@@ -68,7 +68,7 @@ export class Server {
     try {
       let version = -1;
       while (!signal.aborted) {
-        const now = await this.rt.store.recipesVersion(this.rt.package.name);
+        const now = await this.rt.recipesVersion();
         if (now !== version) {
           version = now;
           await this.reconcile();
@@ -89,7 +89,7 @@ export class Server {
   }
 
   private async running(name: string): Promise<boolean> {
-    return (await this.rt.store.getRecipe(this.rt.package.name, name)).running;
+    return (await this.rt.recipeState(name)).running;
   }
 
   private async reconcile(): Promise<void> {
@@ -129,7 +129,7 @@ export class Server {
         } else {
           await this.rt.execute(recipe, { type: 'schedule', at: new Date().toISOString() }, this.jobOptions());
         }
-        await this.rt.store.clearTriggerFailures(this.rt.package.name, recipe.name);
+        await this.rt.clearTriggerFailures(recipe.name);
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (code === RunRefused.BUSY || code === RunRefused.EVENT_DONE) {
@@ -139,7 +139,7 @@ export class Server {
           await sleep(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
           continue;
         }
-        const count = await this.rt.store.noteTriggerFailure(this.rt.package.name, recipe.name);
+        const count = await this.rt.noteTriggerFailure(recipe.name);
         const err = serializeError(error);
         this.rt.logger.warn({ recipe: recipe.name, err, count }, 'trigger failed');
         const max = this.options.maxTriggerFailures ?? 5;
@@ -163,9 +163,12 @@ export class Server {
       maxBodyBytes: this.options.webhookMaxBody,
       running: (name) => this.running(name),
       accept: (recipe, data) => {
-        // One job at a time per recipe, in arrival order.
+        // One job at a time per recipe, in arrival order. A job that failed before its steps is recorded
+        // (`recipes jobs`) and its error thrown here: the sender already has its 202, so it is logged.
         const previous = this.webhookQueues.get(recipe.name) ?? Promise.resolve();
-        const next = previous.then(() => this.rt.execute(recipe, data, { ...this.jobOptions(), wait: true })).catch(() => undefined);
+        const next = previous
+          .then(() => this.rt.execute(recipe, data, { ...this.jobOptions(), wait: true }))
+          .catch((error: unknown) => this.rt.logger.error({ recipe: recipe.name, err: serializeError(error) }, 'webhook delivery failed'));
         this.webhookQueues.set(recipe.name, next);
       },
     });

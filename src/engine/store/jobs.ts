@@ -9,8 +9,18 @@ import { StoreErrorCode, jobNotFound } from './store-errors.js';
 export type JobStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
 export type FinishedJobStatus = Exclude<JobStatus, 'running'>;
 
+/** Which package a job ran, so it can be traced to the exact recipes. */
+export interface PackageStamp {
+  name: string;
+  version?: string;
+  /** sha256 of the package folder (loader/package-hash.ts). */
+  hash?: string;
+}
+
 export interface NewJob {
-  pkg: string;
+  project: string;
+  /** The package it runs. */
+  package?: PackageStamp;
   recipe: string;
   test: boolean;
   dryRun: boolean;
@@ -29,7 +39,12 @@ export interface JobResult {
 
 export interface JobRecord {
   id: number;
-  pkg: string;
+  project: string;
+  /** The package's name (null only for a job recorded without one). */
+  pkg: string | null;
+  /** The package's version and content hash; null for jobs from before projects. */
+  packageVersion: string | null;
+  packageHash: string | null;
   recipe: string;
   status: JobStatus;
   test: boolean;
@@ -45,7 +60,7 @@ export interface JobRecord {
 }
 
 export interface JobQuery {
-  pkg: string;
+  project: string;
   recipe?: string;
   status?: JobStatus;
   /** @default 50 */
@@ -65,7 +80,7 @@ export function isLocal(host: string | null): boolean {
 }
 
 const COLUMNS = [
-  'id', 'pkg', 'recipe', 'status', 'test', 'dry_run', 'event_id', 'rerun_of', 'started_at', 'finished_at', 'duration_ms', 'error', 'summary',
+  'id', 'project', 'package_name', 'package_version', 'package_hash', 'recipe', 'status', 'test', 'dry_run', 'event_id', 'rerun_of', 'started_at', 'finished_at', 'duration_ms', 'error', 'summary',
 ] as const;
 type JobRow = Pick<Selectable<JobsTable>, (typeof COLUMNS)[number]>;
 
@@ -82,7 +97,10 @@ export class Jobs {
     const { id } = await trx
       .insertInto('jobs')
       .values({
-        pkg: j.pkg,
+        project: j.project,
+        package_name: j.package?.name ?? null,
+        package_version: j.package?.version ?? null,
+        package_hash: j.package?.hash ?? null,
         recipe: j.recipe,
         status: 'running',
         test: j.test ? 1 : 0,
@@ -118,28 +136,36 @@ export class Jobs {
     await this.finish(id, r.status, row.started_at, errorToJson(r.error), toJson(r.summary));
   }
 
-  async get(id: number): Promise<JobRecord | undefined> {
+  /**
+   * `trigger`: the caller already holds the job's trigger data (the job that just ran), so the stored copy
+   * is not read back: for a 100,000-item batch that is megabytes of text read for nothing.
+   */
+  async get(id: number, known?: { trigger: unknown }): Promise<JobRecord | undefined> {
     const row = await this.db.selectFrom('jobs').select(COLUMNS).where('id', '=', id).executeTakeFirst();
-    return row && (await this.withTriggers([row]))[0];
+    if (!row) return undefined;
+    if (!known) return (await this.withTriggers([row]))[0];
+    const record = toRecord(row, null);
+    Object.defineProperty(record, 'trigger', { value: known.trigger, enumerable: true });
+    return record;
   }
 
   async list(q: JobQuery): Promise<JobRecord[]> {
-    let query = this.db.selectFrom('jobs').select(COLUMNS).where('pkg', '=', q.pkg);
+    let query = this.db.selectFrom('jobs').select(COLUMNS).where('project', '=', q.project);
     if (q.recipe !== undefined) query = query.where('recipe', '=', q.recipe);
     if (q.status !== undefined) query = query.where('status', '=', q.status);
     return this.withTriggers(await query.orderBy('id', 'desc').limit(q.limit ?? 50).execute());
   }
 
-  async last(pkg: string, recipe: string): Promise<JobRecord | undefined> {
-    return (await this.list({ pkg, recipe, limit: 1 }))[0];
+  async last(project: string, recipe: string): Promise<JobRecord | undefined> {
+    return (await this.list({ project, recipe, limit: 1 }))[0];
   }
 
   /** The newest succeeded job, test runs included, dry runs excluded (they changed nothing). */
-  async lastSucceeded(pkg: string, recipe: string): Promise<JobRecord | undefined> {
+  async lastSucceeded(project: string, recipe: string): Promise<JobRecord | undefined> {
     const row = await this.db
       .selectFrom('jobs')
       .select(COLUMNS)
-      .where('pkg', '=', pkg)
+      .where('project', '=', project)
       .where('recipe', '=', recipe)
       .where('status', '=', 'succeeded')
       .where('dry_run', '=', 0)
@@ -154,11 +180,11 @@ export class Jobs {
    * stopped or an interrupted job does not count), if any. The store writes JOB_INTERRUPTED only as
    * INTERRUPTED_ERROR's text, so comparing that text is exact on both databases (no JSON functions).
    */
-  async ranEvent(pkg: string, recipe: string, eventId: string, db: Db = this.db): Promise<number | undefined> {
+  async ranEvent(project: string, recipe: string, eventId: string, db: Db = this.db): Promise<number | undefined> {
     const row = await db
       .selectFrom('jobs')
       .select('id')
-      .where('pkg', '=', pkg)
+      .where('project', '=', project)
       .where('recipe', '=', recipe)
       .where('event_id', '=', eventId)
       .where('dry_run', '=', 0)
@@ -236,7 +262,10 @@ export class Jobs {
 function toRecord(row: JobRow, trigger: string | null): JobRecord {
   const record = {
     id: row.id,
-    pkg: row.pkg,
+    project: row.project,
+    pkg: row.package_name,
+    packageVersion: row.package_version,
+    packageHash: row.package_hash,
     recipe: row.recipe,
     status: row.status,
     test: row.test === 1,

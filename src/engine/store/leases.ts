@@ -8,7 +8,7 @@
  * another process has run meanwhile (both polled it before either moved the cursor) is not run again.
  */
 import { hostname } from 'node:os';
-import { sql } from 'kysely';
+import { sql } from './kysely.js';
 import { isProcessAlive, nowIso } from './json.js';
 import { isLocal, type Jobs, type NewJob } from './jobs.js';
 import type { Db, DialectName } from './schema.js';
@@ -19,7 +19,7 @@ export const LEASE_TTL_MS = 60_000;
 export const LEASE_RENEW_MS = LEASE_TTL_MS / 4;
 
 export interface LeaseHolder {
-  pkg: string;
+  project: string;
   recipe: string;
   jobId: number;
   pid: number;
@@ -50,31 +50,31 @@ export class Leases {
 
   /** Records a running job holding the recipe's lease, or says who holds it. */
   async startJob(j: NewJob, now = Date.now()): Promise<StartResult> {
-    return exclusive(this.db, this.dialect, this.location, `${j.pkg}\n${j.recipe}`, async (trx): Promise<StartResult> => {
-      const held = await select(trx, j.pkg, j.recipe);
+    return exclusive(this.db, this.dialect, this.location, `${j.project}\n${j.recipe}`, async (trx): Promise<StartResult> => {
+      const held = await select(trx, j.project, j.recipe);
       if (held && isLive(held, now)) return { busy: held };
       if (held) await this.jobs.interrupt(held.jobId, trx); // its process is gone: its job will never finish
       if (j.eventId !== undefined && j.rerunOf === undefined && !j.dryRun) {
-        const done = await this.jobs.ranEvent(j.pkg, j.recipe, j.eventId, trx);
+        const done = await this.jobs.ranEvent(j.project, j.recipe, j.eventId, trx);
         if (done !== undefined) return { done };
       }
       const jobId = await this.jobs.insert(trx, j);
       const lease = { job_id: jobId, pid: process.pid, host: hostname(), acquired_at: nowIso(), expires_at: now + LEASE_TTL_MS };
       await trx
         .insertInto('leases')
-        .values({ pkg: j.pkg, recipe: j.recipe, ...lease })
-        .onConflict((oc) => oc.columns(['pkg', 'recipe']).doUpdateSet(lease))
+        .values({ project: j.project, recipe: j.recipe, ...lease })
+        .onConflict((oc) => oc.columns(['project', 'recipe']).doUpdateSet(lease))
         .execute();
       return { jobId };
     });
   }
 
   /** Extends the lease of `jobId`; false when it no longer holds it (it lapsed and was taken over). */
-  async renew(pkg: string, recipe: string, jobId: number, now = Date.now()): Promise<boolean> {
+  async renew(project: string, recipe: string, jobId: number, now = Date.now()): Promise<boolean> {
     const r = await this.db
       .updateTable('leases')
       .set({ expires_at: now + LEASE_TTL_MS })
-      .where('pkg', '=', pkg)
+      .where('project', '=', project)
       .where('recipe', '=', recipe)
       .where('job_id', '=', jobId)
       .executeTakeFirst();
@@ -82,13 +82,13 @@ export class Leases {
   }
 
   /** Frees the lease if `jobId` still holds it. */
-  async release(pkg: string, recipe: string, jobId: number): Promise<void> {
-    await this.db.deleteFrom('leases').where('pkg', '=', pkg).where('recipe', '=', recipe).where('job_id', '=', jobId).execute();
+  async release(project: string, recipe: string, jobId: number): Promise<void> {
+    await this.db.deleteFrom('leases').where('project', '=', project).where('recipe', '=', recipe).where('job_id', '=', jobId).execute();
   }
 
   /** The live holder of the recipe's lease, if any. */
-  async holder(pkg: string, recipe: string, now = Date.now()): Promise<LeaseHolder | undefined> {
-    const held = await select(this.db, pkg, recipe);
+  async holder(project: string, recipe: string, now = Date.now()): Promise<LeaseHolder | undefined> {
+    const held = await select(this.db, project, recipe);
     return held && isLive(held, now) ? held : undefined;
   }
 }
@@ -99,7 +99,7 @@ export class Leases {
  * PostgreSQL: a transaction-scoped advisory lock on `key`, since a row that does not exist yet cannot be
  * locked with SELECT ... FOR UPDATE.
  */
-async function exclusive<T>(db: Db, dialect: DialectName, file: string, key: string, fn: (trx: Db) => Promise<T>): Promise<T> {
+export async function exclusive<T>(db: Db, dialect: DialectName, file: string, key: string, fn: (trx: Db) => Promise<T>): Promise<T> {
   if (dialect === 'postgres') {
     return db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${ADVISORY_CLASS}, hashtext(${key}))`.execute(trx);
@@ -131,18 +131,18 @@ async function exclusive<T>(db: Db, dialect: DialectName, file: string, key: str
 /** The tail of each SQLite file's queue of exclusive sections in this process. */
 const sqliteQueues = new Map<string, Promise<void>>();
 
-async function select(db: Db, pkg: string, recipe: string): Promise<LeaseHolder | undefined> {
+async function select(db: Db, project: string, recipe: string): Promise<LeaseHolder | undefined> {
   const row = await db
     .selectFrom('leases')
-    .select(['pkg', 'recipe', 'job_id', 'pid', 'host', 'acquired_at', 'expires_at'])
-    .where('pkg', '=', pkg)
+    .select(['project', 'recipe', 'job_id', 'pid', 'host', 'acquired_at', 'expires_at'])
+    .where('project', '=', project)
     .where('recipe', '=', recipe)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { pkg: row.pkg, recipe: row.recipe, jobId: row.job_id, pid: row.pid, host: row.host, acquiredAt: row.acquired_at, expiresAt: Number(row.expires_at) };
+  return { project: row.project, recipe: row.recipe, jobId: row.job_id, pid: row.pid, host: row.host, acquiredAt: row.acquired_at, expiresAt: Number(row.expires_at) };
 }
 
 /** A pid says something only on its own host; elsewhere the heartbeat alone tells. */
-function isLive(h: LeaseHolder, now: number): boolean {
+export function isLive(h: LeaseHolder, now: number): boolean {
   return h.expiresAt > now && (!isLocal(h.host) || isProcessAlive(h.pid));
 }

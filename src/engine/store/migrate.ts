@@ -5,7 +5,7 @@
  * applies), on PostgreSQL the Migrator's advisory lock; the second one finds nothing left to do.
  */
 import type Database from 'better-sqlite3';
-import { Migrator, sql } from 'kysely';
+import { Migrator, sql } from './kysely.js';
 import { RecipeError, UserError } from '../errors.js';
 import { LEGACY_VERSION } from './legacy-migrations.js';
 import { LATEST_VERSION, MIGRATION_NAMES, migrationProvider } from './migrations.js';

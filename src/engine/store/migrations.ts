@@ -8,8 +8,10 @@
  * gets the same schema from the schema builder.
  */
 import type Database from 'better-sqlite3';
-import { type Kysely, type Migration, type MigrationProvider, type CreateTableBuilder, sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider, CreateTableBuilder } from 'kysely';
+import { sql } from './kysely.js';
 import { APPLICATION_ID, LEGACY_VERSION, upgradeLegacy } from './legacy-migrations.js';
+import { intoProjects } from './projects-migration.js';
 import type { DialectName } from './schema.js';
 
 export interface MigrationContext {
@@ -25,6 +27,8 @@ function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0001-baseline': { up: (db) => baseline(db, ctx) },
     // On PostgreSQL several machines share the database: a holder's pid means something only on its host.
     '0002-lease-host': { up: (db) => db.schema.alterTable('leases').addColumn('host', 'text').execute() },
+    // Every piece of state belongs to a project, no longer to a package (see projects-migration.ts).
+    '0003-projects': { up: (db) => intoProjects(db) },
   };
 }
 

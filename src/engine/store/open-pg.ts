@@ -3,7 +3,7 @@
  * round trip to turn the server's refusals into coded errors, then the migrations. The URL's password never
  * appears in a message: everything names the database by `maskUrl`.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from './kysely.js';
 import type pg from 'pg';
 import { RecipeError, UserError } from '../errors.js';
 import { migrate } from './migrate.js';

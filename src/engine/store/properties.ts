@@ -1,4 +1,4 @@
-/** Project properties, scoped by package. Secret values are encrypted by SecretBox before they reach the database. */
+/** Project properties, scoped by project. Secret values are encrypted by SecretBox before they reach the database. */
 import { bumpCounter, readCounter } from './counters.js';
 import { nowIso } from './json.js';
 import type { Db } from './schema.js';
@@ -23,53 +23,53 @@ export class Properties {
     private readonly secrets: SecretBox,
   ) {}
 
-  async set(pkg: string, name: string, value: string, secret: boolean): Promise<void> {
-    const stored = secret ? await this.secrets.encrypt(pkg, name, value) : value;
+  async set(project: string, name: string, value: string, secret: boolean): Promise<void> {
+    const stored = secret ? await this.secrets.encrypt(project, name, value) : value;
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('properties')
-        .values({ pkg, name, value: stored, secret: secret ? 1 : 0, updated_at: nowIso() })
+        .values({ project, name, value: stored, secret: secret ? 1 : 0, updated_at: nowIso() })
         .onConflict((oc) =>
-          oc.columns(['pkg', 'name']).doUpdateSet((eb) => ({
+          oc.columns(['project', 'name']).doUpdateSet((eb) => ({
             value: eb.ref('excluded.value'),
             secret: eb.ref('excluded.secret'),
             updated_at: eb.ref('excluded.updated_at'),
           })),
         )
         .execute();
-      await bumpCounter(trx, pkg, 'properties');
+      await bumpCounter(trx, project, 'properties');
     });
   }
 
   /** Decrypts a secret: throws SECRET_KEY_MISMATCH / SECRET_KEY_MISSING when the key cannot. */
-  async get(pkg: string, name: string): Promise<PropertyValue | undefined> {
+  async get(project: string, name: string): Promise<PropertyValue | undefined> {
     const row = await this.db
       .selectFrom('properties')
       .select(['value', 'secret', 'updated_at'])
-      .where('pkg', '=', pkg)
+      .where('project', '=', project)
       .where('name', '=', name)
       .executeTakeFirst();
     if (!row) return undefined;
     const secret = row.secret === 1;
-    const value = secret ? await this.secrets.decrypt(pkg, name, row.value) : row.value;
+    const value = secret ? await this.secrets.decrypt(project, name, row.value) : row.value;
     return { value, secret, updatedAt: row.updated_at };
   }
 
-  async list(pkg: string): Promise<PropertyInfo[]> {
-    const rows = await this.db.selectFrom('properties').select(['name', 'secret', 'updated_at']).where('pkg', '=', pkg).orderBy('name').execute();
+  async list(project: string): Promise<PropertyInfo[]> {
+    const rows = await this.db.selectFrom('properties').select(['name', 'secret', 'updated_at']).where('project', '=', project).orderBy('name').execute();
     return rows.map((r) => ({ name: r.name, secret: r.secret === 1, updatedAt: r.updated_at }));
   }
 
-  async unset(pkg: string, name: string): Promise<boolean> {
+  async unset(project: string, name: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const result = await trx.deleteFrom('properties').where('pkg', '=', pkg).where('name', '=', name).executeTakeFirst();
+      const result = await trx.deleteFrom('properties').where('project', '=', project).where('name', '=', name).executeTakeFirst();
       const removed = Number(result.numDeletedRows) > 0;
-      if (removed) await bumpCounter(trx, pkg, 'properties');
+      if (removed) await bumpCounter(trx, project, 'properties');
       return removed;
     });
   }
 
-  async version(pkg: string): Promise<number> {
-    return readCounter(this.db, pkg, 'properties');
+  async version(project: string): Promise<number> {
+    return readCounter(this.db, project, 'properties');
   }
 }

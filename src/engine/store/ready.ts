@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { sql } from 'kysely';
+import { sql } from './kysely.js';
 import { APPLICATION_ID } from './legacy-migrations.js';
 import { LATEST_VERSION, MIGRATION_NAMES } from './migrations.js';
 import type { Db } from './schema.js';

@@ -1,5 +1,5 @@
 /** Per-recipe state: started or stopped (and why), the trigger cursor, consecutive trigger failures. */
-import { sql } from 'kysely';
+import { sql } from './kysely.js';
 import { bumpCounter, readCounter } from './counters.js';
 import { fromJson, nowIso, toJson } from './json.js';
 import type { Db } from './schema.js';
@@ -18,11 +18,11 @@ export interface RecipeState {
 export class Recipes {
   constructor(private readonly db: Db) {}
 
-  async get(pkg: string, name: string): Promise<RecipeState> {
+  async get(project: string, name: string): Promise<RecipeState> {
     const row = await this.db
       .selectFrom('recipes')
       .select(['running', 'cursor', 'trigger_failures', 'stopped_reason', 'updated_at'])
-      .where('pkg', '=', pkg)
+      .where('project', '=', project)
       .where('name', '=', name)
       .executeTakeFirst();
     if (!row) return { running: false, cursor: undefined, triggerFailures: 0, stoppedReason: null, updatedAt: null };
@@ -35,14 +35,14 @@ export class Recipes {
     };
   }
 
-  async setRunning(pkg: string, name: string, running: boolean, reason?: string): Promise<void> {
-    const values = { pkg, name, running: running ? 1 : 0, stopped_reason: running ? null : (reason ?? null), updated_at: nowIso() };
+  async setRunning(project: string, name: string, running: boolean, reason?: string): Promise<void> {
+    const values = { project, name, running: running ? 1 : 0, stopped_reason: running ? null : (reason ?? null), updated_at: nowIso() };
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('recipes')
         .values(values)
         .onConflict((oc) =>
-          oc.columns(['pkg', 'name']).doUpdateSet({
+          oc.columns(['project', 'name']).doUpdateSet({
             running: values.running,
             stopped_reason: values.stopped_reason,
             updated_at: values.updated_at,
@@ -51,36 +51,36 @@ export class Recipes {
           }),
         )
         .execute();
-      await bumpCounter(trx, pkg, 'recipes');
+      await bumpCounter(trx, project, 'recipes');
     });
   }
 
   /** `undefined` resets the cursor (the next poll starts from the beginning). */
-  async setCursor(pkg: string, name: string, cursor: unknown): Promise<void> {
-    const values = { pkg, name, cursor: toJson(cursor), updated_at: nowIso() };
+  async setCursor(project: string, name: string, cursor: unknown): Promise<void> {
+    const values = { project, name, cursor: toJson(cursor), updated_at: nowIso() };
     await this.db
       .insertInto('recipes')
       .values(values)
-      .onConflict((oc) => oc.columns(['pkg', 'name']).doUpdateSet({ cursor: values.cursor, updated_at: values.updated_at }))
+      .onConflict((oc) => oc.columns(['project', 'name']).doUpdateSet({ cursor: values.cursor, updated_at: values.updated_at }))
       .execute();
   }
 
-  async noteTriggerFailure(pkg: string, name: string): Promise<number> {
+  async noteTriggerFailure(project: string, name: string): Promise<number> {
     const now = nowIso();
     const row = await this.db
       .insertInto('recipes')
-      .values({ pkg, name, trigger_failures: 1, updated_at: now })
-      .onConflict((oc) => oc.columns(['pkg', 'name']).doUpdateSet({ trigger_failures: sql`recipes.trigger_failures + 1`, updated_at: now }))
+      .values({ project, name, trigger_failures: 1, updated_at: now })
+      .onConflict((oc) => oc.columns(['project', 'name']).doUpdateSet({ trigger_failures: sql`recipes.trigger_failures + 1`, updated_at: now }))
       .returning('trigger_failures')
       .executeTakeFirstOrThrow();
     return row.trigger_failures;
   }
 
-  async clearTriggerFailures(pkg: string, name: string): Promise<void> {
-    await this.db.updateTable('recipes').set({ trigger_failures: 0 }).where('pkg', '=', pkg).where('name', '=', name).execute();
+  async clearTriggerFailures(project: string, name: string): Promise<void> {
+    await this.db.updateTable('recipes').set({ trigger_failures: 0 }).where('project', '=', project).where('name', '=', name).execute();
   }
 
-  async version(pkg: string): Promise<number> {
-    return readCounter(this.db, pkg, 'recipes');
+  async version(project: string): Promise<number> {
+    return readCounter(this.db, project, 'recipes');
   }
 }

@@ -9,7 +9,7 @@ import type { JobStatus } from './jobs.js';
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
 
 export interface PropertiesTable {
-  pkg: string;
+  project: string;
   name: string;
   /** Plain text, or 'v1:iv:tag:ct' when secret = 1. */
   value: string;
@@ -18,7 +18,7 @@ export interface PropertiesTable {
 }
 
 export interface RecipesTable {
-  pkg: string;
+  project: string;
   name: string;
   running: Defaulted<number>;
   /** JSON; NULL = never polled. */
@@ -30,7 +30,7 @@ export interface RecipesTable {
 
 export interface JobsTable {
   id: Generated<number>;
-  pkg: string;
+  project: string;
   recipe: string;
   status: JobStatus;
   test: number;
@@ -46,6 +46,11 @@ export interface JobsTable {
   duration_ms: number | null;
   error: string | null;
   summary: string | null;
+  /** The package the job ran (null only in rows from before projects: their version and hash are unknown). */
+  package_name: string | null;
+  package_version: string | null;
+  /** sha256 of the package folder's files (loader/package-hash.ts). */
+  package_hash: string | null;
 }
 
 export interface JobTriggersTable {
@@ -68,7 +73,7 @@ export interface StepsTable {
 }
 
 export interface MappingsTable {
-  pkg: string;
+  project: string;
   name: string;
   key: string;
   value: string;
@@ -77,14 +82,14 @@ export interface MappingsTable {
 
 /** Bumped in the same transaction as a change, so another process can notice it with one read. */
 export interface CountersTable {
-  pkg: string;
+  project: string;
   name: string;
   value: number;
 }
 
 /** One job per recipe at a time, across processes (leases.ts). */
 export interface LeasesTable {
-  pkg: string;
+  project: string;
   recipe: string;
   job_id: number;
   pid: number;
@@ -93,6 +98,16 @@ export interface LeasesTable {
   acquired_at: string;
   /** ms since the epoch; PostgreSQL's bigint reads back as a string. */
   expires_at: ColumnType<number | string, number, number>;
+}
+
+/** Each project: which package it uses. */
+export interface ProjectsTable {
+  name: string;
+  /** Absolute folder; null: the host's default package (the CLI's shipped one). */
+  package_dir: string | null;
+  package_name: string;
+  package_version: string | null;
+  created_at: string;
 }
 
 /** Facts about the store itself, e.g. the secret key's check value in PostgreSQL mode. */
@@ -111,6 +126,7 @@ export interface StoreSchema {
   counters: CountersTable;
   leases: LeasesTable;
   store_meta: MetaTable;
+  projects: ProjectsTable;
 }
 
 export type Db = Kysely<StoreSchema>;

@@ -1,7 +1,9 @@
 /**
  * Encryption of secret property values at rest: AES-256-GCM, a random 12-byte IV per write, the 16-byte auth
- * tag, and AAD binding the ciphertext to its package and property name (a value copied to another row fails
- * to decrypt). Stored as `v1:<iv b64>:<tag b64>:<ciphertext b64>`.
+ * tag, and AAD binding the ciphertext to its project and property name (a value copied to another row or
+ * project fails to decrypt). Stored as `v2:<iv b64>:<tag b64>:<ciphertext b64>`. Values written before
+ * projects were bound to their package's name instead: migration 0003 appended that name (base64url) as a
+ * fifth part, `v1:<iv>:<tag>:<ct>:<package>`, and they open with it until set again.
  *
  * The key, in order of preference:
  * 1. `StoreOptions.secretKey`, else env `RECIPES_SECRET_KEY`: any non-empty string, stretched to 32 bytes with
@@ -23,7 +25,8 @@ import { StoreErrorCode, storeCorrupt } from './store-errors.js';
 
 export const SECRET_KEY_FILE = 'secret.key';
 export const SECRET_KEY_ENV = 'RECIPES_SECRET_KEY';
-const FORMAT = 'v1';
+const FORMAT = 'v2';
+const LEGACY_FORMAT = 'v1';
 const SCRYPT_SALT = 'recipes/secret-key/v1';
 
 interface LoadedKey {
@@ -58,14 +61,20 @@ export class SecretBox {
     private readonly keyCheck?: KeyCheckSlot,
   ) {}
 
-  async encrypt(pkg: string, name: string, plaintext: string): Promise<string> {
+  async encrypt(project: string, name: string, plaintext: string): Promise<string> {
     await this.verify();
-    return this.seal(pkg, name, plaintext);
+    return `${FORMAT}:${this.seal(projectAad(project, name), plaintext)}`;
   }
 
-  async decrypt(pkg: string, name: string, stored: string): Promise<string> {
+  async decrypt(project: string, name: string, stored: string): Promise<string> {
     await this.verify();
-    return this.open(pkg, name, stored);
+    const parts = stored.split(':');
+    if (parts.length === 4 && parts[0] === FORMAT) return this.open(projectAad(project, name), parts.slice(1), name, `project ${project}`);
+    if (parts.length === 5 && parts[0] === LEGACY_FORMAT) {
+      const pkg = Buffer.from(parts[4]!, 'base64url').toString('utf8');
+      return this.open(packageAad(pkg, name), parts.slice(1, 4), name, `project ${project}`);
+    }
+    throw this.unknownFormat(name);
   }
 
   /** Shared database only: the key must open the check value; the first key used writes it. */
@@ -82,11 +91,14 @@ export class SecretBox {
     this.key(false);
     let stored = await slot.read();
     if (stored === undefined) {
-      await slot.writeOnce(this.seal(CHECK_PKG, CHECK_NAME, CHECK_NAME));
+      // The check value keeps the format it had before projects: databases made since then hold it too.
+      await slot.writeOnce(`${LEGACY_FORMAT}:${this.seal(packageAad(CHECK_PKG, CHECK_NAME), CHECK_NAME)}`);
       stored = await slot.read(); // another process may have written its own first
     }
     try {
-      this.open(CHECK_PKG, CHECK_NAME, stored!);
+      const parts = stored!.split(':');
+      if (parts.length !== 4 || parts[0] !== LEGACY_FORMAT) throw this.unknownFormat(CHECK_NAME);
+      this.open(packageAad(CHECK_PKG, CHECK_NAME), parts.slice(1), CHECK_NAME, 'the key check');
     } catch (cause) {
       throw new UserError(
         StoreErrorCode.SECRET_KEY_MISMATCH,
@@ -96,34 +108,36 @@ export class SecretBox {
     }
   }
 
-  private seal(pkg: string, name: string, plaintext: string): string {
+  /** `<iv b64>:<tag b64>:<ciphertext b64>` */
+  private seal(aad: Buffer, plaintext: string): string {
     const { key } = this.key(true);
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
-    cipher.setAAD(aad(pkg, name));
+    cipher.setAAD(aad);
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [FORMAT, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join(':');
+    return [iv.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join(':');
   }
 
-  private open(pkg: string, name: string, stored: string): string {
-    const parts = stored.split(':');
-    if (parts.length !== 4 || parts[0] !== FORMAT) {
-      throw storeCorrupt(this.keyCheck?.where ?? join(this.dataDir, 'state.db'), `secret property "${name}" has an unknown format`);
-    }
-    const [, iv, tag, ct] = parts.map((p) => Buffer.from(p, 'base64')) as [Buffer, Buffer, Buffer, Buffer];
+  /** `sealed`: iv, tag, ciphertext (base64). `owner` names whose secret it is, for the message. */
+  private open(aad: Buffer, sealed: string[], name: string, owner: string): string {
+    const [iv, tag, ct] = sealed.map((p) => Buffer.from(p, 'base64')) as [Buffer, Buffer, Buffer];
     const { key, source } = this.key(false);
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
-      decipher.setAAD(aad(pkg, name));
+      decipher.setAAD(aad);
       decipher.setAuthTag(tag);
       return Buffer.concat([decipher.update(ct), decipher.final()]).toString('utf8');
     } catch (cause) {
       throw new UserError(
         StoreErrorCode.SECRET_KEY_MISMATCH,
-        `The secret property "${name}" of package ${pkg} cannot be decrypted with the key from ${source}: the key changed since it was saved.`,
-        { cause, details: { pkg, name }, hint: `Restore the previous key, or set "${name}" again.` },
+        `The secret property "${name}" of ${owner} cannot be decrypted with the key from ${source}: the key changed since it was saved.`,
+        { cause, details: { owner, name }, hint: `Restore the previous key, or set "${name}" again.` },
       );
     }
+  }
+
+  private unknownFormat(name: string): Error {
+    return storeCorrupt(this.keyCheck?.where ?? join(this.dataDir, 'state.db'), `secret property "${name}" has an unknown format`);
   }
 
   /** Where the key comes from, for `recipes properties` and messages. */
@@ -162,8 +176,13 @@ export class SecretBox {
   }
 }
 
-function aad(pkg: string, name: string): Buffer {
+/** Before projects: bound to the package's name. */
+function packageAad(pkg: string, name: string): Buffer {
   return Buffer.from(`recipes-property\0${pkg}\0${name}`, 'utf8');
+}
+
+function projectAad(project: string, name: string): Buffer {
+  return Buffer.from(`recipes-project-property\0${project}\0${name}`, 'utf8');
 }
 
 function readKeyFile(file: string): Buffer | undefined {

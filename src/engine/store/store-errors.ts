@@ -38,6 +38,12 @@ export const StoreErrorCode = {
   /** Another job (in this or another process) is running the recipe: it holds the recipe's lease. */
   RECIPE_BUSY: 'RECIPE_BUSY',
   JOB_NOT_FOUND: 'JOB_NOT_FOUND',
+  /** No project of that name in this store. */
+  PROJECT_UNKNOWN: 'PROJECT_UNKNOWN',
+  /** `projects add` of a name already taken. */
+  PROJECT_EXISTS: 'PROJECT_EXISTS',
+  /** A project cannot be removed while one of its jobs runs (holds a live lease). */
+  PROJECT_BUSY: 'PROJECT_BUSY',
   /** finishJob on a job that is no longer running: a caller bug. */
   JOB_NOT_RUNNING: 'JOB_NOT_RUNNING',
 } as const;

@@ -16,6 +16,7 @@ import { MappingsTable } from './mappings.js';
 import { openSqlite } from './open-db.js';
 import { openPostgres } from './open-pg.js';
 import { storeProblem } from './ready.js';
+import { Projects, type ProjectContents, type ProjectRecord, type ProjectSummary, type RemoveResult } from './projects.js';
 import { Properties, type PropertyInfo, type PropertyValue } from './properties.js';
 import { Recipes, type RecipeState } from './recipes.js';
 import type { Db, DialectName } from './schema.js';
@@ -65,6 +66,7 @@ export class Store {
   private readonly leases: Leases;
   private readonly steps: Steps;
   private readonly mappingsTable: MappingsTable;
+  private readonly projects: Projects;
   private closed = false;
   private readonly locks = new Set<ServeLock>();
 
@@ -80,6 +82,7 @@ export class Store {
     this.leases = new Leases(db, backend.dialect, location, this.jobs);
     this.steps = new Steps(db);
     this.mappingsTable = new MappingsTable(db);
+    this.projects = new Projects(db, backend.dialect, location, this.jobs);
   }
 
   /**
@@ -121,50 +124,78 @@ export class Store {
     return storeProblem(this.db, this.location, this.dialect === 'sqlite' ? this.location : undefined);
   }
 
+  // projects
+
+  async getProject(name: string): Promise<ProjectRecord | undefined> {
+    return this.projects.get(name);
+  }
+  /** Every project, by name, with its started recipes counted and its newest job. */
+  async listProjects(): Promise<ProjectSummary[]> {
+    return this.projects.list();
+  }
+  /** Throws PROJECT_EXISTS when the name is taken. */
+  async createProject(p: Omit<ProjectRecord, 'createdAt'>): Promise<ProjectRecord> {
+    return this.projects.create(p);
+  }
+  async updateProject(name: string, change: { packageDir?: string | null; packageVersion?: string | null }): Promise<void> {
+    await this.projects.update(name, change);
+  }
+  /** How many properties (secrets), recipe states, jobs and mappings the project holds. */
+  async projectContents(name: string): Promise<ProjectContents> {
+    return this.projects.contents(name);
+  }
+  /**
+   * Deletes the project and all its state, secrets included, in one transaction; refuses (`busy`) while
+   * one of its jobs holds a live lease. Throws PROJECT_UNKNOWN.
+   */
+  async removeProject(name: string, now?: number): Promise<RemoveResult> {
+    return this.projects.remove(name, now);
+  }
+
   // project properties
 
   /** A secret value is encrypted before it is written; the plain value never reaches the database. */
-  async setProperty(pkg: string, name: string, value: string, secret: boolean): Promise<void> {
-    await this.properties.set(pkg, name, value, secret);
+  async setProperty(project: string, name: string, value: string, secret: boolean): Promise<void> {
+    await this.properties.set(project, name, value, secret);
   }
   /** Throws SECRET_KEY_MISMATCH / SECRET_KEY_MISSING when a secret cannot be decrypted. */
-  async getProperty(pkg: string, name: string): Promise<PropertyValue | undefined> {
-    return this.properties.get(pkg, name);
+  async getProperty(project: string, name: string): Promise<PropertyValue | undefined> {
+    return this.properties.get(project, name);
   }
-  async listProperties(pkg: string): Promise<PropertyInfo[]> {
-    return this.properties.list(pkg);
+  async listProperties(project: string): Promise<PropertyInfo[]> {
+    return this.properties.list(project);
   }
-  async unsetProperty(pkg: string, name: string): Promise<boolean> {
-    return this.properties.unset(pkg, name);
+  async unsetProperty(project: string, name: string): Promise<boolean> {
+    return this.properties.unset(project, name);
   }
-  /** Changes whenever a property of `pkg` is set or unset, by any process. */
-  async propertiesVersion(pkg: string): Promise<number> {
-    return this.properties.version(pkg);
+  /** Changes whenever a property of `project` is set or unset, by any process. */
+  async propertiesVersion(project: string): Promise<number> {
+    return this.properties.version(project);
   }
 
   // recipes
 
   /** A recipe never started reads as stopped, no cursor, no failures. */
-  async getRecipe(pkg: string, name: string): Promise<RecipeState> {
-    return this.recipes.get(pkg, name);
+  async getRecipe(project: string, name: string): Promise<RecipeState> {
+    return this.recipes.get(project, name);
   }
   /** Starting clears the failure count and stop reason; `reason` is kept only when stopping. */
-  async setRunning(pkg: string, name: string, running: boolean, reason?: string): Promise<void> {
-    await this.recipes.setRunning(pkg, name, running, reason);
+  async setRunning(project: string, name: string, running: boolean, reason?: string): Promise<void> {
+    await this.recipes.setRunning(project, name, running, reason);
   }
-  async setCursor(pkg: string, name: string, cursor: unknown): Promise<void> {
-    await this.recipes.setCursor(pkg, name, cursor);
+  async setCursor(project: string, name: string, cursor: unknown): Promise<void> {
+    await this.recipes.setCursor(project, name, cursor);
   }
   /** Returns the new consecutive count. */
-  async noteTriggerFailure(pkg: string, name: string): Promise<number> {
-    return this.recipes.noteTriggerFailure(pkg, name);
+  async noteTriggerFailure(project: string, name: string): Promise<number> {
+    return this.recipes.noteTriggerFailure(project, name);
   }
-  async clearTriggerFailures(pkg: string, name: string): Promise<void> {
-    await this.recipes.clearTriggerFailures(pkg, name);
+  async clearTriggerFailures(project: string, name: string): Promise<void> {
+    await this.recipes.clearTriggerFailures(project, name);
   }
-  /** Changes whenever a recipe of `pkg` is started or stopped, by any process (cursors do not count). */
-  async recipesVersion(pkg: string): Promise<number> {
-    return this.recipes.version(pkg);
+  /** Changes whenever a recipe of `project` is started or stopped, by any process (cursors do not count). */
+  async recipesVersion(project: string): Promise<number> {
+    return this.recipes.version(project);
   }
 
   // jobs
@@ -182,32 +213,33 @@ export class Store {
     return this.leases.startJob(j, now);
   }
   /** False when `jobId` no longer holds the lease (it lapsed and another process took it over). */
-  async renewLease(pkg: string, recipe: string, jobId: number, now?: number): Promise<boolean> {
-    return this.leases.renew(pkg, recipe, jobId, now);
+  async renewLease(project: string, recipe: string, jobId: number, now?: number): Promise<boolean> {
+    return this.leases.renew(project, recipe, jobId, now);
   }
-  async releaseLease(pkg: string, recipe: string, jobId: number): Promise<void> {
-    await this.leases.release(pkg, recipe, jobId);
+  async releaseLease(project: string, recipe: string, jobId: number): Promise<void> {
+    await this.leases.release(project, recipe, jobId);
   }
   /** The live holder of a recipe's lease: the job running it now, in any process. */
-  async leaseHolder(pkg: string, recipe: string, now?: number): Promise<LeaseHolder | undefined> {
-    return this.leases.holder(pkg, recipe, now);
+  async leaseHolder(project: string, recipe: string, now?: number): Promise<LeaseHolder | undefined> {
+    return this.leases.holder(project, recipe, now);
   }
   async finishJob(id: number, r: JobResult): Promise<void> {
     await this.jobs.finishJob(id, r);
   }
-  async getJob(id: number): Promise<JobRecord | undefined> {
-    return this.jobs.get(id);
+  /** `known.trigger`: the job's trigger data the caller already holds, used instead of reading it back. */
+  async getJob(id: number, known?: { trigger: unknown }): Promise<JobRecord | undefined> {
+    return this.jobs.get(id, known);
   }
   /** Newest first; at most `limit` (default 50). */
   async listJobs(q: JobQuery): Promise<JobRecord[]> {
     return this.jobs.list(q);
   }
-  async lastJob(pkg: string, recipe: string): Promise<JobRecord | undefined> {
-    return this.jobs.last(pkg, recipe);
+  async lastJob(project: string, recipe: string): Promise<JobRecord | undefined> {
+    return this.jobs.last(project, recipe);
   }
   /** Test runs count, dry runs do not (for a recipe's `needs`). */
-  async lastSucceeded(pkg: string, recipe: string): Promise<JobRecord | undefined> {
-    return this.jobs.lastSucceeded(pkg, recipe);
+  async lastSucceeded(project: string, recipe: string): Promise<JobRecord | undefined> {
+    return this.jobs.lastSucceeded(project, recipe);
   }
   /** All rows or none. */
   async addSteps(jobId: number, rows: readonly StepRecord[]): Promise<void> {
@@ -226,27 +258,27 @@ export class Store {
 
   // mappings
 
-  mappings(pkg: string): Mappings {
-    return this.mappingsTable.forPackage(pkg);
+  mappings(project: string): Mappings {
+    return this.mappingsTable.forProject(project);
   }
 
   // serve
 
   /**
-   * Throws SERVE_LOCKED when a live `recipes serve` holds this data dir (or database); a dead one's lock is
-   * taken over.
+   * Throws SERVE_LOCKED when a live `recipes serve` of `project` holds this data dir (or database); a dead
+   * one's lock is taken over. Each project has a lock of its own.
    */
-  async acquireServeLock(): Promise<ServeLock> {
-    if (this.backend.dialect === 'sqlite') return acquireServeLock(this.backend.sqlite, this.dataDir);
+  async acquireServeLock(project?: string): Promise<ServeLock> {
+    if (this.backend.dialect === 'sqlite') return acquireServeLock(this.backend.sqlite, this.dataDir, project);
     // Held on a pooled connection: closing the store (which ends the pool) must give it back first.
-    const lock = await acquirePostgresServeLock(this.backend.pool, this.location);
+    const lock = await acquirePostgresServeLock(this.backend.pool, this.location, project);
     this.locks.add(lock);
     return { file: lock.file, release: () => (this.locks.delete(lock), lock.release()) };
   }
-  /** Whether a live `recipes serve` runs on this data dir (or database), and its pid when known. */
-  async serveStatus(): Promise<ServeStatus> {
-    if (this.backend.dialect === 'sqlite') return serveStatus(this.dataDir);
-    return postgresServeStatus(this.db);
+  /** Whether a live `recipes serve` of `project` runs on this data dir (or database), and its pid when known. */
+  async serveStatus(project?: string): Promise<ServeStatus> {
+    if (this.backend.dialect === 'sqlite') return serveStatus(this.dataDir, project);
+    return postgresServeStatus(this.db, project);
   }
 }
 

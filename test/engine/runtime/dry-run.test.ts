@@ -36,7 +36,7 @@ forEachDatabase('runtime: dry run', (db) => {
 
   it('does not write mappings', async () => {
     expect(stepAt(steps, 'remember').status).to.equal('planned');
-    expect(await rt.store.mappings(rt.package.name).all('thing')).to.deep.equal({});
+    expect(await rt['store'].mappings(rt.project).all('thing')).to.deep.equal({});
   });
 
   it('marks the job as a dry run that succeeded', async () => {
@@ -63,6 +63,6 @@ forEachDatabase('runtime: mappings', (db) => {
   });
 
   it('keeps it in the store', async () => {
-    expect(await rt.store.mappings(rt.package.name).get('thing', 'g1')).to.equal('w42');
+    expect(await rt['store'].mappings(rt.project).get('thing', 'g1')).to.equal('w42');
   });
 });

@@ -6,7 +6,7 @@ import { forEachDatabase } from '../../support/databases.js';
 forEachDatabase('runtime: test() on a poll recipe', (db) => {
   const harness = new Harness(db);
   let rt: Runtime;
-  const cursor = async () => (await rt.store.getRecipe(rt.package.name, 'counter')).cursor;
+  const cursor = async () => (await rt['store'].getRecipe(rt.project, 'counter')).cursor;
   beforeEach(async () => {
     ({ rt } = (await harness.open('engine-poll')));
   });

@@ -24,9 +24,10 @@ forEachDatabase('runtime: project properties in jobs', (db) => {
     expect(err.hint).to.equal('recipes properties set label VALUE');
   });
 
-  it('creates no job when a property is missing', async () => {
+  it('records the job as failed with that error when a property is missing', async () => {
     await rejection(rt.test('show'));
-    expect(await rt.jobs('show')).to.deep.equal([]);
+    const jobs = await rt.jobs('show');
+    expect(jobs.map((j) => [j.status, (j.error as { code?: string }).code])).to.deep.equal([['failed', 'PROPERTY_MISSING']]);
   });
 
   it('applies declared defaults, typed', async () => {
@@ -52,7 +53,7 @@ forEachDatabase('runtime: project properties in jobs', (db) => {
   it('decrypts the secret in a runtime opened later on the same data dir', async () => {
     await rt.properties.set('label', 'Uptown');
     await rt.properties.set('api_secret', 'tok-93b1');
-    const again = await harness.open('engine-props', { dataDir: rt.store.dataDir });
+    const again = await harness.open('engine-props', { dataDir: rt.storeInfo.dataDir });
     await runTest(again.rt, 'show');
     expect(again.probe.handles[0]?.settings.token).to.equal('tok-93b1');
   });

@@ -84,7 +84,7 @@ describe('runtime: property types', () => {
     });
 
     it('a bad value stored before the types existed gives the same sentence at use', async () => {
-      await rt.store.setProperty(rt.package.name, 'wiw_requests_per_minute', '-5', false);
+      await rt['store'].setProperty(rt.project, 'wiw_requests_per_minute', '-5', false);
       const atSet = await rejection(rt.properties.set('wiw_requests_per_minute', '-5'));
       const atUse = await rejection(rt.test('location-sync'));
       expect(atUse.code).to.equal('PROPERTY_INVALID');

@@ -82,8 +82,8 @@ forEachDatabase('runtime: serve', (db) => {
   });
 
   it('stores each recipe cursor', async () => {
-    expect((await rt.store.getRecipe(rt.package.name, 'counter')).cursor).to.equal(3);
-    expect((await rt.store.getRecipe(rt.package.name, 'late')).cursor).to.equal(2);
+    expect((await rt['store'].getRecipe(rt.project, 'counter')).cursor).to.equal(3);
+    expect((await rt['store'].getRecipe(rt.project, 'late')).cursor).to.equal(2);
   });
 
   it('leaves no job running', async () => {

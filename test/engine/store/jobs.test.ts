@@ -8,7 +8,7 @@ import { TempDirs, thrown } from './helpers.js';
 import { forEachDatabase } from '../../support/databases.js';
 
 const job = (recipe = 'r', extra: Partial<Parameters<Store['createJob']>[0]> = {}) => ({
-  pkg: 'pkg',
+  project: 'pkg',
   recipe,
   test: false,
   dryRun: false,
@@ -34,9 +34,18 @@ forEachDatabase('store: jobs and steps', (db) => {
     const id = await store.createJob(job('r', { test: true, eventId: 'evt-1', trigger: { id: 'e1', n: 2 } }));
     expect(id).to.be.a('number');
     expect(await store.getJob(id)).to.deep.include({
-      id, pkg: 'pkg', recipe: 'r', status: 'running', test: true, dryRun: false,
+      id, project: 'pkg', pkg: null, packageVersion: null, packageHash: null, recipe: 'r', status: 'running', test: true, dryRun: false,
       trigger: { id: 'e1', n: 2 }, eventId: 'evt-1', rerunOf: null, finishedAt: null, durationMs: null,
     });
+  });
+
+  it('records the package a job ran: name, version and content hash', async () => {
+    const store = await temp.open();
+    const hash = 'a'.repeat(64);
+    const id = await store.createJob(job('r', { package: { name: 'wiw-provisioning', version: '1.2.0', hash } }));
+    expect(await store.getJob(id)).to.deep.include({ project: 'pkg', pkg: 'wiw-provisioning', packageVersion: '1.2.0', packageHash: hash });
+    const leased = await store.startJob(job('s', { package: { name: 'wiw-provisioning', hash } }));
+    expect(await store.getJob((leased as { jobId: number }).jobId)).to.deep.include({ pkg: 'wiw-provisioning', packageVersion: null, packageHash: hash });
   });
 
   it('finishes a job with status, summary, error and duration', async () => {
@@ -92,11 +101,11 @@ forEachDatabase('store: jobs and steps', (db) => {
     const b = await store.createJob(job('b'));
     const c = await store.createJob(job('a'));
     await store.finishJob(c, { status: 'succeeded' });
-    expect((await store.listJobs({ pkg: 'pkg' })).map((j) => j.id)).to.deep.equal([c, b, a]);
-    expect((await store.listJobs({ pkg: 'pkg', recipe: 'a' })).map((j) => j.id)).to.deep.equal([c, a]);
-    expect((await store.listJobs({ pkg: 'pkg', status: 'running' })).map((j) => j.id)).to.deep.equal([b, a]);
-    expect((await store.listJobs({ pkg: 'pkg', limit: 1 })).map((j) => j.id)).to.deep.equal([c]);
-    expect(await store.listJobs({ pkg: 'other' })).to.deep.equal([]);
+    expect((await store.listJobs({ project: 'pkg' })).map((j) => j.id)).to.deep.equal([c, b, a]);
+    expect((await store.listJobs({ project: 'pkg', recipe: 'a' })).map((j) => j.id)).to.deep.equal([c, a]);
+    expect((await store.listJobs({ project: 'pkg', status: 'running' })).map((j) => j.id)).to.deep.equal([b, a]);
+    expect((await store.listJobs({ project: 'pkg', limit: 1 })).map((j) => j.id)).to.deep.equal([c]);
+    expect(await store.listJobs({ project: 'other' })).to.deep.equal([]);
   });
 
   it('finds the last job and the last succeeded one (tests count, dry runs do not)', async () => {

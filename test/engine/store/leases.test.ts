@@ -4,7 +4,7 @@ import { LEASE_TTL_MS, type NewJob } from '../../../src/engine/store/index.js';
 import { forEachDatabase } from '../../support/databases.js';
 import { TempDirs, rawExec } from './helpers.js';
 
-const job = (extra: Partial<NewJob> = {}): NewJob => ({ pkg: 'pkg', recipe: 'r', test: false, dryRun: false, trigger: { type: 'manual' }, ...extra });
+const job = (extra: Partial<NewJob> = {}): NewJob => ({ project: 'pkg', recipe: 'r', test: false, dryRun: false, trigger: { type: 'manual' }, ...extra });
 
 /** The pid of a process that has already exited. */
 function deadPid(): number {
@@ -20,7 +20,7 @@ forEachDatabase('store: recipe leases', (db) => {
     const first = await store.startJob(job());
     if (!('jobId' in first)) throw new Error('expected the lease');
     const holder = await store.leaseHolder('pkg', 'r');
-    expect(await store.startJob(job())).to.deep.include({ busy: { pkg: 'pkg', recipe: 'r', jobId: first.jobId, pid: process.pid, host: holder?.host, acquiredAt: holder?.acquiredAt, expiresAt: holder?.expiresAt } });
+    expect(await store.startJob(job())).to.deep.include({ busy: { project: 'pkg', recipe: 'r', jobId: first.jobId, pid: process.pid, host: holder?.host, acquiredAt: holder?.acquiredAt, expiresAt: holder?.expiresAt } });
     expect(await store.startJob(job({ recipe: 'other' }))).to.have.property('jobId');
     await store.finishJob(first.jobId, { status: 'succeeded' });
     await store.releaseLease('pkg', 'r', first.jobId);

@@ -8,6 +8,7 @@ import { Store } from '../../../src/engine/store/index.js';
 import { APPLICATION_ID, MIGRATIONS } from '../../../src/engine/store/legacy-migrations.js';
 import { LATEST_VERSION, MIGRATION_NAMES } from '../../../src/engine/store/migrations.js';
 import { TempDirs, thrown } from './helpers.js';
+import { intoProjects, readRows } from './migrated-rows.js';
 
 /** A file as an earlier release left it at hand-written schema `version`. */
 function legacyFile(dir: string, version: number): Database.Database {
@@ -43,11 +44,11 @@ describe('store: opening and migrations (SQLite)', () => {
     db.close();
 
     const store = await temp.open({ dataDir: dir });
-    expect((await store.getProperty('p', 'wiw_email'))?.value).to.equal('a@b.c');
-    expect(await store.getRecipe('p', 'r')).to.include({ running: true, triggerFailures: 0, stoppedReason: null });
-    expect((await store.getRecipe('p', 'r')).cursor).to.deep.equal({ since: 5 });
-    await store.mappings('p').set('location', '1', '2'); // a v2 table
-    expect(await store.mappings('p').get('location', '1')).to.equal('2');
+    expect((await store.getProperty('default', 'wiw_email'))?.value).to.equal('a@b.c');
+    expect(await store.getRecipe('default', 'r')).to.include({ running: true, triggerFailures: 0, stoppedReason: null });
+    expect((await store.getRecipe('default', 'r')).cursor).to.deep.equal({ since: 5 });
+    await store.mappings('default').set('location', '1', '2'); // a v2 table
+    expect(await store.mappings('default').get('location', '1')).to.equal('2');
   });
 
   it("moves a v2 database's inline job triggers to their own table (v3)", async () => {
@@ -58,8 +59,9 @@ describe('store: opening and migrations (SQLite)', () => {
     db.close();
 
     const store = await temp.open({ dataDir: dir });
-    const [job] = await store.listJobs({ pkg: 'p' });
+    const [job] = await store.listJobs({ project: 'default' });
     expect(job?.trigger).to.deep.equal({ items: [1, 2] });
+    expect(job?.pkg).to.equal('p');
     await store.close();
     const raw = new Database(join(dir, 'state.db'), { readonly: true });
     expect(raw.prepare('SELECT count(*) AS n FROM jobs WHERE trigger IS NOT NULL').get()).to.deep.equal({ n: 0 });
@@ -164,50 +166,45 @@ describe('store: a data dir made by the release before the Kysely store', () => 
   after(() => temp.cleanup());
   const fixture = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'state-v3', 'state.db');
   const TABLES = ['properties', 'recipes', 'jobs', 'job_triggers', 'steps', 'mappings', 'counters'];
-  const rows = (file: string) => {
-    const db = new Database(file, { readonly: true });
-    try {
-      return Object.fromEntries(TABLES.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
-    } finally {
-      db.close();
-    }
-  };
 
-  it('adopts the schema as it is: every row of every table kept, byte for byte', async () => {
+  it('adopts it into project default: every row of every table kept', async () => {
     const dir = temp.dir();
     copyFileSync(fixture, join(dir, 'state.db'));
-    const before = rows(join(dir, 'state.db'));
+    const before = readRows(join(dir, 'state.db'), TABLES);
     expect(before.jobs).to.have.length(4);
     expect(before.steps).to.have.length(3);
     await (await temp.open({ dataDir: dir, recoverJobs: false })).close();
-    expect(rows(join(dir, 'state.db'))).to.deep.equal(before);
+    expect(readRows(join(dir, 'state.db'), TABLES)).to.deep.equal(intoProjects(before, () => 'default'));
     const db = new Database(join(dir, 'state.db'), { readonly: true });
     expect(schemaVersion(db)).to.equal(LATEST_VERSION);
+    expect(db.prepare('SELECT name, package_dir, package_name, package_version FROM projects').all()).to.deep.equal([
+      { name: 'default', package_dir: null, package_name: 'wiw-provisioning', package_version: null },
+    ]);
     db.close();
   });
 
-  it('reads every row back through the store', async () => {
+  it('reads every row back through the store, in project default', async () => {
     const dir = temp.dir();
     copyFileSync(fixture, join(dir, 'state.db'));
     const s = await temp.open({ dataDir: dir, secretKey: 'fixture-passphrase' });
-    const pkg = 'wiw-provisioning';
-    expect((await s.listProperties(pkg)).map((p) => [p.name, p.secret])).to.deep.equal([['wiw_email', false], ['wiw_password', true]]);
-    expect(await s.getProperty(pkg, 'wiw_email')).to.include({ value: 'admin@example.com', secret: false });
-    expect(await s.getProperty(pkg, 'wiw_password')).to.include({ value: 'fixture-secret-pw', secret: true });
-    expect(await s.propertiesVersion(pkg)).to.equal(4);
-    expect(await s.recipesVersion(pkg)).to.equal(2);
-    expect(await s.getRecipe(pkg, 'location-sync')).to.include({ running: true, stoppedReason: null, triggerFailures: 0 });
-    expect(await s.getRecipe(pkg, 'department-sync')).to.include({ running: false, stoppedReason: 'Stopped after 5 consecutive trigger failures; last: HTTP_503: down' });
-    const employee = await s.getRecipe(pkg, 'employee-sync');
+    const project = 'default';
+    expect((await s.listProperties(project)).map((p) => [p.name, p.secret])).to.deep.equal([['wiw_email', false], ['wiw_password', true]]);
+    expect(await s.getProperty(project, 'wiw_email')).to.include({ value: 'admin@example.com', secret: false });
+    expect(await s.getProperty(project, 'wiw_password')).to.include({ value: 'fixture-secret-pw', secret: true });
+    expect(await s.propertiesVersion(project)).to.equal(4);
+    expect(await s.recipesVersion(project)).to.equal(2);
+    expect(await s.getRecipe(project, 'location-sync')).to.include({ running: true, stoppedReason: null, triggerFailures: 0 });
+    expect(await s.getRecipe(project, 'department-sync')).to.include({ running: false, stoppedReason: 'Stopped after 5 consecutive trigger failures; last: HTTP_503: down' });
+    const employee = await s.getRecipe(project, 'employee-sync');
     expect(employee).to.include({ running: false, triggerFailures: 2 });
     expect(employee.cursor).to.deep.equal({ since: '2024-05-01T00:00:00.000Z', id: 'emp-7' });
 
-    const jobs = await s.listJobs({ pkg });
-    expect(jobs.map((j) => [j.id, j.recipe, j.status, j.test, j.dryRun, j.eventId, j.rerunOf])).to.deep.equal([
-      [4, 'all-employees-sync', 'failed', true, false, null, null], // left running by a dead process: recovered on open
-      [3, 'employee-sync', 'stopped', true, true, 'evt-7', 2],
-      [2, 'employee-sync', 'succeeded', false, false, 'evt-7', null],
-      [1, 'location-sync', 'failed', true, false, null, null],
+    const jobs = await s.listJobs({ project });
+    expect(jobs.map((j) => [j.id, j.recipe, j.status, j.test, j.dryRun, j.eventId, j.rerunOf, j.pkg, j.packageVersion, j.packageHash])).to.deep.equal([
+      [4, 'all-employees-sync', 'failed', true, false, null, null, 'wiw-provisioning', null, null], // left running by a dead process: recovered on open
+      [3, 'employee-sync', 'stopped', true, true, 'evt-7', 2, 'wiw-provisioning', null, null],
+      [2, 'employee-sync', 'succeeded', false, false, 'evt-7', null, 'wiw-provisioning', null, null],
+      [1, 'location-sync', 'failed', true, false, null, null, 'wiw-provisioning', null, null],
     ]);
     expect(jobs[0]!.error).to.deep.include({ code: 'JOB_INTERRUPTED' });
     expect(jobs[0]!.trigger).to.equal(undefined);
@@ -220,11 +217,12 @@ describe('store: a data dir made by the release before the Kysely store', () => 
       { seq: 2, stepId: 'create', path: 'each[0].create', status: 'failed', input: { name: 'HQ' }, error: { code: 'HTTP_500', kind: 'operational', message: 'boom' }, startedAt: '2024-05-01T10:00:00.200Z', durationMs: 30 },
       { seq: 3, stepId: 'skip', path: 'each[1].skip', status: 'skipped', startedAt: '2024-05-01T10:00:00.300Z', durationMs: 0 },
     ]);
-    expect(await s.mappings(pkg).all('location')).to.deep.equal({ 'goco-1': '101', ['__proto__']: '102' });
-    expect(await s.mappings(pkg).all('department')).to.deep.equal({ d1: 'p9' });
+    expect(await s.mappings(project).all('location')).to.deep.equal({ 'goco-1': '101', ['__proto__']: '102' });
+    expect(await s.mappings(project).all('department')).to.deep.equal({ d1: 'p9' });
+    expect(await s.listJobs({ project: 'wiw-provisioning' })).to.deep.equal([]);
 
     // and it goes on from there: new ids follow the old ones
-    expect(await s.createJob({ pkg, recipe: 'location-sync', test: false, dryRun: false, trigger: undefined })).to.equal(5);
+    expect(await s.createJob({ project, recipe: 'location-sync', test: false, dryRun: false, trigger: undefined })).to.equal(5);
   });
 });
 
@@ -233,24 +231,15 @@ describe('store: a data dir made by the release with recipe leases (schema v4)',
   after(() => temp.cleanup());
   const fixture = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'state-v4', 'state.db');
   const TABLES = ['properties', 'recipes', 'jobs', 'job_triggers', 'steps', 'mappings', 'counters', 'leases'];
-  const rows = (file: string) => {
-    const db = new Database(file, { readonly: true });
-    try {
-      return Object.fromEntries(TABLES.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
-    } finally {
-      db.close();
-    }
-  };
 
-  it('adopts it: every row kept, the leases gain an empty host column', async () => {
+  it('adopts it into project default: every row kept, the leases gain an empty host column', async () => {
     const dir = temp.dir();
     copyFileSync(fixture, join(dir, 'state.db'));
-    const before = rows(join(dir, 'state.db'));
+    const before = readRows(join(dir, 'state.db'), TABLES);
     expect(before.leases).to.have.length(1);
     await (await temp.open({ dataDir: dir, recoverJobs: false })).close();
-    const after = rows(join(dir, 'state.db'));
-    expect(after.leases).to.deep.equal(before.leases.map((l: object) => ({ ...l, host: null })));
-    expect({ ...after, leases: before.leases }).to.deep.equal(before);
+    const withHost = { ...before, leases: before.leases!.map((l) => ({ ...l, host: null })) };
+    expect(readRows(join(dir, 'state.db'), TABLES)).to.deep.equal(intoProjects(withHost, () => 'default'));
     const db = new Database(join(dir, 'state.db'), { readonly: true });
     expect(schemaVersion(db)).to.equal(LATEST_VERSION);
     expect(db.prepare('SELECT name FROM kysely_migration ORDER BY name').all().map((r) => (r as { name: string }).name)).to.deep.equal([...MIGRATION_NAMES]);
@@ -261,19 +250,19 @@ describe('store: a data dir made by the release with recipe leases (schema v4)',
     const dir = temp.dir();
     copyFileSync(fixture, join(dir, 'state.db'));
     const s = await temp.open({ dataDir: dir, secretKey: 'fixture-passphrase' });
-    const pkg = 'wiw-provisioning';
-    expect(await s.getProperty(pkg, 'wiw_password')).to.include({ value: 'fixture-secret-pw', secret: true });
-    expect((await s.getRecipe(pkg, 'employee-sync')).cursor).to.deep.equal({ since: '2024-06-01T00:00:00.000Z', id: 'emp-9' });
-    const jobs = await s.listJobs({ pkg });
-    expect(jobs.map((j) => [j.id, j.recipe, j.status, j.eventId])).to.deep.equal([
-      [2, 'location-sync', 'failed', null],
-      [1, 'employee-sync', 'succeeded', 'evt-9'],
+    const project = 'default';
+    expect(await s.getProperty(project, 'wiw_password')).to.include({ value: 'fixture-secret-pw', secret: true });
+    expect((await s.getRecipe(project, 'employee-sync')).cursor).to.deep.equal({ since: '2024-06-01T00:00:00.000Z', id: 'emp-9' });
+    const jobs = await s.listJobs({ project });
+    expect(jobs.map((j) => [j.id, j.recipe, j.status, j.eventId, j.pkg])).to.deep.equal([
+      [2, 'location-sync', 'failed', null, 'wiw-provisioning'],
+      [1, 'employee-sync', 'succeeded', 'evt-9', 'wiw-provisioning'],
     ]);
     expect(jobs[0]!.error).to.deep.include({ code: 'JOB_INTERRUPTED' });
     expect(await s.getSteps(1)).to.have.length(1);
-    expect(await s.mappings(pkg).get('employee', 'emp-9')).to.equal('9009');
-    expect(await s.leaseHolder(pkg, 'location-sync')).to.equal(undefined);
-    const job = { pkg, recipe: 'employee-sync', test: false, dryRun: false, trigger: {}, eventId: 'evt-9' };
+    expect(await s.mappings(project).get('employee', 'emp-9')).to.equal('9009');
+    expect(await s.leaseHolder(project, 'location-sync')).to.equal(undefined);
+    const job = { project, recipe: 'employee-sync', test: false, dryRun: false, trigger: {}, eventId: 'evt-9' };
     expect(await s.startJob(job)).to.deep.equal({ done: 1 });
     expect(await s.startJob({ ...job, recipe: 'location-sync', eventId: undefined })).to.deep.equal({ jobId: 3 });
   });

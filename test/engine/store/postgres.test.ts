@@ -84,7 +84,7 @@ forEachDatabase(
 
     it('keeps jobs, steps and their ids as SQLite does', async () => {
       const store = await temp.open();
-      const id = await store.createJob({ pkg: 'p', recipe: 'r', test: false, dryRun: false, trigger: { big: 'x'.repeat(100_000) } });
+      const id = await store.createJob({ project: 'p', recipe: 'r', test: false, dryRun: false, trigger: { big: 'x'.repeat(100_000) } });
       const rows = Array.from({ length: 7000 }, (_, i) => ({ seq: i + 1, stepId: 's', path: `each[${i}].s`, status: 'succeeded' as const, startedAt: 'x', durationMs: 1 }));
       await store.addSteps(id, rows); // more rows than one INSERT can carry (65,535 parameters)
       expect(await store.getSteps(id)).to.have.length(7000);

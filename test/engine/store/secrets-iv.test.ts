@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { SecretBox } from '../../../src/engine/store/secrets.js';
 
-/** The parts of a stored secret: `v1:<iv>:<tag>:<ciphertext>`, each decoded. */
+/** The parts of a stored secret: `v2:<iv>:<tag>:<ciphertext>`, each decoded. */
 function parts(stored: string): { iv: Buffer; tag: Buffer; ct: Buffer } {
   const [format, iv, tag, ct] = stored.split(':');
-  expect(format).to.equal('v1');
+  expect(format).to.equal('v2');
   return { iv: Buffer.from(iv!, 'base64'), tag: Buffer.from(tag!, 'base64'), ct: Buffer.from(ct!, 'base64') };
 }
 

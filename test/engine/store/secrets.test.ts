@@ -85,10 +85,24 @@ forEachDatabase('store: secret properties', (db) => {
     await store.setProperty('pkg', 'a', 'value-a', true);
     await store.close();
     const db = new Database(join(store.dataDir, 'state.db'));
-    db.prepare(`INSERT INTO properties SELECT pkg, 'b', value, secret, updated_at FROM properties WHERE name = 'a'`).run();
+    db.prepare(`INSERT INTO properties SELECT project, 'b', value, secret, updated_at FROM properties WHERE name = 'a'`).run();
     db.close();
     const reopened = await temp.open({ dataDir: store.dataDir });
     expect((await thrown(async () => reopened.getProperty('pkg', 'b'))).code).to.equal('SECRET_KEY_MISMATCH');
+  });
+
+  it('binds a ciphertext to its project: copied to another project it does not decrypt', async () => {
+    const store = await temp.open();
+    await store.setProperty('acme', 'token', 'acme-token', true);
+    await store.close();
+    const db = new Database(join(store.dataDir, 'state.db'));
+    db.prepare(`INSERT INTO properties SELECT 'globex', name, value, secret, updated_at FROM properties WHERE project = 'acme'`).run();
+    db.close();
+    const reopened = await temp.open({ dataDir: store.dataDir });
+    expect((await reopened.getProperty('acme', 'token'))?.value).to.equal('acme-token');
+    const error = await thrown(async () => reopened.getProperty('globex', 'token'));
+    expect(error.code).to.equal('SECRET_KEY_MISMATCH');
+    expect(error.message).to.include('project globex').and.not.include('acme-token');
   });
 
   it('lists properties without their values', async () => {

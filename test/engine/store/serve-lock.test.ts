@@ -107,3 +107,25 @@ forEachDatabase(
   ['postgres'],
 );
 
+
+forEachDatabase('store: serve lock per project', (db) => {
+  const temp = new TempDirs(db);
+  after(() => temp.cleanup());
+
+  it("lets each project's serve run at once on one store, but not two of the same project, and reports each", async () => {
+    const store = await temp.open();
+    const other = await temp.open(db.kind === 'postgres' ? { databaseUrl: temp.urlOf(store) } : { dataDir: store.dataDir });
+    const defaultLock = await store.acquireServeLock();
+    const acmeLock = await other.acquireServeLock('acme');
+    expect(await other.serveStatus('acme')).to.have.property('running', true);
+    expect(await other.serveStatus('globex')).to.have.property('running', false);
+    const err = await thrown(() => store.acquireServeLock('acme'));
+    expect(err.code).to.equal('SERVE_LOCKED');
+    expect(err.message).to.contain('already running for project acme with');
+    await acmeLock.release();
+    expect(await other.serveStatus('acme')).to.have.property('running', false);
+    expect(await other.serveStatus()).to.have.property('running', true);
+    await (await store.acquireServeLock('acme')).release();
+    await defaultLock.release();
+  });
+});
