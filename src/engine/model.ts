@@ -51,6 +51,8 @@ export interface ActionStep extends StepBase {
   actionName: string;
   action: ActionDef;
   input: CompiledValue;
+  /** Per-record expressions of the input (schema `x-record`), by their text: see loader/record-expressions.ts. */
+  records?: Readonly<Record<string, CompiledExpression>>;
 }
 
 export interface IfStep extends StepBase {

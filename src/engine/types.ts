@@ -69,6 +69,14 @@ export interface ActionContext<C = unknown> {
   /** Reports progress of a long action (rows fetched, items matched); drives progress bars. */
   progress(done: number, total?: number): void;
   jobId: string;
+  /**
+   * For an input field whose schema has `"x-record": "<key>"` (its value is the expression's text): an
+   * evaluator of that expression in the job's scope with `name` bound to one record. Compiled when the
+   * package loaded. Evaluate one record at a time: await a Promise result before the next call. `reads` are
+   * the top-level names the expression reads ('$' for the whole scope): only `name`, and its value depends
+   * on the record alone.
+   */
+  recordExpression?(source: string, name: string): ((record: unknown) => unknown) & { reads?: ReadonlySet<string> };
 }
 
 export interface ActionDef<I = any, O = any, C = any> {

@@ -53,9 +53,9 @@ function childEnv(databaseUrl?: string): NodeJS.ProcessEnv {
   return env;
 }
 
-export function runCli(dataDir: string, args: string[], stdin?: string, databaseUrl?: string): Promise<Run> {
+export function runCli(dataDir: string, args: string[], stdin?: string, databaseUrl?: string, packageDir = PACKAGE): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, '--package', PACKAGE, ...args], {
+    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, '--package', packageDir, ...args], {
       cwd: ROOT,
       env: childEnv(databaseUrl),
       stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@
  * wrapped to validate what it actually returned against what it declares; the actions no recipe uses are
  * called directly. A drifted schema fails naming the action and the schema error.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -147,6 +147,16 @@ describe('e2e: every action returns what its output schema declares', function (
       const { users } = (await actions.list_users!.run({}, wiw)) as { users: { id: number }[] };
       await actions.get_user!.run({ id: users[0]!.id }, wiw);
       await byName('goco').actions.get_employee!.run({ id: seed.goco.employees[0]!.id }, goco);
+      // The file connector is the example package's (recipes/examples/file-to-wiw): read a file of two records.
+      const dir = await mkdtemp(join(tmpdir(), 'recipes-outputs-file-'));
+      try {
+        await writeFile(join(dir, 'people.json'), '[{"id": "1"}, {"id": "2"}]');
+        const file = byName('file');
+        const connection: unknown = file.connect({ path: join(dir, 'people.json') }, { logger: silentLogger() });
+        expect(await file.actions.read_records!.run({}, { ...wiw, connection })).to.deep.equal({ records: [{ id: '1' }, { id: '2' }], count: 2 });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     } finally {
       await byName('wheniwork').close?.(wiw.connection);
       await byName('goco').close?.(goco.connection);

@@ -110,7 +110,7 @@ export function duplicateEmail(name: string, email: string | undefined, cause: u
   return new UserError('WIW_DUPLICATE_EMAIL',
     `When I Work refused to create ${name}: another user of the workplace already has the email ${email ?? '(none)'}`, {
       cause, details: { name, email, apiCode: f?.apiCode, apiMessage: f?.apiMessage },
-      hint: 'Link that user to the employee (set its employee code) or fix the email in GoCo, then run the sync again.',
+      hint: 'Link that user to the employee (set its employee code) or fix the email where it comes from, then run the sync again.',
     });
 }
 

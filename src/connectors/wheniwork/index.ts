@@ -1,15 +1,12 @@
 /**
  * The When I Work connector: one typed object. `connect` builds the transport and the (lazy) session with no
- * network; actions log in on first use. Reads and writes go to `/2`; `match_people`, `plan_catalog` and
- * `find_duplicates` are pure planning steps that make no request.
+ * network; actions log in on first use. Reads and writes go to `/2`. It knows When I Work only: what a
+ * sync matches and writes is the recipes' business (records.* steps).
  */
 import type { ActionContext, ConnectorDef } from '../../engine/types.js';
 import { getAccount, login } from './actions/account.js';
 import { locationActions, positionActions } from './actions/catalog.js';
 import { createUserAction } from './actions/create-user.js';
-import { findDuplicatesAction } from './actions/duplicates.js';
-import { planCatalogAction } from './actions/plan-catalog.js';
-import { matchPeopleAction } from './actions/plan-people.js';
 import { deleteUser, getUser, listUsers, updateUser } from './actions/users.js';
 import { WiwClient } from './client.js';
 import { settingsSchema, type WiwSettings } from './settings.js';
@@ -17,7 +14,7 @@ import { settingsSchema, type WiwSettings } from './settings.js';
 export const wheniwork: ConnectorDef<WiwSettings, WiwClient> = {
   name: 'wheniwork',
   title: 'When I Work',
-  description: 'Users, locations (schedules) and positions of a When I Work workplace, plus the plans that sync GoCo into it.',
+  description: 'Users, locations (schedules) and positions of a When I Work workplace.',
   settings: settingsSchema,
   connect: (settings, ctx) => new WiwClient(settings, ctx.logger.child({ connector: 'wheniwork' }), ctx.http),
   async test(connection: WiwClient, ctx: ActionContext<WiwClient>) {
@@ -37,15 +34,9 @@ export const wheniwork: ConnectorDef<WiwSettings, WiwClient> = {
     delete_user: deleteUser,
     ...locationActions,
     ...positionActions,
-    match_people: matchPeopleAction,
-    plan_catalog: planCatalogAction,
-    find_duplicates: findDuplicatesAction,
   },
 };
 
 export { WiwClient } from './client.js';
 export { WIW_ERROR_CODES, type WiwErrorCode } from './errors.js';
 export type { WiwSettings } from './settings.js';
-export { planPeople } from './actions/plan-people.js';
-export { planCatalog } from './actions/plan-catalog.js';
-export { findDuplicates } from './actions/duplicates.js';

@@ -61,26 +61,34 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
   if (source.trim() === '') {
     throw new ExpressionError('EXPRESSION_INVALID', 'the expression is empty', { position: 0, source });
   }
-  const expression = parse(source);
-  const ast = expression.ast() as AstNode;
+  const ast = parse(source).ast() as AstNode;
   checkAst(ast, source);
   checkRegexes(ast, source);
   const functions = registeredFunctions();
   checkFunctionNames(ast, source, (name) => BUILTIN_FUNCTIONS.has(name) || functions.has(name));
   moveKeepArrayToPathNodes(ast);
   const use = collectScopeUse(ast);
-
-  for (const f of SANDBOX_FUNCTIONS) expression.registerFunction(f.name, callable(f.implementation), f.signature);
-  for (const [name, f] of functions) expression.registerFunction(name, callable(f.implementation), f.signature);
   const effective = { ...DEFAULT_LIMITS, ...definedOnly(limits) };
-  // The hook is bound under a Symbol, which no expression can name, so no expression can rebind it.
-  expression.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, limitHook(effective, source));
+
+  // JSONata's own evaluator is built at its first use, from a second parse: a parsed expression with its
+  // functions registered holds some 30 KB, and most expressions of a package run on the fast path or never.
+  let expression: jsonata.Expression | undefined;
+  const jsonataExpression = (): jsonata.Expression => {
+    if (expression !== undefined) return expression;
+    const e = parse(source);
+    moveKeepArrayToPathNodes(e.ast() as AstNode);
+    for (const f of SANDBOX_FUNCTIONS) e.registerFunction(f.name, callable(f.implementation), f.signature);
+    for (const [name, f] of functions) e.registerFunction(name, callable(f.implementation), f.signature);
+    // The hook is bound under a Symbol, which no expression can name, so no expression can rebind it.
+    e.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, limitHook(effective, source));
+    return (expression = e);
+  };
 
   const viaJsonata = async (scope: Scope): Promise<unknown> => {
     let result: unknown;
     const started = Date.now();
     try {
-      result = await expression.evaluate(scope);
+      result = await jsonataExpression().evaluate(scope);
     } catch (error) {
       throw runtimeError(error, source);
     }

@@ -4,6 +4,7 @@
  * what to keep) and the outcome says how the job ended and why.
  */
 import { RecipeError, serializeError, type SerializedError } from '../errors.js';
+import { WHOLE_SCOPE } from '../expressions/index.js';
 import type { Step } from '../model.js';
 import { sleep } from '../sleep.js';
 import { forRecord } from './redact.js';
@@ -108,7 +109,7 @@ export class Interpreter {
           input = await step.input.evaluate(scope);
           // A planned write is not called, and its input may hold stand-ins from earlier planned writes.
           if (!(this.env.dryRun && step.action.writes)) input = validateInput(step.action.input, input, step);
-          output = await this.callAction(step, input, path, itemSignalOf(scope));
+          output = await this.callAction(step, input, path, scope);
           if (output && typeof output === 'object' && (output as { dry_run?: unknown }).dry_run === true) status = 'planned';
           break;
         }
@@ -149,13 +150,17 @@ export class Interpreter {
     if (record) this.record({ seq, step, path, status, input, output, startedAt, t0 });
   }
 
-  private async callAction(step: Extract<Step, { kind: 'action' }>, input: unknown, path: string, itemSignal?: AbortSignal): Promise<unknown> {
+  private async callAction(step: Extract<Step, { kind: 'action' }>, input: unknown, path: string, scope: Scope): Promise<unknown> {
     const { env } = this;
+    const itemSignal = itemSignalOf(scope);
     if (env.dryRun && step.action.writes) {
       return { dry_run: true, planned: input, ...(step.action.plan ? (step.action.plan(input) as object) : {}) };
     }
     try {
-      return await step.action.run(input, env.context({ connection: step.connection, path, action: step.actionName, ...(itemSignal ? { itemSignal } : {}) }));
+      const ctx = env.context({ connection: step.connection, path, action: step.actionName, ...(itemSignal ? { itemSignal } : {}) });
+      // Only a step with per-record expressions (the records steps) gets their evaluator.
+      if (step.records !== undefined) ctx.recordExpression = (source, name) => bindRecordExpression(step, scope, source, name);
+      return await step.action.run(input, ctx);
     } catch (error) {
       if (error instanceof RecipeError) throw error;
       throw new RecipeError('ACTION_FAILED', `${step.actionName} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, kind: 'bug', details: { step: step.where } });
@@ -210,4 +215,21 @@ export class Interpreter {
 
 export function runJob(env: JobEnv): Promise<JobOutcome> {
   return new Interpreter(env).run();
+}
+
+/** See ActionContext.recordExpression: one copy of the scope per binding, the record set before each call. */
+function bindRecordExpression(step: Extract<Step, { kind: 'action' }>, scope: Scope, source: string, name: string): ((record: unknown) => unknown) & { reads: ReadonlySet<string> } {
+  const expr = step.records?.[source];
+  if (expr === undefined) {
+    throw new RecipeError('RECORD_EXPRESSION_UNKNOWN', `Step '${step.id}' evaluates '${source}' per record, but it is not an expression written in the recipe.`, { kind: 'bug', details: { step: step.where } });
+  }
+  // A copy of the names the expression reads (all of the scope for one that reads `$` itself): a few keys
+  // instead of every step's output, so each of 100,000 records costs a look-up in a small object.
+  const local: Scope = {};
+  if (expr.refs.has(WHOLE_SCOPE)) Object.assign(local, scope);
+  else for (const ref of expr.refs) if (ref !== name && Object.prototype.propertyIsEnumerable.call(scope, ref)) local[ref] = scope[ref];
+  return Object.assign((record: unknown) => {
+    local[name] = record;
+    return expr.evaluate(local);
+  }, { reads: expr.refs });
 }

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { mappingsConnector } from '../builtins/mappings.js';
+import { recordsConnector } from '../builtins/records/index.js';
 import { UserError } from '../errors.js';
 import { parseDuration, RESERVED_NAMES, type ConnectionModel, type PackageModel, type PropertyDecl, type RecipeModel, type TriggerModel } from '../model.js';
 import type { ConnectorDef, ConnectorRegistry, PollTriggerDef } from '../types.js';
@@ -42,7 +43,7 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
   const pkg = (pkgSource.data ?? {}) as Doc;
   if (pkgSource.problems.length === 0) problems.push(...check(packageSchema, pkg, pkgSource, [], 'SCHEMA'));
 
-  const builtins = [mappingsConnector(new Set(Array.isArray(pkg.mappings) ? (pkg.mappings as string[]) : []))];
+  const builtins = [mappingsConnector(new Set(Array.isArray(pkg.mappings) ? (pkg.mappings as string[]) : [])), recordsConnector];
   const connectors = new Map([...builtins, ...registry].map((c) => [c.name, c] as [string, ConnectorDef]));
   const properties = readProperties(pkg);
   const declared = new Set(Object.keys(properties));

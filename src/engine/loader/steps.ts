@@ -6,6 +6,7 @@ import { compileExpression, compileValue, ExpressionError, WHOLE_SCOPE, type Com
 import { parseDuration, RESERVED_NAMES, type ConnectionModel, type Step } from '../model.js';
 import type { ConnectorDef, JsonSchema } from '../types.js';
 import { frozen, frozenSet } from './freeze.js';
+import { findRecordExpressions, recordTable } from './record-expressions.js';
 import { fromPointer, type Problem } from './problem.js';
 import { checkSecretReads } from './secret-reads.js';
 import { stepKinds, stepSchemas } from './schemas.js';
@@ -211,14 +212,20 @@ function compileStep(ctx: StepContext, s: Record<string, unknown>, path: Path, v
   switch (kind) {
     case 'action': {
       const found = findOperation(ctx, [...path, 'action'], s.action as string, 'actions');
-      const input = compileVal(ctx, [...path, 'input'], s.input, visible);
+      const perRecord = found ? findRecordExpressions(found.def.input, s.input, [...path, 'input'], ctx.source, ctx.problems) : undefined;
+      const input = compileVal(ctx, [...path, 'input'], perRecord ? perRecord.value : s.input, visible);
       if (!found) return undefined;
       checkInput(ctx, [...path, 'input'], s.input, input, found.def.input, 'INPUT');
+      const records: [string, CompiledExpression][] = [];
+      for (const site of perRecord?.sites ?? []) {
+        const expr = compileExpr(ctx, site.path, site.source, new Set(visible).add(site.name));
+        if (expr) records.push([site.source, expr]);
+      }
       const connection = resolveConnection(ctx, path, found.connector.name, s.connection);
       if (connection === undefined) return undefined;
       if (connection) ctx.usedConnections.add(connection);
       // found.def is the connector's own action definition: referenced, not frozen.
-      return frozen({ ...base, kind: 'action', connection, actionName: s.action as string, action: found.def as never, input });
+      return frozen({ ...base, kind: 'action', connection, actionName: s.action as string, action: found.def as never, input, ...(records.length > 0 ? { records: recordTable(records) } : {}) });
     }
     case 'if': {
       const condition = compileExpr(ctx, [...path, 'if'], s.if as string, visible);

@@ -21,6 +21,8 @@ const EXPRESSIONS = [
   '$round(a)', '$round(a, 2)', '$round(a, b)', '$sum(a)', '$sum([a, b])',
   '$lowercase($trim(s))', 'a * 2 + $length(obj.x)', '$uppercase(s) & "-" & $string(a)',
   '$exists(a) ? $string(a) : "none"', '$count([a, b, obj.x])', '$boolean([a, b])', '$not(obj)',
+  'a in [1, 3, "x"]', 'a in b', 'a in a', 'obj in [obj]', 'obj.x in ["Mixed Case", 2]', 'missing in [1]', 'a in missing',
+  '$lowercase($trim(s)) in ["hello world", "x"]', '[1] in [[1]]',
   // Maps: an object built for each item of a list.
   'a.{"v": x}', 'obj.{"v": x, "w": y}', '[a.{"v": x}]', 'obj.x.{"v": y}', 'a.{"n": $string(x), "k": 1}',
   '{"l": [a.{"v": x}]}', '[a.{"v": x}, b.{"v": x}]', 'a.{"o": {"p": x}, "m": x.y}', '$count(a.{"v": x})',

@@ -7,7 +7,7 @@ import { fastOf, reference } from './fast-reference.js';
 
 const INELIGIBLE = [
   'items[x > 1]', 'a.b[0]', 'a.b[]', '$map(a, function($v) { $v })', 'function($x) { $x }', '$', '$$.a', '$x', '*', '**', 'a.*',
-  'a.b.%.c', 'a^(b)', 'a{b: c}', 'a.(b)', '$uppercase~>$lowercase', '"a" ~> $uppercase()', '[1..3]', 'a in [1]', '$match(a, /x/)',
+  'a.b.%.c', 'a^(b)', 'a{b: c}', 'a.(b)', '$uppercase~>$lowercase', '"a" ~> $uppercase()', '[1..3]', '$match(a, /x/)',
   '$contains(a, /x/)', '$substring(?, 1)', '($x := 1; $x)', '$trim()', '$lowercase(a, b)', '$string(a, true)', '$ceil(a)',
   '$sum(a, b)', '$keys(a)', '$now()', '{"a": 1, "a": 2}', '{a: 1}', '{"_jsonata_lambda": 1}', 'a ~> | b | {"c": 1} |', 'a@$x',
   'a#$i', 'a.b.c#$i', '$eval("1")', '()', 'a.{x: y}', 'a.{"k": x}.b', 'a.({"k": x})', 'a.{"k": x}[0]', 'a[].{"k": x}',
@@ -62,6 +62,11 @@ describe('expressions: fast path eligibility', () => {
 
   it('treats objects JSONata marks as functions by falling back', () => {
     expect(fastOf('$string(o.x)')!({ o: { _jsonata_function: true, x: 1 } })).to.equal(FALLBACK);
+    // The scope itself, for a name read from it, and for a map's items.
+    expect(fastOf('o')!({ _jsonata_lambda: true, o: 1 })).to.equal(FALLBACK);
+    expect(fastOf('o.x & ""')!({ _jsonata_function: true, o: { x: 1 } })).to.equal(FALLBACK);
+    expect(fastOf('l.{"v": x.y}')!({ l: [{ x: { y: 1 } }, { _jsonata_function: true, x: { y: 2 } }] })).to.equal(FALLBACK);
+    expect(fastOf('o.x & ""')!({ o: { x: 1 } })).to.equal('1');
   });
 
   it('is not eligible when the step limit is smaller than twice the expression', () => {

@@ -7,7 +7,7 @@ const LEAVES = ['a', 'b', 's', 'x', 'obj.x', 'obj', 'obj.y.z', 'missing', '1', '
   'true', 'false', 'null', '[]', '{}'];
 const ONE_ARG = ['lowercase', 'uppercase', 'trim', 'length', 'string', 'number', 'exists', 'boolean', 'not', 'count', 'join',
   'abs', 'floor', 'round', 'sum'];
-const BINARY = ['+', '-', '*', '/', '%', '&', '=', '!=', '<', '<=', '>', '>=', 'and', 'or'];
+const BINARY = ['+', '-', '*', '/', '%', '&', '=', '!=', '<', '<=', '>', '>=', 'in', 'and', 'or'];
 
 /** Random expressions of the fast subset (every one must compile to the fast path). */
 const expression = fc.letrec<{ e: string }>((tie) => ({

@@ -42,7 +42,7 @@ const cases: Record<string, { about: string; lines: string[] }> = {
   },
   'unknown-connector': {
     about: 'an action of an unknown connector',
-    lines: ["@/recipe.yaml:7:13 /steps/0/action: unknown connector 'tset' (known: mappings, test)"],
+    lines: ["@/recipe.yaml:7:13 /steps/0/action: unknown connector 'tset' (known: mappings, records, test)"],
   },
   'unknown-action': {
     about: 'an unknown action, listing the known ones',
@@ -118,7 +118,7 @@ const cases: Record<string, { about: string; lines: string[] }> = {
   'connection-unknown-connector': {
     about: 'a connection with an unknown connector (and the recipe left without a connection)',
     lines: [
-      "@/main-connection.yaml:4:12 /connector: unknown connector 'tset' (known: mappings, test)",
+      "@/main-connection.yaml:4:12 /connector: unknown connector 'tset' (known: mappings, records, test)",
       "@/recipe.yaml:6:5 /steps/0: the package has no connection for connector 'test'",
     ],
   },

@@ -16,11 +16,11 @@ export interface UserFields {
 }
 
 export const userFieldSchemas: Record<keyof UserFields, JsonSchema> = {
-  first_name: { type: ['string', 'null'], description: 'First name (GoCo preferred name when set).' },
+  first_name: { type: ['string', 'null'], },
   last_name: { type: ['string', 'null'] },
   email: { type: ['string', 'null'], description: 'Sent trimmed; a blank email is not sent.' },
   phone_number: { type: ['string', 'null'], description: 'Preferably E.164, e.g. +16125550142.' },
-  employee_code: { type: ['string', 'number', 'null'], description: 'GoCo employee number (or id): the sync key.' },
+  employee_code: { type: ['string', 'number', 'null'], description: 'The employee code: the id a sync keeps for the person.' },
   locations: { ...idListSchema, description: 'WIW location ids; nulls (unmapped) are dropped.' },
   positions: { ...idListSchema, description: 'WIW position ids; nulls (unmapped) are dropped.' },
   hourly_rate: { type: ['number', 'null'], minimum: 0 },
