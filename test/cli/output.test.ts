@@ -46,7 +46,8 @@ describe('cli: output for a person', function () {
   it('jobs show prints one line per step with digests, not the raw record', async () => {
     const r = await cli.ok(['jobs', 'show', String(jobId)]);
     const stepPart = r.stdout.split('\nsummary:')[0] ?? '';
-    expect(stepPart.split('\n').length, r.stdout).to.be.below(15);
+    // One line per top-level step (all-employees-sync has 16) under two header lines; loop items are folded.
+    expect(stepPart.split('\n').length, r.stdout).to.be.below(20);
     expect(r.stdout).not.to.match(/^\s*[{}[\]]/m);
     expect(r.stdout).to.match(/ok\s+employees\s+\d+ms\s+in: include_terminated=true\s+out: items: 60/);
     expect(r.stdout).to.match(/ok\s+create\s+\d+ms\s+out: total=(\d+), succeeded=\1\b/);
