@@ -6,6 +6,7 @@ import { RecipeError } from '../../../src/engine/errors.js';
 import type { Store, StepRecord } from '../../../src/engine/store/index.js';
 import { TempDirs, thrown } from './helpers.js';
 import { forEachDatabase } from '../../support/databases.js';
+import { skipBecause } from '../../skip.js';
 
 const job = (recipe = 'r', extra: Partial<Parameters<Store['createJob']>[0]> = {}) => ({
   project: 'pkg',
@@ -172,15 +173,18 @@ forEachDatabase('store: jobs and steps', (db) => {
     });
   });
 
-  (db.kind === 'sqlite' ? it : it.skip)('fails, on open, jobs left running by a process that died', async () => {
+  it('fails, on open, jobs left running by a process that died', async function () {
+    if (db.kind !== 'sqlite') {
+      skipBecause(this, "it rewrites the jobs' pid in state.db by hand; on PostgreSQL the same recovery is the test above (a dead owner) and leases.test.ts (a holder on another host)");
+    }
     const store = await temp.open();
     const id = await store.createJob(job());
     const done = await store.createJob(job());
     await store.finishJob(done, { status: 'succeeded' });
     await store.close();
-    const db = new Database(join(store.dataDir, 'state.db'));
-    db.prepare('UPDATE jobs SET pid = ?').run(deadPid());
-    db.close();
+    const raw = new Database(join(store.dataDir, 'state.db'));
+    raw.prepare('UPDATE jobs SET pid = ?').run(deadPid());
+    raw.close();
     const reopened = await temp.open({ dataDir: store.dataDir });
     expect((await reopened.getJob(id))!.status).to.equal('failed');
     expect((await reopened.getJob(done))!.status).to.equal('succeeded');
