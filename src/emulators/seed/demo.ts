@@ -1,7 +1,7 @@
 /**
  * The demo company, written by hand: 26 GoCo employees of "Shire Hospitality" and the WIW account they are to
  * be synced into. Each named case appears once; the comment on each employee states what a correct first run
- * of the all-employees sync does with them (DESIGN.md §5), and `expected` says the same as data.
+ * of the all-employees sync does with them (the rules in src/engine/builtins/README.md and the README's Matching section), and `expected` says the same as data.
  *
  * WIW before the sync: 12 active users (10 tied to employees, 2 WIW-only) and 1 deleted user. The sync creates
  * 15 users and reactivates 1, so `demoSeed()` gives 12 + 15 + 1 + 2 = 30 seats and `faqSeatsSeed()` gives 17,

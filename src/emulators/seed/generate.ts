@@ -4,7 +4,7 @@
  *
  * Each employee gets a WIW "scenario" first (which decides status and what WIW holds), then HR data. Contact
  * data is unique per person by construction, so no match happens by accident: `expected` is exact under the
- * matching rules of DESIGN.md §5.
+ * matching rules of src/engine/builtins/README.md (records.match).
  */
 import { createRng, pick, type Rng } from '../shared/rng.js';
 import type { EmployeeStatus, GocoEmployee } from '../goco/types.js';

@@ -42,7 +42,7 @@ export interface WiwSeed {
   seats: number;
 }
 
-/** What a correct employee sync (DESIGN.md §5) does with one GoCo employee on its first run. */
+/** What a correct employee sync (src/engine/builtins/README.md, README "Matching") does with one GoCo employee on its first run. */
 export type ExpectedOutcome =
   /** A WIW user carries the employee's number (or id) as `employee_code`. */
   | 'matched'
