@@ -16,6 +16,27 @@ const list: JsonSchema = { type: 'array' };
 const region: JsonSchema = { type: 'string', minLength: 2, maxLength: 2, description: 'Region for phones written without a country code, e.g. US.' };
 const normalise: JsonSchema = { enum: [...NORMALISERS] };
 
+/** The pair of names the tier expressions use for one source and one target record. */
+const recordNames = {
+  source_as: name('source', 'The name of one source record in the tier expressions.'),
+  target_as: name('target', 'The name of one target record in the tier expressions.'),
+};
+
+/** Ordered tiers: a key expression for each side and how keys compare; `extra` adds a step's own options. */
+const tiers = (extra: Record<string, JsonSchema> = {}): JsonSchema => ({
+  type: 'array', minItems: 1,
+  items: {
+    type: 'object', additionalProperties: false, required: ['name', 'source', 'target', 'normalise'],
+    properties: {
+      name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
+      source: perRecord('source_as', "The source record's key (or a list of keys)."),
+      target: perRecord('target_as', "The target record's key (or a list of keys)."),
+      normalise,
+      ...extra,
+    },
+  },
+});
+
 const match: ActionDef<MatchInput, MatchOutput> = {
   title: 'Match records',
   description: 'Pairs source records with target records through ordered tiers of keys: matched (first tier), to_link (a later tier), '
@@ -25,20 +46,8 @@ const match: ActionDef<MatchInput, MatchOutput> = {
     properties: {
       source: { ...list, description: 'The records to find a target for (none when missing).' },
       target: { type: 'array', items: { type: 'object', required: ['id'] }, description: 'The records to find; each has an id (none when missing).' },
-      source_as: name('source', 'The name of one source record in the tier expressions.'),
-      target_as: name('target', 'The name of one target record in the tier expressions.'),
-      tiers: {
-        type: 'array', minItems: 1,
-        items: {
-          type: 'object', additionalProperties: false, required: ['name', 'source', 'target', 'normalise'],
-          properties: {
-            name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
-            source: perRecord('source_as', "The source record's key (or a list of keys)."),
-            target: perRecord('target_as', "The target record's key (or a list of keys)."),
-            normalise,
-          },
-        },
-      },
+      ...recordNames,
+      tiers: tiers(),
       where: perRecord('source_as', 'Which source records are looked up; the others are unmatched.'),
       target_where: perRecord('target_as', 'Which targets can be matched at all.'),
       region,
@@ -152,21 +161,8 @@ const lookup: ActionDef<LookupInput, LookupOutput> = {
     properties: {
       source: list,
       target: { type: 'array', items: { type: 'object' } },
-      source_as: name('source', 'The name of one source record in the tier expressions.'),
-      target_as: name('target', 'The name of one target record in the tier expressions.'),
-      tiers: {
-        type: 'array', minItems: 1,
-        items: {
-          type: 'object', additionalProperties: false, required: ['name', 'source', 'target', 'normalise'],
-          properties: {
-            name: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
-            source: perRecord('source_as', "The source record's key (or a list of keys)."),
-            target: perRecord('target_as', "The target record's key (or a list of keys)."),
-            normalise,
-            unlinked: { type: 'boolean', default: false, description: "Only targets not linked (by the first tier's key) to another source record." },
-          },
-        },
-      },
+      ...recordNames,
+      tiers: tiers({ unlinked: { type: 'boolean', default: false, description: "Only targets not linked (by the first tier's key) to another source record." } }),
       target_where: perRecord('target_as', 'Which targets are looked at at all.'),
       region,
     },
