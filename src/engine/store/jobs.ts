@@ -6,8 +6,11 @@ import { errorToJson, fromJson, isProcessAlive, nowIso, toJson } from './json.js
 import type { Db, JobsTable } from './schema.js';
 import { StoreErrorCode, jobNotFound } from './store-errors.js';
 
-export type JobStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
-export type FinishedJobStatus = Exclude<JobStatus, 'running'>;
+/** 'queued': waiting for a worker (PostgreSQL only). */
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'stopped';
+export type FinishedJobStatus = Exclude<JobStatus, 'running' | 'queued'>;
+/** How a worker's attempt at a queued job ended; 'stopped' puts the job back in the queue, 'lost' is a dead worker. */
+export type AttemptOutcome = FinishedJobStatus | 'lost';
 
 /** Which package a job ran, so it can be traced to the exact recipes. */
 export interface PackageStamp {
@@ -28,6 +31,8 @@ export interface NewJob {
   trigger: unknown;
   eventId?: string;
   rerunOf?: number;
+  /** Recorded as queued for a worker (see queue-jobs.ts) instead of running in this process. */
+  queued?: boolean;
 }
 
 export interface JobResult {
@@ -57,6 +62,11 @@ export interface JobRecord {
   durationMs: number | null;
   error: unknown;
   summary: unknown;
+  /** The machine and process that runs or last ran it (null for jobs from before hosts were recorded). */
+  host: string | null;
+  pid: number | null;
+  /** A worker runs it from the queue. */
+  viaQueue: boolean;
 }
 
 export interface JobQuery {
@@ -80,7 +90,7 @@ export function isLocal(host: string | null): boolean {
 }
 
 const COLUMNS = [
-  'id', 'project', 'package_name', 'package_version', 'package_hash', 'recipe', 'status', 'test', 'dry_run', 'event_id', 'rerun_of', 'started_at', 'finished_at', 'duration_ms', 'error', 'summary',
+  'id', 'project', 'package_name', 'package_version', 'package_hash', 'recipe', 'status', 'test', 'dry_run', 'event_id', 'rerun_of', 'started_at', 'finished_at', 'duration_ms', 'error', 'summary', 'host', 'pid', 'via_queue',
 ] as const;
 type JobRow = Pick<Selectable<JobsTable>, (typeof COLUMNS)[number]>;
 
@@ -102,12 +112,14 @@ export class Jobs {
         package_version: j.package?.version ?? null,
         package_hash: j.package?.hash ?? null,
         recipe: j.recipe,
-        status: 'running',
+        status: j.queued ? 'queued' : 'running',
+        via_queue: j.queued ? 1 : 0,
         test: j.test ? 1 : 0,
         dry_run: j.dryRun ? 1 : 0,
         event_id: j.eventId ?? null,
         rerun_of: j.rerunOf ?? null,
-        pid: process.pid,
+        pid: j.queued ? null : process.pid,
+        host: j.queued ? null : hostname(),
         started_at: nowIso(),
         trigger: null,
         finished_at: null,
@@ -197,10 +209,13 @@ export class Jobs {
     return row?.id;
   }
 
-  /** Records a running job as failed with JOB_INTERRUPTED (its process is gone); a finished job is left alone. */
+  /**
+   * Records a running job as failed with JOB_INTERRUPTED (its process is gone); a finished job is left alone,
+   * and so is a queued one: the queue gives it to another worker (queue-jobs.ts).
+   */
   async interrupt(id: number, db: Db = this.db): Promise<void> {
-    const row = await db.selectFrom('jobs').select(['status', 'started_at']).where('id', '=', id).executeTakeFirst();
-    if (row?.status === 'running') await this.finish(id, 'failed', row.started_at, INTERRUPTED_JSON, null, db);
+    const row = await db.selectFrom('jobs').select(['status', 'started_at', 'via_queue']).where('id', '=', id).executeTakeFirst();
+    if (row?.status === 'running' && row.via_queue === 0) await this.finish(id, 'failed', row.started_at, INTERRUPTED_JSON, null, db);
   }
 
   /**
@@ -216,6 +231,7 @@ export class Jobs {
       .leftJoin('leases', 'leases.job_id', 'jobs.id')
       .select(['jobs.id', 'jobs.pid', 'leases.pid as lease_pid', 'leases.host', 'leases.expires_at'])
       .where('jobs.status', '=', 'running')
+      .where('jobs.via_queue', '=', 0)
       .execute();
     const now = Date.now();
     const dead = running.filter((job) => {
@@ -235,7 +251,7 @@ export class Jobs {
   }
 
   /** Only a running job is finished (another process may have recovered it meanwhile); returns 1 or 0. */
-  private async finish(id: number, status: JobStatus, startedAt: string, error: string | null, summary: string | null, db: Db = this.db): Promise<number> {
+  async finish(id: number, status: JobStatus, startedAt: string, error: string | null, summary: string | null, db: Db = this.db): Promise<number> {
     const now = nowIso();
     const result = await db
       .updateTable('jobs')
@@ -278,6 +294,9 @@ function toRecord(row: JobRow, trigger: string | null): JobRecord {
     durationMs: row.duration_ms,
     error: fromJson(row.error),
     summary: undefined as unknown,
+    host: row.host,
+    pid: row.pid,
+    viaQueue: row.via_queue === 1,
   };
   // A trigger can be large (a 100,000-item batch is ~8 MB of JSON), and so can a summary (a sync of
   // 100,000 employees lists 70,000 new users): each is parsed only when someone asks.

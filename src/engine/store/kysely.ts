@@ -8,4 +8,4 @@ import type * as KyselyModule from 'kysely';
 
 const kysely = createRequire(import.meta.url)('kysely') as typeof KyselyModule;
 
-export const { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } = kysely;
+export const { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } = kysely;

@@ -51,7 +51,7 @@ export class Leases {
   /** Records a running job holding the recipe's lease, or says who holds it. */
   async startJob(j: NewJob, now = Date.now()): Promise<StartResult> {
     return exclusive(this.db, this.dialect, this.location, `${j.project}\n${j.recipe}`, async (trx): Promise<StartResult> => {
-      const held = await select(trx, j.project, j.recipe);
+      const held = await selectLease(trx, j.project, j.recipe);
       if (held && isLive(held, now)) return { busy: held };
       if (held) await this.jobs.interrupt(held.jobId, trx); // its process is gone: its job will never finish
       if (j.eventId !== undefined && j.rerunOf === undefined && !j.dryRun) {
@@ -88,7 +88,7 @@ export class Leases {
 
   /** The live holder of the recipe's lease, if any. */
   async holder(project: string, recipe: string, now = Date.now()): Promise<LeaseHolder | undefined> {
-    const held = await select(this.db, project, recipe);
+    const held = await selectLease(this.db, project, recipe);
     return held && isLive(held, now) ? held : undefined;
   }
 }
@@ -131,7 +131,7 @@ export async function exclusive<T>(db: Db, dialect: DialectName, file: string, k
 /** The tail of each SQLite file's queue of exclusive sections in this process. */
 const sqliteQueues = new Map<string, Promise<void>>();
 
-async function select(db: Db, project: string, recipe: string): Promise<LeaseHolder | undefined> {
+export async function selectLease(db: Db, project: string, recipe: string): Promise<LeaseHolder | undefined> {
   const row = await db
     .selectFrom('leases')
     .select(['project', 'recipe', 'job_id', 'pid', 'host', 'acquired_at', 'expires_at'])

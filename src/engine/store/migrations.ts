@@ -12,6 +12,7 @@ import type { Kysely, Migration, MigrationProvider, CreateTableBuilder } from 'k
 import { sql } from './kysely.js';
 import { APPLICATION_ID, LEGACY_VERSION, upgradeLegacy } from './legacy-migrations.js';
 import { intoProjects } from './projects-migration.js';
+import { queueTables } from './queue-migration.js';
 import type { DialectName } from './schema.js';
 
 export interface MigrationContext {
@@ -29,6 +30,8 @@ function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0002-lease-host': { up: (db) => db.schema.alterTable('leases').addColumn('host', 'text').execute() },
     // Every piece of state belongs to a project, no longer to a package (see projects-migration.ts).
     '0003-projects': { up: (db) => intoProjects(db) },
+    // Jobs run by workers from a queue: their host, and each attempt (see queue-migration.ts).
+    '0004-queue': { up: (db) => queueTables(db, ctx.dialect) },
   };
 }
 

@@ -3,7 +3,7 @@
  * databases, so one set of queries reads the same values from SQLite and PostgreSQL.
  */
 import type { ColumnType, Generated, Kysely } from 'kysely';
-import type { JobStatus } from './jobs.js';
+import type { AttemptOutcome, JobStatus } from './jobs.js';
 
 /** A column the database fills in when an insert leaves it out. */
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
@@ -51,6 +51,22 @@ export interface JobsTable {
   package_version: string | null;
   /** sha256 of the package folder's files (loader/package-hash.ts). */
   package_hash: string | null;
+  /** The machine of the process in `pid` (null before schema v7). */
+  host: string | null;
+  /** 1: a worker runs it from the queue, which recovers it when its worker dies. */
+  via_queue: Generated<number>;
+}
+
+export interface JobAttemptsTable {
+  job_id: number;
+  attempt: number;
+  host: string;
+  pid: number;
+  started_at: string;
+  finished_at: string | null;
+  outcome: AttemptOutcome | null;
+  /** JSON: why the attempt ended, when it did not succeed. */
+  error: string | null;
 }
 
 export interface JobTriggersTable {
@@ -125,6 +141,7 @@ export interface StoreSchema {
   mappings: MappingsTable;
   counters: CountersTable;
   leases: LeasesTable;
+  job_attempts: JobAttemptsTable;
   store_meta: MetaTable;
   projects: ProjectsTable;
 }

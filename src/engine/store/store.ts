@@ -22,6 +22,7 @@ import { Recipes, type RecipeState } from './recipes.js';
 import type { Db, DialectName } from './schema.js';
 import { SECRET_KEY_ENV, SecretBox, type KeyCheckSlot } from './secrets.js';
 import { acquirePostgresServeLock, acquireServeLock, postgresServeStatus, serveStatus, type ServeLock, type ServeStatus } from './serve-lock.js';
+import { QueueJobs, type AttemptRecord, type ClaimResult, type Send } from './queue-jobs.js';
 import { Steps, type StepRecord } from './steps.js';
 import { isNotADatabase, storeCorrupt } from './store-errors.js';
 
@@ -67,6 +68,7 @@ export class Store {
   private readonly steps: Steps;
   private readonly mappingsTable: MappingsTable;
   private readonly projects: Projects;
+  private readonly queueJobs: QueueJobs;
   private closed = false;
   private readonly locks = new Set<ServeLock>();
 
@@ -83,6 +85,7 @@ export class Store {
     this.steps = new Steps(db);
     this.mappingsTable = new MappingsTable(db);
     this.projects = new Projects(db, backend.dialect, location, this.jobs);
+    this.queueJobs = new QueueJobs(db, backend.dialect, location, this.jobs);
   }
 
   /**
@@ -254,6 +257,28 @@ export class Store {
    */
   async markInterrupted(isOwnerAlive?: (pid: number) => boolean): Promise<number> {
     return this.jobs.markInterrupted(isOwnerAlive);
+  }
+
+  // jobs that workers run from the queue (queue-jobs.ts)
+
+  /** Records the job as queued and, in the same transaction, puts it in the queue with `send`. */
+  async enqueueJob(j: NewJob, send: Send): Promise<number> {
+    return this.queueJobs.enqueue(j, send);
+  }
+  /** A worker drew job `jobId` from the queue: take its recipe's lease and record the attempt. */
+  async claimJob(jobId: number, now?: number): Promise<ClaimResult> {
+    return this.queueJobs.claim(jobId, now);
+  }
+  /** Ends the attempt and the job; with `requeue`, records it as stopped and queues the job again. */
+  async finishAttempt(jobId: number, attempt: number, r: JobResult, requeue?: Send): Promise<void> {
+    await this.queueJobs.finishAttempt(jobId, attempt, r, requeue);
+  }
+  /** Fails a job the queue gave up on; false when it had ended already. */
+  async failExhausted(jobId: number, error: unknown): Promise<boolean> {
+    return this.queueJobs.failExhausted(jobId, error);
+  }
+  async jobAttempts(jobIds: readonly number[]): Promise<Map<number, AttemptRecord[]>> {
+    return this.queueJobs.attempts(jobIds);
   }
 
   // mappings
