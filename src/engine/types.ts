@@ -43,11 +43,24 @@ export interface HttpObserver {
   rateWait(e: { connector: string; ms: number }): void;
 }
 
+/**
+ * A request budget shared by several processes (workers running jobs of one account): `take` resolves once
+ * one more request may start, within the budget of every process together.
+ */
+export interface RateBudget {
+  take(signal?: AbortSignal): Promise<void>;
+}
+
 /** What a connector's `connect` receives besides its settings. */
 export interface ConnectContext {
   logger: Logger;
   /** Pass to the connection's transport (`observer`); absent when nothing listens. */
   http?: HttpObserver;
+  /**
+   * When the host shares the connection's request budget with other processes: the budget for
+   * `requestsPerMinute`, to pass to the transport (`budget`) besides its own per-process window.
+   */
+  rateBudget?(requestsPerMinute: number): RateBudget;
 }
 
 /** What every action and trigger call receives besides its input. */

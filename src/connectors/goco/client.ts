@@ -3,7 +3,7 @@
  * returning wire.ts shapes with transport errors translated into GoCo ones. Building it touches no network.
  */
 import { Transport } from '../http/index.js';
-import type { HttpObserver, Logger } from '../../engine/types.js';
+import type { ConnectContext, HttpObserver, Logger } from '../../engine/types.js';
 import { isRecipeError } from '../../engine/errors.js';
 import { badResponse, badSettings, notFound, translate } from './errors.js';
 import type { ResolvedSettings } from './settings.js';
@@ -13,7 +13,7 @@ export class GocoClient {
   readonly settings: ResolvedSettings;
   readonly transport: Transport;
 
-  constructor(settings: ResolvedSettings, logger: Logger, observer?: HttpObserver) {
+  constructor(settings: ResolvedSettings, logger: Logger, observer?: HttpObserver, budget?: ConnectContext['rateBudget']) {
     this.settings = settings;
     try {
       this.transport = new Transport({
@@ -25,6 +25,7 @@ export class GocoClient {
         requestsPerMinute: settings.requestsPerMinute,
         logger,
         ...(observer === undefined ? {} : { observer }),
+        ...(budget === undefined || settings.requestsPerMinute === undefined ? {} : { budget: budget(settings.requestsPerMinute) }),
       });
     } catch (error) {
       throw isRecipeError(error, 'HTTP_BAD_OPTIONS') ? badSettings(error.message) : error;

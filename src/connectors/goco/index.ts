@@ -20,7 +20,7 @@ export const goco: ConnectorDef<GocoSettings, GocoClient> = {
   description: 'GoCo HR: employees, locations and departments (read-only), and a trigger on employee changes.',
   settings: settingsSchema,
   connect(settings, ctx) {
-    return new GocoClient(resolveSettings(settings), ctx.logger.child({ connector: 'goco' }), ctx.http);
+    return new GocoClient(resolveSettings(settings), ctx.logger.child({ connector: 'goco' }), ctx.http, ctx.rateBudget);
   },
   async test(connection, ctx) {
     // One cheap call: the first page of one employee, whose envelope also gives the count.

@@ -1,6 +1,6 @@
 /** Options of the shared HTTP transport; every default lives in `DEFAULTS`. */
 import type { CircuitOptions } from './circuit.js';
-import type { HttpObserver, Logger } from '../../engine/types.js';
+import type { HttpObserver, Logger, RateBudget } from '../../engine/types.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -52,6 +52,11 @@ export interface TransportOptions {
   circuit?: CircuitOptions;
   /** Told of every attempt and every wait for the rate budget (the engine's metrics). @default none */
   observer?: HttpObserver;
+  /**
+   * A budget shared with other processes (workers using one account): each attempt also waits for it, after
+   * its own `requestsPerMinute` window. @default none
+   */
+  budget?: RateBudget;
 }
 
 export interface RequestOptions {
@@ -94,8 +99,8 @@ export interface TransportStats {
   rateLimited: number;
 }
 
-export type ResolvedOptions = Required<Omit<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger' | 'circuit' | 'observer'>>
-  & Pick<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger' | 'circuit' | 'observer'>;
+export type ResolvedOptions = Required<Omit<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger' | 'circuit' | 'observer' | 'budget'>>
+  & Pick<TransportOptions, 'prefixUrl' | 'requestsPerMinute' | 'logger' | 'circuit' | 'observer' | 'budget'>;
 
 export const DEFAULTS = {
   headers: {},

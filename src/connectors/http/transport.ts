@@ -159,6 +159,13 @@ export class Transport {
   async #attempt(options: RequestOptions, where: Where, attempt: number): Promise<Attempt> {
     // Checked when the queue hands out the slot, so requests queued before the outage are not sent either.
     if (this.#circuit.open) return { kind: 'error', error: circuitOpenError(where, this.#circuit.failures) };
+    if (this.#options.budget) {
+      try {
+        await this.#options.budget.take(options.signal);
+      } catch (error) {
+        return { kind: 'error', error };
+      }
+    }
     this.stats.requests += 1;
     if (attempt > 1) this.stats.retries += 1;
     this.#logger.debug({ connector: where.name, method: where.method, path: where.path, attempt }, 'http attempt');

@@ -4,7 +4,7 @@
  * first call. Calls to `/2` carry the session's headers; a 401 renews the login once and repeats the call
  * (the server did nothing, so repeating is safe even for a POST).
  */
-import type { HttpObserver, Logger } from '../../engine/types.js';
+import type { ConnectContext, HttpObserver, Logger } from '../../engine/types.js';
 import { Transport, type HttpMethod, type ResponseHeaders } from '../http/index.js';
 import { isLoginRequired } from './errors.js';
 import { WiwSession, type Workplace } from './session.js';
@@ -39,7 +39,7 @@ export class WiwClient {
   readonly transport: Transport;
   readonly session: WiwSession;
 
-  constructor(settings: WiwSettings, readonly logger: Logger, observer?: HttpObserver) {
+  constructor(settings: WiwSettings, readonly logger: Logger, observer?: HttpObserver, budget?: ConnectContext['rateBudget']) {
     const s = resolveSettings(settings);
     const { password: _password, apiKey: _apiKey, ...visible } = s;
     this.settings = visible;
@@ -52,6 +52,7 @@ export class WiwClient {
       isRateLimited: isWiwRateLimited,
       logger,
       ...(observer === undefined ? {} : { observer }),
+      ...(budget === undefined || s.requestsPerMinute === undefined ? {} : { budget: budget(s.requestsPerMinute) }),
     });
     this.session = new WiwSession(this.transport, s, logger);
   }

@@ -16,7 +16,7 @@ export const wheniwork: ConnectorDef<WiwSettings, WiwClient> = {
   title: 'When I Work',
   description: 'Users, locations (schedules) and positions of a When I Work workplace.',
   settings: settingsSchema,
-  connect: (settings, ctx) => new WiwClient(settings, ctx.logger.child({ connector: 'wheniwork' }), ctx.http),
+  connect: (settings, ctx) => new WiwClient(settings, ctx.logger.child({ connector: 'wheniwork' }), ctx.http, ctx.rateBudget),
   async test(connection: WiwClient, ctx: ActionContext<WiwClient>) {
     const workplace = await connection.workplace();
     const { account } = await getAccount.run({}, ctx);

@@ -6,7 +6,7 @@
 import { UserError } from '../errors.js';
 import { validator } from '../schema-validator.js';
 import type { ConnectionModel, PackageModel } from '../model.js';
-import type { ConnectorDef, HttpObserver, Logger } from '../types.js';
+import type { ConnectorDef, HttpObserver, Logger, RateBudget } from '../types.js';
 
 interface Live {
   key: string;
@@ -28,6 +28,8 @@ export class ConnectionPool {
   constructor(
     private readonly pkg: PackageModel,
     private readonly logger: Logger,
+    /** A budget shared with other processes, by connection name (a worker's); none: each process keeps its own. */
+    private readonly budget?: (connection: string, requestsPerMinute: number) => RateBudget,
     /** Handed to every connection built, for metrics. */
     private readonly http?: HttpObserver,
   ) {}
@@ -61,7 +63,12 @@ export class ConnectionPool {
     const current = this.live.get(name);
     if (current && current.key === key) return { connector: conn.connector, handle: current.handle };
     if (current) await this.closeOne(conn.connector, current);
-    const handle = conn.connector.connect(settings, { logger: this.logger.child({ connection: name }), ...(this.http ? { http: this.http } : {}) });
+    const budget = this.budget;
+    const handle = conn.connector.connect(settings, {
+      logger: this.logger.child({ connection: name }),
+      ...(this.http ? { http: this.http } : {}),
+      ...(budget ? { rateBudget: (perMinute: number) => budget(name, perMinute) } : {}),
+    });
     this.live.set(name, { key, handle });
     return { connector: conn.connector, handle };
   }

@@ -5,6 +5,7 @@
  *   trigger event (manual or test run, schedule tick, polled event, webhook delivery, rerun)
  *   1. createJob          take the recipe's lease and record the job as running; job:start
  *                           refused (RECIPE_BUSY, EVENT_ALREADY_RUN, WAIT_CANCELLED): thrown, no job, nothing ran
+ *                         (a queued job arrives claimed: its record, lease and attempt exist already)
  *   2. resolveProperties  typed values with defaults, the secrets to keep out of records; the recipe's
  *                         required properties set                      fails: PROPERTY_MISSING, PROPERTY_INVALID -> 7
  *   3. buildConnections   one live handle per connection, rebuilt when its settings changed
@@ -17,6 +18,7 @@
  *                                                                      fails: the write's error                  -> 7
  *   7. finishJob          status, error (code, message, hint; `details.phase` names the phase that failed)
  *                         and summary stored, secrets removed; lease released; job:end
+ *                         (a queued job: its attempt ends too; stopped by its worker's shutdown, it is queued again)
  *
  * After a failure in 2-4 the error is also thrown, once the job is recorded: the caller's run did not
  * happen (a property to set, a connection to fix) and it reports that as it did before jobs were made
@@ -29,7 +31,7 @@ import { withoutSecrets } from '../interpreter/redact.js';
 import { runJob, type JobOutcome } from '../interpreter/run-job.js';
 import type { StepContext, StepRecord } from '../interpreter/job-env.js';
 import type { PackageModel, RecipeModel } from '../model.js';
-import { LEASE_RENEW_MS, type JobRecord, type LeaseHolder, type PackageStamp, type Store } from '../store/index.js';
+import { LEASE_RENEW_MS, type JobRecord, type LeaseHolder, type PackageStamp, type Send, type Store } from '../store/index.js';
 import type { ConnectorDef, Logger } from '../types.js';
 import { actionContext } from './action-context.js';
 import type { ConnectionPool } from './connections.js';
@@ -64,6 +66,15 @@ export interface JobOptions {
   stopAfterStep?: AbortSignal;
   wait?: boolean;
   onWait?(holder: LeaseHolder): void;
+  /** A queued job a worker claimed (Store.claimJob): phase 1 only starts its heartbeat. */
+  claimed?: ClaimedJob;
+}
+
+export interface ClaimedJob {
+  jobId: number;
+  attempt: number;
+  /** Asked when the job ended as stopped: a `send` that queues it again (its worker is shutting down), or none. */
+  requeue(): Send | undefined;
 }
 
 /** The phase a failure happened in, as `details.phase` of the job's error. */
@@ -90,6 +101,7 @@ interface LiveJob {
   secrets: readonly string[];
   /** Undoes phase 1's timer and listener. */
   detach(): void;
+  claimed?: ClaimedJob;
 }
 
 export async function runJobLifecycle(host: JobHost, recipe: RecipeModel, trigger: unknown, options: JobOptions): Promise<JobRecord> {
@@ -130,7 +142,7 @@ export function failedBeforeSteps(job: JobRecord): boolean {
 async function createJob(host: JobHost, recipe: RecipeModel, trigger: unknown, options: JobOptions): Promise<LiveJob> {
   const test = options.test ?? false;
   const dryRun = options.dryRun ?? false;
-  const id = await startLeasedJob(
+  const id = options.claimed?.jobId ?? await startLeasedJob(
     host.store,
     { project: host.project, package: host.packageStamp, recipe: recipe.name, test, dryRun, trigger, eventId: options.eventId, rerunOf: options.rerunOf },
     { wait: options.wait, onWait: options.onWait, signal: anySignal(options.signal, options.stopAfterStep) },
@@ -149,7 +161,7 @@ async function createJob(host: JobHost, recipe: RecipeModel, trigger: unknown, o
     host.running.delete(id);
     options.signal?.removeEventListener('abort', onAbort);
   };
-  const job: LiveJob = { id, recipe, trigger, test, dryRun, logger, controller, secrets: [], detach };
+  const job: LiveJob = { id, recipe, trigger, test, dryRun, logger, controller, secrets: [], detach, claimed: options.claimed };
   emit(host, job, 'job:start', { jobId: id, recipe: recipe.name, test, dryRun });
   return job;
 }
@@ -244,10 +256,16 @@ function recordSteps(host: JobHost, job: LiveJob): { add(record: StepRecord): vo
 /** 7. The lease is released even when the record cannot be written: it would lapse anyway (LEASE_TTL_MS). */
 async function finishJob(host: JobHost, job: LiveJob, ending: Ending): Promise<JobRecord> {
   job.detach();
-  try {
-    await host.store.finishJob(job.id, { status: ending.status, error: withoutSecrets(ending.error, job.secrets), summary: withoutSecrets(ending.summary, job.secrets) });
-  } finally {
-    await host.store.releaseLease(host.project, job.recipe.name, job.id).catch((error: unknown) => job.logger.warn({ err: serializeError(error) }, 'could not release the recipe lease'));
+  const result = { status: ending.status, error: withoutSecrets(ending.error, job.secrets), summary: withoutSecrets(ending.summary, job.secrets) };
+  if (job.claimed) {
+    // One transaction: the attempt, the job (or its new queue entry) and the lease.
+    await host.store.finishAttempt(job.id, job.claimed.attempt, result, ending.status === 'stopped' ? job.claimed.requeue() : undefined);
+  } else {
+    try {
+      await host.store.finishJob(job.id, result);
+    } finally {
+      await host.store.releaseLease(host.project, job.recipe.name, job.id).catch((error: unknown) => job.logger.warn({ err: serializeError(error) }, 'could not release the recipe lease'));
+    }
   }
   const record = await host.store.getJob(job.id, { trigger: job.trigger });
   if (!record) throw new Error(`job ${job.id} vanished from the store as it finished`);

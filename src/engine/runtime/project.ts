@@ -21,6 +21,21 @@ export interface ProjectChoice {
   packageDir?: string;
   defaultPackageDir?: string;
   connectors: ConnectorRegistry;
+  packages?: PackageCache;
+}
+
+/** Packages loaded once per folder, with their content hash, for the runtimes of many projects (a worker's). */
+export type PackageCache = Map<string, { pkg: PackageModel; hash: string }>;
+
+function loadCached(dir: string, o: ProjectChoice): { pkg: PackageModel; hash?: string } {
+  const key = resolve(dir);
+  const hit = o.packages?.get(key);
+  if (hit) return hit;
+  const pkg = loadPackageOrThrow(dir, o.connectors);
+  if (!o.packages) return { pkg };
+  const entry = { pkg, hash: packageHash(pkg.dir) };
+  o.packages.set(key, entry);
+  return entry;
 }
 
 export async function openProject(store: Store, o: ProjectChoice, given: PackageModel | undefined): Promise<{ project: string; pkg: PackageModel; stamp: PackageStamp }> {
@@ -31,7 +46,8 @@ export async function openProject(store: Store, o: ProjectChoice, given: Package
   if (!given && dir === undefined) {
     throw new UserError('PACKAGE_MISSING', `Project '${project}' has no package folder of its own and none was given.`, { hint: 'Pass --package DIR.' });
   }
-  const pkg = given ?? loadPackageOrThrow(dir!, o.connectors);
+  const loaded = given ? { pkg: given, hash: undefined } : loadCached(dir!, o);
+  const pkg = loaded.pkg;
   if (record && record.packageName !== pkg.name) throw packageMismatch(record, pkg);
   const version = pkg.version ?? null;
   if (!record) {
@@ -39,7 +55,7 @@ export async function openProject(store: Store, o: ProjectChoice, given: Package
   } else if (!given && record.packageVersion !== version) {
     await store.updateProject(project, { packageVersion: version }); // its package was upgraded in place
   }
-  return { project, pkg, stamp: { name: pkg.name, ...(pkg.version ? { version: pkg.version } : {}), hash: packageHash(pkg.dir) } };
+  return { project, pkg, stamp: { name: pkg.name, ...(pkg.version ? { version: pkg.version } : {}), hash: loaded.hash ?? packageHash(pkg.dir) } };
 }
 
 /** Two processes may open a new `default` at once: the second one uses the first one's record. */

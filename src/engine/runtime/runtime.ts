@@ -8,14 +8,14 @@ import type { JobEvent, StepRecord } from '../interpreter/job-env.js';
 import { loadPackageOrThrow } from '../loader/load-package.js';
 import { silentLogger } from '../logger.js';
 import type { PackageModel, RecipeModel } from '../model.js';
-import { Store, type JobRecord, type LeaseHolder, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
-import type { ConnectionTestResult, ConnectorRegistry, HttpAttempt, Logger, TriggerEvent } from '../types.js';
+import { Store, type AttemptRecord, type ClaimResult, type JobRecord, type LeaseHolder, type Send, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
+import type { ConnectionTestResult, ConnectorRegistry, HttpAttempt, Logger, RateBudget, TriggerEvent } from '../types.js';
 import { actionContext } from './action-context.js';
 import { ConnectionPool } from './connections.js';
-import { failedBeforeSteps, runJobLifecycle, type JobHost, type JobOptions } from './job-lifecycle.js';
+import { failedBeforeSteps, runJobLifecycle, type ClaimedJob, type JobHost, type JobOptions } from './job-lifecycle.js';
 import { RunRefused, waitForLease } from './lease.js';
 import { Properties } from './properties.js';
-import { openProject } from './project.js';
+import { openProject, type PackageCache } from './project.js';
 
 export interface RuntimeOptions {
   /** The project whose state this runtime reads and writes. @default 'default' */
@@ -39,6 +39,18 @@ export interface RuntimeOptions {
   databaseUrl?: string;
   /** Items of each foreach whose steps are recorded in full; failed items always are. @default 100 */
   recordItems?: number;
+  /**
+   * An open store shared by the runtimes of many projects (a worker's): used instead of opening one, and
+   * left open by close().
+   */
+  store?: Store;
+  /** Packages already loaded, by folder, shared by the runtimes of many projects. */
+  packages?: PackageCache;
+  /**
+   * A request budget shared with other processes, per connection (`key` names the project and connection):
+   * a worker's, so that every job using one account keeps within its budget whichever worker runs it.
+   */
+  rateBudget?(key: string, requestsPerMinute: number): RateBudget;
 }
 
 export interface RunOptions {
@@ -88,6 +100,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   /** The package's name, version and content hash, recorded with every job. */
   readonly packageStamp: PackageStamp;
   private readonly store: Store;
+  /** False when the store was handed over (RuntimeOptions.store): its owner closes it. */
+  private readonly ownsStore: boolean;
   readonly properties: Properties;
   readonly logger: Logger;
   private readonly pool: ConnectionPool;
@@ -101,9 +115,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     this.project = project;
     this.packageStamp = stamp;
     this.store = store;
+    this.ownsStore = options.store === undefined;
     this.logger = options.logger ?? silentLogger();
     this.properties = new Properties(pkg, store, project);
-    this.pool = new ConnectionPool(pkg, this.logger, {
+    const budget = options.rateBudget;
+    this.pool = new ConnectionPool(pkg, this.logger, budget && ((connection, perMinute) => budget(`${project}/${connection}`, perMinute)), {
       attempt: (e) => {
         if (this.listenerCount('http:attempt') > 0) this.emit('http:attempt', e);
       },
@@ -133,12 +149,12 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     // An explicit package is checked before the store is opened: its problems come first, as they always did.
     const given = options.packageDir === undefined ? undefined : loadPackageOrThrow(options.packageDir, options.connectors);
     // Store.open fails the jobs of dead processes (markInterrupted) and leaves live ones alone.
-    const store = await Store.open({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, create: options.createDataDir ?? true, secretKey: options.secretKey });
+    const store = options.store ?? await Store.open({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, create: options.createDataDir ?? true, secretKey: options.secretKey });
     try {
       const { project, pkg, stamp } = await openProject(store, options, given);
       return new Runtime(options, project, pkg, stamp, store);
     } catch (error) {
-      await store.close();
+      if (!options.store) await store.close();
       throw error;
     }
   }
@@ -274,6 +290,40 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return this.execute(this.recipe(past.recipe), past.trigger, { ...options, test: past.test, rerunOf: jobId, eventId: past.eventId ?? undefined });
   }
 
+  /**
+   * Records one run of `name` as queued for a worker and, in the same transaction, puts it in the queue
+   * with `send`; answers the job's id.
+   */
+  async enqueue(name: string, trigger: unknown, send: Send, options: { test?: boolean; rerunOf?: number; eventId?: string } = {}): Promise<number> {
+    const recipe = this.recipe(name);
+    return this.store.enqueueJob(
+      { project: this.project, package: this.packageStamp, recipe: recipe.name, test: options.test ?? false, dryRun: false, trigger, rerunOf: options.rerunOf, eventId: options.eventId },
+      send,
+    );
+  }
+
+  /** A worker drew queued job `jobId`: takes its recipe's lease and records the attempt (see Store.claimJob). */
+  async claim(jobId: number): Promise<ClaimResult> {
+    return this.store.claimJob(jobId);
+  }
+
+  /** Runs a queued job this process claimed, through the same lifecycle as any other. */
+  async runClaimed(claimed: ClaimedJob, options: RunOptions = {}): Promise<JobRecord> {
+    const job = await this.job(claimed.jobId);
+    return this.execute(this.recipe(job.recipe), job.trigger, { ...options, claimed, test: job.test, dryRun: job.dryRun, eventId: job.eventId ?? undefined, rerunOf: job.rerunOf ?? undefined });
+  }
+
+  /** Fails a queued job the queue gave up on (its workers kept dying); false when it had ended already. */
+  async failExhausted(jobId: number, error: unknown): Promise<boolean> {
+    await this.job(jobId);
+    return this.store.failExhausted(jobId, error);
+  }
+
+  /** Each worker's attempt at the jobs (queued jobs only have them), oldest first. */
+  async attempts(jobIds: readonly number[]): Promise<Map<number, AttemptRecord[]>> {
+    return this.store.jobAttempts(jobIds);
+  }
+
   async job(id: number): Promise<JobRecord> {
     const job = await this.store.getJob(id);
     if (!job || job.project !== this.project) throw new UserError('JOB_UNKNOWN', `There is no job ${id}. See \`recipes jobs\`.`);
@@ -369,7 +419,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   async close(): Promise<void> {
     this.cancelAll();
     await this.pool.close();
-    await this.store.close();
+    if (this.ownsStore) await this.store.close();
   }
 }
 
