@@ -98,10 +98,13 @@ export class JobQueue {
     return queue;
   }
 
-  /** Queues recorded job `jobId` on `db` (the transaction that recorded it); `afterSeconds` delays it. */
-  async sendJob(db: QueueSql, jobId: number, afterSeconds?: number): Promise<void> {
+  /**
+   * Queues recorded job `jobId` on `db` (the transaction that recorded it; none: a job whose record exists
+   * already, put back); `afterSeconds` delays it.
+   */
+  async sendJob(db: QueueSql | undefined, jobId: number, afterSeconds?: number): Promise<void> {
     const id = await this.boss.send(RUN_QUEUE, { jobId } satisfies QueueEntry, {
-      db: db as PgBossModule.Db,
+      ...(db ? { db: db as PgBossModule.Db } : {}),
       expireInSeconds: this.timings.expirySeconds,
       ...(afterSeconds ? { startAfter: afterSeconds } : {}),
     });

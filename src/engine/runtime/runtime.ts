@@ -8,7 +8,7 @@ import type { JobEvent, StepRecord } from '../interpreter/job-env.js';
 import { loadPackageOrThrow } from '../loader/load-package.js';
 import { silentLogger } from '../logger.js';
 import type { PackageModel, RecipeModel } from '../model.js';
-import { Store, type AttemptRecord, type ClaimResult, type JobRecord, type LeaseHolder, type Send, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
+import { Store, type AttemptRecord, type JobRecord, type LeaseHolder, type Send, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
 import type { ConnectionTestResult, ConnectorRegistry, HttpAttempt, Logger, RateBudget, TriggerEvent } from '../types.js';
 import { actionContext } from './action-context.js';
 import { ConnectionPool } from './connections.js';
@@ -302,21 +302,10 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     );
   }
 
-  /** A worker drew queued job `jobId`: takes its recipe's lease and records the attempt (see Store.claimJob). */
-  async claim(jobId: number): Promise<ClaimResult> {
-    return this.store.claimJob(jobId);
-  }
-
   /** Runs a queued job this process claimed, through the same lifecycle as any other. */
   async runClaimed(claimed: ClaimedJob, options: RunOptions = {}): Promise<JobRecord> {
     const job = await this.job(claimed.jobId);
     return this.execute(this.recipe(job.recipe), job.trigger, { ...options, claimed, test: job.test, dryRun: job.dryRun, eventId: job.eventId ?? undefined, rerunOf: job.rerunOf ?? undefined });
-  }
-
-  /** Fails a queued job the queue gave up on (its workers kept dying); false when it had ended already. */
-  async failExhausted(jobId: number, error: unknown): Promise<boolean> {
-    await this.job(jobId);
-    return this.store.failExhausted(jobId, error);
   }
 
   /** Each worker's attempt at the jobs (queued jobs only have them), oldest first. */

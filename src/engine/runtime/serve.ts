@@ -4,10 +4,10 @@
  * and on shutdown lets each job finish its step in flight and records it as stopped.
  */
 import { serializeError, UserError, type SerializedError } from '../errors.js';
+import { runTick } from './trigger-tick.js';
 import type { ServeLock } from '../store/index.js';
 import type { RecipeModel } from '../model.js';
 import { sleep } from '../sleep.js';
-import { RunRefused } from './lease.js';
 import type { Runtime } from './runtime.js';
 import { WebhookEndpoint } from './webhook.js';
 
@@ -113,45 +113,21 @@ export class Server {
   private async loop(recipe: RecipeModel, signal: AbortSignal): Promise<string | undefined> {
     const t = recipe.trigger;
     const every = t.type === 'poll' || t.type === 'schedule' ? t.everyMs : 60_000;
-    while (!signal.aborted && !this.options.signal.aborted) {
+    const stop = AbortSignal.any([signal, this.options.signal]);
+    while (!stop.aborted) {
       // Polls start every `every` ms whatever the jobs took, so a busy recipe does not fall further behind
       // by sleeping a full interval after each batch.
       const started = performance.now();
-      try {
-        if (t.type === 'poll') {
-          const events = await this.rt.poll(recipe, t.batch);
-          for (const event of events) {
-            if (signal.aborted || this.options.signal.aborted) break;
-            const job = await this.rt.runEvent(recipe, event, this.jobOptions());
-            if (job.status === 'stopped') break;
-          }
-          if (events.length === t.batch) continue; // more waiting: catch up before sleeping
-        } else {
-          await this.rt.execute(recipe, { type: 'schedule', at: new Date().toISOString() }, this.jobOptions());
-        }
-        await this.rt.clearTriggerFailures(recipe.name);
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (code === RunRefused.BUSY || code === RunRefused.EVENT_DONE) {
-          // Another process runs the recipe: this tick is skipped and the cursor stays, so the event is
-          // polled again at the next tick.
-          this.rt.logger.info({ recipe: recipe.name, code }, 'recipe busy elsewhere; trying at the next tick');
-          await sleep(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
-          continue;
-        }
-        const count = await this.rt.noteTriggerFailure(recipe.name);
-        const err = serializeError(error);
-        this.rt.logger.warn({ recipe: recipe.name, err, count }, 'trigger failed');
-        const max = this.options.maxTriggerFailures ?? 5;
-        this.options.onTriggerFailure?.(recipe.name, count, max, err);
-        if (count >= max) {
-          const reason = `Stopped after ${count} consecutive trigger failures; last: ${err.code}: ${err.message}`;
-          await this.rt.stop(recipe.name, reason);
-          this.rt.emit('recipe:halted', { recipe: recipe.name, reason, failures: count, error: { code: err.code, message: err.message } });
-          return reason;
-        }
-      }
-      await sleep(Math.max(0, every - (performance.now() - started)), AbortSignal.any([signal, this.options.signal]));
+      const tick = await runTick(this.rt, recipe, {
+        stop,
+        job: this.jobOptions(),
+        maxFailures: this.options.maxTriggerFailures,
+        onFailure: (count, max, error) => this.options.onTriggerFailure?.(recipe.name, count, max, error),
+      });
+      if (tick.kind === 'failed' && tick.halted) return tick.halted;
+      // More events waiting: catch up before sleeping. A busy recipe keeps its cursor: polled again next tick.
+      if (tick.kind === 'ran' && tick.more) continue;
+      await sleep(Math.max(0, every - (performance.now() - started)), stop);
     }
     return undefined;
   }

@@ -26,7 +26,7 @@ export interface QueueSql {
 export type Send = (db: QueueSql, jobId: number) => Promise<void>;
 
 export type ClaimResult =
-  | { claimed: { jobId: number; attempt: number } }
+  | { claimed: { jobId: number; attempt: number; project: string; recipe: string } }
   /** Another live job holds the recipe's lease (or this job's previous attempt still runs): try later. */
   | { busy: LeaseHolder }
   /** The job ended already (a queue entry delivered twice): nothing to do. */
@@ -94,7 +94,7 @@ export class QueueJobs {
         .values({ project: head.project, recipe: head.recipe, ...lease })
         .onConflict((oc) => oc.columns(['project', 'recipe']).doUpdateSet(lease))
         .execute();
-      return { claimed: { jobId, attempt } };
+      return { claimed: { jobId, attempt, project: head.project, recipe: head.recipe } };
     });
   }
 
@@ -123,11 +123,14 @@ export class QueueJobs {
     });
   }
 
-  /** The queue gave up on the job (every attempt's worker died): failed with `error`, unless it ended meanwhile. */
-  async failExhausted(jobId: number, error: unknown): Promise<boolean> {
+  /**
+   * The queue gave up on the job (every attempt's worker died): failed with `error`, unless it ended
+   * meanwhile; answers its project and recipe when it was failed now.
+   */
+  async failExhausted(jobId: number, error: unknown): Promise<{ project: string; recipe: string } | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('jobs').select(['project', 'recipe', 'status', 'started_at']).where('id', '=', jobId).executeTakeFirst();
-      if (!row || (row.status !== 'queued' && row.status !== 'running')) return false;
+      if (!row || (row.status !== 'queued' && row.status !== 'running')) return undefined;
       await trx
         .updateTable('job_attempts')
         .set({ finished_at: nowIso(), outcome: 'lost', error: JSON.stringify(LOST_ERROR) })
@@ -136,7 +139,8 @@ export class QueueJobs {
         .execute();
       await trx.deleteFrom('leases').where('project', '=', row.project).where('recipe', '=', row.recipe).where('job_id', '=', jobId).execute();
       if (row.status === 'queued') await trx.updateTable('jobs').set({ status: 'running' }).where('id', '=', jobId).execute();
-      return (await this.jobs.finish(jobId, 'failed', row.started_at, errorToJson(error), null, trx)) === 1;
+      const done = await this.jobs.finish(jobId, 'failed', row.started_at, errorToJson(error), null, trx);
+      return done === 1 ? { project: row.project, recipe: row.recipe } : undefined;
     });
   }
 

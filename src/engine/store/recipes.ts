@@ -35,6 +35,12 @@ export class Recipes {
     };
   }
 
+  /** Every started recipe of every project, for a fleet's `serve`. */
+  async started(): Promise<{ project: string; recipe: string }[]> {
+    const rows = await this.db.selectFrom('recipes').select(['project', 'name']).where('running', '=', 1).orderBy('project').orderBy('name').execute();
+    return rows.map((r) => ({ project: r.project, recipe: r.name }));
+  }
+
   async setRunning(project: string, name: string, running: boolean, reason?: string): Promise<void> {
     const values = { project, name, running: running ? 1 : 0, stopped_reason: running ? null : (reason ?? null), updated_at: nowIso() };
     await this.db.transaction().execute(async (trx) => {

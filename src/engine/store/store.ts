@@ -182,6 +182,10 @@ export class Store {
   async getRecipe(project: string, name: string): Promise<RecipeState> {
     return this.recipes.get(project, name);
   }
+  /** Every started recipe of every project. */
+  async startedRecipes(): Promise<{ project: string; recipe: string }[]> {
+    return this.recipes.started();
+  }
   /** Starting clears the failure count and stop reason; `reason` is kept only when stopping. */
   async setRunning(project: string, name: string, running: boolean, reason?: string): Promise<void> {
     await this.recipes.setRunning(project, name, running, reason);
@@ -273,8 +277,8 @@ export class Store {
   async finishAttempt(jobId: number, attempt: number, r: JobResult, requeue?: Send): Promise<void> {
     await this.queueJobs.finishAttempt(jobId, attempt, r, requeue);
   }
-  /** Fails a job the queue gave up on; false when it had ended already. */
-  async failExhausted(jobId: number, error: unknown): Promise<boolean> {
+  /** Fails a job the queue gave up on; its project and recipe, or undefined when it had ended already. */
+  async failExhausted(jobId: number, error: unknown): Promise<{ project: string; recipe: string } | undefined> {
     return this.queueJobs.failExhausted(jobId, error);
   }
   async jobAttempts(jobIds: readonly number[]): Promise<Map<number, AttemptRecord[]>> {
