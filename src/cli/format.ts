@@ -1,8 +1,8 @@
 /** Text a person reads: job results, step lists, tables. JSON output never goes through here. */
-import type { JobRecord } from '../engine/store/index.js';
+import type { AttemptRecord, JobRecord } from '../engine/store/index.js';
 import type { StepRecord } from '../engine/interpreter/job-env.js';
 
-const MARK: Record<string, string> = { succeeded: 'ok', failed: 'FAILED', planned: 'planned', skipped: 'skipped', stopped: 'stopped', running: 'running' };
+const MARK: Record<string, string> = { succeeded: 'ok', failed: 'FAILED', planned: 'planned', skipped: 'skipped', stopped: 'stopped', running: 'running', queued: 'queued' };
 
 export function table(rows: string[][]): string {
   if (rows.length === 0) return '';
@@ -36,6 +36,23 @@ export function jobLine(job: JobRecord): string {
   const flags = [job.test ? 'test' : '', job.dryRun ? 'dry run' : '', job.rerunOf ? `rerun of ${job.rerunOf}` : ''].filter(Boolean).join(', ');
   const ms = job.durationMs === null ? '' : `${(job.durationMs / 1000).toFixed(2)}s`;
   return `job ${job.id}  ${job.recipe}  ${MARK[job.status] ?? job.status}  ${job.startedAt}  ${ms}${flags ? `  (${flags})` : ''}`;
+}
+
+/** Where a worker's job runs or ran (host and pid), and how many attempts it took; '' for other jobs. */
+export function workerNote(job: JobRecord, attempts: readonly AttemptRecord[] | undefined): string {
+  if (!job.viaQueue) return '';
+  const where = job.host && job.pid !== null ? `worker ${job.host}:${job.pid}` : 'no worker yet';
+  const n = attempts?.length ?? 0;
+  return `  [${where}${n > 1 ? `, ${n} attempts` : ''}]`;
+}
+
+/** One line per attempt of a worker's job: where it ran and how it ended. */
+export function attemptLines(attempts: readonly AttemptRecord[]): string[] {
+  return attempts.map((a) => {
+    const error = a.error as { code?: string; message?: string } | undefined;
+    const outcome = a.outcome === null ? 'running' : a.outcome === 'stopped' ? 'stopped (its worker shut down; queued again)' : a.outcome;
+    return `attempt ${a.attempt}  ${a.host}:${a.pid}  ${a.startedAt}  ${outcome}${error?.code ? `  ${error.code}: ${error.message}` : ''}`;
+  });
 }
 
 /** The package a job ran, to trace it to the exact recipes: name, version, content hash (older jobs lack some). */

@@ -13,6 +13,7 @@ import { propertiesCommand } from './commands/properties.js';
 import { recipesCommands } from './commands/recipes.js';
 import { validateCommand } from './commands/validate.js';
 import { projectsCommand } from './commands/projects.js';
+import { fleetCommands } from './commands/fleet.js';
 import { EXIT, report, SHIPPED_PACKAGE_NOTE } from './context.js';
 
 /** pino's levels: anything else is bad usage (exit 2), named by commander with these choices. */
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   duplicatesCommand(program);
   linkCommand(program);
   projectsCommand(program);
+  fleetCommands(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime, wantsJson } from '../context.js';
-import { jobLine } from '../format.js';
+import { attemptLines, jobLine, workerNote } from '../format.js';
 import { showJob, waitingNote } from './recipes.js';
 import { rerunWarning } from './rerun-warning.js';
 import { addExportOptions, exportTarget, writeExport, type ExportOptions } from '../export.js';
@@ -23,9 +23,14 @@ export function jobsCommand(program: Command): void {
         globals(cmd),
         async (rt) => {
           const list = await rt.jobs(recipe, opts.limit);
-          if (wantsJson(opts, cmd)) return printJson(list);
+          const attempts = await rt.attempts(list.filter((j) => j.viaQueue).map((j) => j.id));
+          if (wantsJson(opts, cmd)) return printJson(list.map((j) => (j.viaQueue ? { ...j, attempts: attempts.get(j.id) ?? [] } : j)));
           if (list.length === 0) out('no jobs yet.');
-          for (const job of list) out(jobLine(job));
+          for (const job of list) {
+            out(jobLine(job) + workerNote(job, attempts.get(job.id)));
+            const tried = attempts.get(job.id) ?? [];
+            if (tried.length > 1) for (const line of attemptLines(tried)) out('    ' + line);
+          }
         },
       ),
     );

@@ -5,11 +5,12 @@ import { portInUse, Server } from '../../engine/runtime/serve.js';
 import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
 import { DEFAULT_PROJECT, type LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
-import { jobLine, packageLine, stepLines, summaryLines, table } from '../format.js';
+import { attemptLines, jobLine, packageLine, stepLines, summaryLines, table, workerNote } from '../format.js';
 import { attachProgress } from '../progress.js';
 import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
 import { startOps, type Ops } from './serve-ops.js';
 import { Alerter } from '../../ops/alerts.js';
+import { serveQueue } from './fleet.js';
 import { addExportOptions, exportTarget, writeExport, type ExportOptions } from '../export.js';
 
 export function recipesCommands(program: Command): void {
@@ -91,8 +92,9 @@ export function recipesCommands(program: Command): void {
     .option('--console-port <port>', 'port of the web console (default: a free one)', (v) => positiveInt(v, '--console-port', true), 0)
     .option('--listen <[host:]port>', `open the ops endpoint there: GET /healthz, /readyz (and /metrics with --metrics) (default with --metrics: ${OPS_DEFAULT_HOST}:${OPS_DEFAULT_PORT})`, listenOption)
     .option('--metrics', 'serve Prometheus metrics at GET /metrics on the ops endpoint')
-    .action(async (opts: { webhookPort: number; webhookMaxBody: number; maxTriggerFailures: number; console?: boolean; consolePort: number; listen?: { host: string; port: number }; metrics?: boolean }, cmd: Command) =>
-      withRuntime(globals(cmd), async (rt) => {
+    .option('--queue', "PostgreSQL: queue the triggers of every project's started recipes for `recipes worker` instead of running them here")
+    .action(async (opts: { webhookPort: number; webhookMaxBody: number; maxTriggerFailures: number; console?: boolean; consolePort: number; listen?: { host: string; port: number }; metrics?: boolean; queue?: boolean }, cmd: Command) =>
+      opts.queue ? serveQueue(globals(cmd)) : withRuntime(globals(cmd), async (rt) => {
         const since = Date.now();
         const controller = new AbortController();
         const hard = new AbortController();
@@ -198,9 +200,11 @@ export function waitingNote(h: LeaseHolder): void {
 export async function showJob(rt: Runtime, id: number, json: boolean, full: boolean): Promise<void> {
   const job = await rt.job(id);
   const steps = await rt.steps(id);
-  if (json) return printJson({ job, steps });
-  out(jobLine(job));
+  const attempts = job.viaQueue ? ((await rt.attempts([id])).get(id) ?? []) : undefined;
+  if (json) return printJson(attempts ? { job, attempts, steps } : { job, steps });
+  out(jobLine(job) + workerNote(job, attempts));
   if (full) out(packageLine(job));
+  if (full && attempts) for (const line of attemptLines(attempts)) out('  ' + line);
   for (const line of stepLines(steps, full)) out('  ' + line);
   const summary = summaryLines(job);
   if (summary.length > 0) {

@@ -209,7 +209,11 @@ async function tick(p: Parts, project: string, name: string): Promise<void> {
     throw error;
   }
   if (!(await rt.recipeState(name)).running) return; // stopped since the tick was queued
-  await runTick(rt, rt.recipe(name), { stop: p.o.signal, job: { stopAfterStep: p.o.signal, signal: p.o.abortSignal } });
+  // A full batch polled: more events wait; catch up now rather than at the next tick.
+  for (;;) {
+    const result = await runTick(rt, rt.recipe(name), { stop: p.o.signal, job: { stopAfterStep: p.o.signal, signal: p.o.abortSignal } });
+    if (result.kind !== 'ran' || !result.more || p.o.signal.aborted) return;
+  }
 }
 
 /** Jobs the queue gave up on: failed with the reason, once. */
