@@ -1,0 +1,76 @@
+/**
+ * `recipes worker` and `recipes enqueue` as spawned processes on a real PostgreSQL, against the emulators:
+ * a queued job runs on a worker and is recorded with the worker that ran it; the queue refuses a data dir;
+ * a wrong database URL is bad usage; SIGTERM puts the job in flight back in the queue.
+ */
+import { expect } from 'chai';
+import { startEmulators, type EmulatorPair } from '../../src/emulators/index.js';
+import { Cli, cliFor, TempDirs, type Served } from '../cli/helpers.js';
+import { forEachDatabase } from '../support/databases.js';
+import { hostname } from 'node:os';
+
+forEachDatabase('fleet: worker and enqueue', function (db) {
+  this.timeout(120_000);
+  const dirs = new TempDirs();
+  let pair: EmulatorPair;
+  let cli: Cli;
+  const workers: Served[] = [];
+  const worker = (args: string[] = []) => {
+    const w = cli.spawn(['worker', ...args]);
+    workers.push(w);
+    return w;
+  };
+
+  before(async () => {
+    pair = await startEmulators();
+    cli = await cliFor(pair, dirs, undefined, db);
+    await cli.ok(['test', 'location-sync']);
+    await cli.ok(['test', 'department-sync']);
+  });
+  after(async () => {
+    for (const w of workers) await w.stop('SIGKILL');
+    await pair?.close();
+    dirs.cleanup();
+  });
+
+  it('a queued all-employees-sync runs on a worker: the record says queued, then which worker ran it', async () => {
+    const queued = await cli.json<{ jobId: number; status: string }>(['enqueue', 'all-employees-sync']);
+    expect(queued.status).to.equal('queued');
+    const listed = await cli.json<{ id: number; status: string; viaQueue: boolean }[]>(['jobs']);
+    expect(listed.find((j) => j.id === queued.jobId)).to.include({ status: 'queued', viaQueue: true });
+    const w = worker(['--concurrency', '2']);
+    await w.waitFor(/^worker \d+: running queued jobs of every project/);
+    const line = await w.waitFor(new RegExp(`job ${queued.jobId} +succeeded`), 0, 60_000);
+    expect(line).to.match(/^project default {2}all-employees-sync {2}job \d+ {2}succeeded$/);
+    const shown = await cli.json<{ job: { status: string; host: string; pid: number }; attempts: { attempt: number; host: string; pid: number; outcome: string }[] }>(['jobs', 'show', String(queued.jobId)]);
+    expect(shown.job).to.include({ status: 'succeeded', host: hostname(), pid: w.child.pid });
+    expect(shown.attempts).to.deep.equal([{ ...shown.attempts[0], attempt: 1, host: hostname(), pid: w.child.pid, outcome: 'succeeded' }]);
+    const text = await cli.ok(['jobs']);
+    expect(text.stdout).to.match(new RegExp(`^job ${queued.jobId} {2}all-employees-sync {2}ok .*\\[worker ${hostname()}:${w.child.pid}\\]$`, 'm'));
+    expect(await w.stop('SIGTERM')).to.equal(0);
+  });
+
+  it('enqueue --wait prints the job like `recipes test` once a worker ran it', async () => {
+    const w = worker();
+    const r = await cli.run(['enqueue', 'location-sync', '--wait']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^job \d+ {2}location-sync {2}ok /m);
+    expect(r.stderr).to.match(/^job \d+ queued: location-sync; waiting for a worker/m);
+    await w.stop('SIGTERM');
+  });
+}, ['postgres']);
+
+forEachDatabase('fleet: the queue needs PostgreSQL', function () {
+  const dirs = new TempDirs();
+  after(() => dirs.cleanup());
+  it('worker and enqueue on a data dir exit 2 saying why', async () => {
+    const cli = new Cli(dirs.make('recipes-fleet-'));
+    for (const args of [['worker'], ['enqueue', 'location-sync'], ['serve', '--queue']]) {
+      const r = await cli.run(args);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain('QUEUE_NEEDS_POSTGRES');
+      expect(r.stderr).to.contain('--database-url');
+    }
+  });
+}, ['sqlite']);
+
