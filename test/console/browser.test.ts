@@ -152,6 +152,7 @@ describe('console in a browser', function () {
     await row.getByRole('button', { name: 'Save' }).click();
     await row.locator('td.value code', { hasText: '600' }).waitFor();
     expect((await rig.rt.properties.resolve()).values.wiw_requests_per_minute).to.equal(600);
+    await shot('settings');
     await rig.rt.properties.unset('wiw_requests_per_minute');
   });
 
