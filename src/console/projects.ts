@@ -62,7 +62,12 @@ export class ConsoleProjects {
     if (!this.source) throw new RecipeError('PROJECT_UNKNOWN', `This console serves project '${this.home.rt.project}' only, not '${name}'.`, { kind: 'user' });
     let ctx = this.others.get(name);
     if (!ctx) {
-      ctx = this.source.open(name).then((rt) => ({ rt, state: new ConsoleState(), live: new LiveFeed(rt) }));
+      // Only a project the store lists: opening `default` would otherwise record it, a write on a read.
+      const source = this.source;
+      ctx = source.list().then(async (names) => {
+        if (!names.includes(name)) throw new RecipeError('PROJECT_UNKNOWN', `There is no project '${name}'. See \`recipes projects\`.`, { kind: 'user' });
+        return source.open(name);
+      }).then((rt) => ({ rt, state: new ConsoleState(), live: new LiveFeed(rt) }));
       this.others.set(name, ctx);
       // A project that could not be opened (unknown, package invalid) is tried afresh next time.
       ctx.catch(() => this.others.delete(name));
