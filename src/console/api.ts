@@ -3,18 +3,25 @@
  * uses. Nothing here plans, matches or syncs. Secret property values never leave: the Runtime's property
  * views are already masked, and a secret is only ever written (PUT), never read back.
  */
-import { RecipeError, serializeError, type SerializedError } from '../engine/errors.js';
+import { RecipeError, serializeError } from '../engine/errors.js';
 import { authLabel } from '../engine/runtime/connections.js';
-import { RunRefused } from '../engine/runtime/lease.js';
 import type { Runtime } from '../engine/runtime/runtime.js';
 import type { Step } from '../engine/model.js';
-import type { JobRecord } from '../engine/store/index.js';
+import type { JobStatus } from '../engine/store/index.js';
 import { exportFileName, planOf, renderPlan, type ExportFormat } from '../reports/plan-export.js';
+import { rerunWarning } from '../reports/rerun-warning.js';
+import { errorReply } from './api-errors.js';
+import { listProperties, setProperty, typed } from './api-properties.js';
+import { link, rerun, startTest } from './api-runs.js';
+import type { ProjectContext } from './projects.js';
+
+export { errorReply };
 
 export interface ApiRequest {
   method: string;
-  /** Path segments after /api/, decoded. */
+  /** Path segments after /api/ (or /api/projects/NAME/), decoded. */
   parts: string[];
+  query?: URLSearchParams;
   body: unknown;
 }
 
@@ -41,24 +48,6 @@ export class ConsoleState {
 
 const ok = (body: unknown, status = 200): ApiReply => ({ status, body });
 
-/** Another process runs the recipe: a conflict with the present state, not a failure of a service. */
-const BUSY_CODES = new Set<string>([RunRefused.BUSY, RunRefused.EVENT_DONE]);
-
-export function errorReply(error: unknown): ApiReply {
-  const e = serializeError(error);
-  const status =
-    BUSY_CODES.has(e.code) ? 409
-    : e.kind === 'user' ? (e.code.endsWith('_UNKNOWN') ? 404 : 400)
-    : e.kind === 'bug' ? 500
-    : 502;
-  return { status, body: { error: publicError(e) } };
-}
-
-/** Code, message and hint only: details may hold values the admin did not ask to see in a browser. */
-function publicError(e: SerializedError): { code: string; message: string; hint?: string } {
-  return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
-}
-
 /** Whether running these steps for real may write (an action flagged `writes`, at any depth). */
 function writes(steps: readonly Step[]): boolean {
   return steps.some((s) =>
@@ -67,6 +56,39 @@ function writes(steps: readonly Step[]): boolean {
     : s.kind === 'foreach' ? writes(s.steps)
     : s.kind === 'try' ? writes(s.body) || writes(s.catch)
     : false);
+}
+
+/** Whether a condition reads the trigger's data: a manual recipe that does wants input (link's employee). */
+function readsTrigger(steps: readonly Step[]): boolean {
+  return steps.some((s) =>
+    s.kind === 'if' ? s.condition.refs.has('trigger') || readsTrigger(s.then) || readsTrigger(s.else)
+    : s.kind === 'foreach' ? readsTrigger(s.steps)
+    : s.kind === 'try' ? readsTrigger(s.body) || readsTrigger(s.catch)
+    : false);
+}
+
+const STATUSES: readonly JobStatus[] = ['running', 'succeeded', 'failed', 'stopped'];
+
+/** `GET jobs?recipe=NAME&status=failed`: the latest 50 that match. */
+async function jobList(rt: Runtime, recipe: string | undefined, query: URLSearchParams | undefined): Promise<ApiReply> {
+  const name = recipe ?? (query?.get('recipe') || undefined);
+  const status = query?.get('status') || undefined;
+  if (status !== undefined && !STATUSES.includes(status as JobStatus)) {
+    throw new RecipeError('JOB_STATUS_INVALID', `'${status}' is not an outcome: use one of ${STATUSES.join(', ')}.`, { kind: 'user' });
+  }
+  return ok(await rt.jobs(name, 50, status as JobStatus | undefined));
+}
+
+/** A job with its steps and what a rerun of it would do (the warning `recipes jobs rerun` prints). */
+async function jobView(rt: Runtime, id: number) {
+  const job = await rt.job(id);
+  let warning: string | null = null;
+  try {
+    warning = rerunWarning(rt, job);
+  } catch {
+    warning = null; // the recipe left the package: a rerun is refused with the reason
+  }
+  return { job, steps: await rt.steps(id), rerunWarning: warning };
 }
 
 async function recipesView(rt: Runtime) {
@@ -78,6 +100,8 @@ async function recipesView(rt: Runtime) {
       manual: recipe.trigger.type === 'manual',
       /** A test run of a recipe that writes asks first. */
       writes: writes(recipe.steps),
+      /** The card's "Test with dry run": a manual recipe that writes and needs no input shows its plan first. */
+      planFirst: recipe.trigger.type === 'manual' && writes(recipe.steps) && !readsTrigger(recipe.steps),
       /** A recipe with `needs` runs after them; the card says so and why. */
       runLast: r.needs.length > 0 ? `Run last: it needs ${r.needs.join(' and ')} to have succeeded first.` : null,
       unmetNeeds: await rt.unmetNeeds(r.name),
@@ -116,55 +140,6 @@ async function testConnection(rt: Runtime, state: ConsoleState, name: string): P
   return ok(status);
 }
 
-/**
- * Starts a test run and answers once the job exists (202 with its id, for the live view) or the run
- * was refused before a job was made (needs unmet: 400; no event to process: 200). A job that fails before
- * its steps (a property missing) exists: 202, and the live view shows it failed with its reason.
- */
-async function startTest(rt: Runtime, state: ConsoleState, name: string, body: { dryRun?: boolean; force?: boolean }): Promise<ApiReply> {
-  rt.recipe(name);
-  if (state.testing.has(name)) return { status: 409, body: { error: { code: 'TEST_RUNNING', message: `A test run of ${name} is already running.` } } };
-  let onStart: ((e: { jobId: number; recipe: string; test: boolean }) => void) | undefined;
-  const started = new Promise<number>((resolve) => {
-    onStart = (e) => {
-      if (e.recipe === name && e.test) resolve(e.jobId);
-    };
-    rt.on('job:start', onStart);
-  });
-  const run = rt.test(name, { dryRun: body.dryRun === true, force: body.force === true });
-  const settled = run.finally(() => state.testing.delete(name));
-  state.testing.set(name, settled.catch(() => undefined));
-  try {
-    const first = await Promise.race([started.then((id) => ({ id })), settled.then((job: JobRecord | undefined) => ({ job }))]);
-    if ('id' in first) return ok({ jobId: first.id }, 202);
-    return first.job ? ok({ jobId: first.job.id }, 202) : ok({ jobId: null, message: `${name}: no unprocessed event after the cursor; no job was created.` });
-  } catch (error) {
-    return errorReply(error);
-  } finally {
-    if (onStart) rt.off('job:start', onStart);
-  }
-}
-
-/** The admin's decision on an employee held as a possible duplicate: the package's `link` recipe, as `recipes link`. */
-async function link(rt: Runtime, body: unknown): Promise<ApiReply> {
-  const b = (body && typeof body === 'object' ? body : {}) as { employee?: unknown; wiw_user?: unknown; create?: unknown };
-  const employee = stringBody(body, 'employee');
-  const create = b.create === true;
-  if (create === (b.wiw_user !== undefined) || (!create && !Number.isSafeInteger(b.wiw_user))) {
-    throw new RecipeError('BODY_INVALID', "Give either a When I Work user id ('wiw_user', a whole number) or 'create: true'.", { kind: 'user' });
-  }
-  const job = await rt.execute(rt.recipe('link'), create ? { employee, create } : { employee, wiw_user: b.wiw_user }, { test: true });
-  if (job.status === 'succeeded') return ok({ job });
-  const e = (job.error ?? {}) as { code?: string; message?: string };
-  return { status: 400, body: { error: { code: e.code ?? 'LINK_FAILED', message: e.code === 'WIW_NOT_FOUND' ? `When I Work has no user ${String(b.wiw_user)}.` : e.message ?? 'The decision could not be applied.' }, job } };
-}
-
-function stringBody(body: unknown, key: string): string {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
-  if (typeof value !== 'string') throw new RecipeError('BODY_INVALID', `The request body must be JSON with a string '${key}'.`, { kind: 'user' });
-  return value;
-}
-
 /** The job's plan (or summary) as `recipes test --format F --output FILE` writes it. */
 async function download(rt: Runtime, id: number, format: ExportFormat): Promise<ApiReply> {
   const job = await rt.job(id);
@@ -172,7 +147,7 @@ async function download(rt: Runtime, id: number, format: ExportFormat): Promise<
   return { status: 200, body: null, file: { name: exportFileName(job, format), type, text: renderPlan(planOf(job), format) } };
 }
 
-export async function handleApi(rt: Runtime, state: ConsoleState, req: ApiRequest): Promise<ApiReply> {
+export async function handleApi({ rt, state }: Pick<ProjectContext, 'rt' | 'state'>, req: ApiRequest): Promise<ApiReply> {
   const [a, b, c] = req.parts;
   const route = `${req.method} ${a ?? ''}${b === undefined ? '' : '/:'}${c === undefined ? '' : '/' + c}`;
   try {
@@ -180,28 +155,28 @@ export async function handleApi(rt: Runtime, state: ConsoleState, req: ApiReques
       case 'GET package':
         return ok(await packageView(rt, state));
       case 'GET properties':
-        return ok(await rt.properties.list());
+        return ok(await listProperties(rt));
       case 'PUT properties/:':
-        return ok(await rt.properties.set(b!, stringBody(req.body, 'value')));
+        return ok(await setProperty(rt, b!, req.body));
       case 'DELETE properties/:':
         await rt.properties.unset(b!);
-        return ok(await rt.properties.get(b!));
+        return ok(typed(rt, await rt.properties.get(b!)));
       case 'POST connections/:/test':
         return await testConnection(rt, state, b!);
       case 'GET jobs':
-        return ok(await rt.jobs(undefined, 50));
+        return await jobList(rt, undefined, req.query);
       case 'GET recipes/:/jobs':
-        return ok(await rt.jobs(b!, 50));
+        return await jobList(rt, b!, req.query);
       case 'POST recipes/:/start':
       case 'POST recipes/:/stop':
         await rt[c as 'start' | 'stop'](b!);
         return ok((await recipesView(rt)).find((r) => r.name === b));
       case 'POST recipes/:/test':
         return await startTest(rt, state, b!, (req.body ?? {}) as { dryRun?: boolean; force?: boolean });
-      case 'GET jobs/:': {
-        const id = jobId(b);
-        return ok({ job: await rt.job(id), steps: await rt.steps(id) });
-      }
+      case 'GET jobs/:':
+        return ok(await jobView(rt, jobId(b)));
+      case 'POST jobs/:/rerun':
+        return await rerun(rt, jobId(b));
       case 'GET jobs/:/plan.csv':
       case 'GET jobs/:/plan.json':
         return download(rt, jobId(b), c === 'plan.csv' ? 'csv' : 'json');

@@ -10,9 +10,10 @@ import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Runtime } from '../engine/runtime/runtime.js';
-import { ConsoleState, handleApi } from './api.js';
+import { handleApi } from './api.js';
+import { errorReply } from './api-errors.js';
 import { credential, newToken, originProblem, sessionCookie } from './auth.js';
-import { LiveFeed } from './live.js';
+import { ConsoleProjects, type ProjectContext, type ProjectSource } from './projects.js';
 
 export interface ConsoleOptions {
   /** @default 0 (a free port) */
@@ -21,6 +22,11 @@ export interface ConsoleOptions {
   host?: string;
   /** The login token; a fresh random one when left out. */
   token?: string;
+  /**
+   * The store's other projects (see storeProjects): the page offers a project picker and serves each at
+   * /api/projects/NAME/. Without it the console serves `rt`'s project only.
+   */
+  projects?: ProjectSource;
 }
 
 export interface ConsoleHandle {
@@ -76,8 +82,7 @@ export async function startConsole(rt: Runtime, options: ConsoleOptions = {}): P
   const token = options.token ?? newToken();
   const host = options.host ?? '127.0.0.1';
   const dir = staticDir();
-  const state = new ConsoleState();
-  const live = new LiveFeed(rt);
+  const projects = new ConsoleProjects(rt, options.projects);
   const hosts = new Set<string>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -102,8 +107,28 @@ export async function startConsole(rt: Runtime, options: ConsoleOptions = {}): P
     }
     if (!how) return isApi ? json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'The console needs its login token (cookie or Authorization: Bearer).' } }) : send(res, 401, LOGIN_PAGE, TYPES['.html']!);
 
-    if (url.pathname === '/api/events' && req.method === 'GET') return live.attach(res);
     if (isApi) {
+      let parts: string[];
+      try {
+        parts = url.pathname.slice(5).split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+      } catch {
+        return json(res, 400, { error: { code: 'PATH_INVALID', message: 'The address is not valid.' } });
+      }
+      if (parts.length === 1 && parts[0] === 'projects' && req.method === 'GET') {
+        return json(res, 200, { current: rt.project, projects: await projects.names().catch(() => [rt.project]) });
+      }
+      // /api/projects/NAME/... is project NAME; /api/... the console's own.
+      let ctx: ProjectContext = projects.home;
+      if (parts[0] === 'projects' && parts.length > 2) {
+        try {
+          ctx = await projects.get(parts[1]!);
+        } catch (error) {
+          const reply = errorReply(error);
+          return json(res, reply.status, reply.body);
+        }
+        parts = parts.slice(2);
+      }
+      if (parts.length === 1 && parts[0] === 'events' && req.method === 'GET') return ctx.live.attach(res);
       let body: unknown;
       try {
         body = write ? await readBody(req) : undefined;
@@ -111,8 +136,7 @@ export async function startConsole(rt: Runtime, options: ConsoleOptions = {}): P
         const e = error as Error & { status?: number };
         return json(res, e.status ?? 400, { error: { code: 'BODY_INVALID', message: e.message } });
       }
-      const parts = url.pathname.slice(5).split('/').filter(Boolean).map((p) => decodeURIComponent(p));
-      const reply = await handleApi(rt, state, { method: req.method ?? 'GET', parts, body });
+      const reply = await handleApi(ctx, { method: req.method ?? 'GET', parts, query: url.searchParams, body });
       if (reply.file) return send(res, reply.status, reply.file.text, reply.file.type, { 'content-disposition': `attachment; filename="${reply.file.name}"` });
       return json(res, reply.status, reply.body);
     }
@@ -150,9 +174,9 @@ export async function startConsole(rt: Runtime, options: ConsoleOptions = {}): P
     loginUrl: `${base}/?token=${token}`,
     token,
     close: async () => {
-      live.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await projects.close();
     },
   };
 }

@@ -1,14 +1,21 @@
 /**
  * The admin's flow in a real browser: headless Chromium from Debian's `chromium` package, driven by
  * playwright-core, against the console and both emulators. Skips (saying how to install Chromium) on a
- * machine without /usr/bin/chromium. CONSOLE_SCREENSHOTS=DIR saves the pages as PNGs to look at.
+ * machine without /usr/bin/chromium. Screenshots of the package page, the plan and a failed job (and of any
+ * failed test) go to test-artifacts/console/ in the repository (git-ignored), or to CONSOLE_SCREENSHOTS=DIR.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { openRig, type Rig } from './helpers.js';
+import { connectors } from '../../src/connectors/index.js';
+import { Projects } from '../../src/engine/runtime/projects.js';
+import { rerunWarning } from '../../src/reports/rerun-warning.js';
+import { openRig, PACKAGE_DIR, type Rig } from './helpers.js';
 import { skipBecause } from '../skip.js';
+
+const ARTIFACTS = process.env.CONSOLE_SCREENSHOTS || fileURLToPath(new URL('../../test-artifacts/console/', import.meta.url));
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -37,9 +44,11 @@ describe('console in a browser', function () {
       answer = true;
     }
   };
+  const shots: string[] = [];
   const shot = async (name: string) => {
-    const dir = process.env.CONSOLE_SCREENSHOTS;
-    if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    shots.push(join(ARTIFACTS, `${name}.png`));
+    await page.screenshot({ path: shots.at(-1), fullPage: true });
   };
   const card = (recipe: string) => page.locator(`[data-recipe="${recipe}"]`);
   const menu = async (recipe: string, item: string) => {
@@ -82,6 +91,7 @@ describe('console in a browser', function () {
   after(async () => {
     await browser?.close();
     await rig?.close();
+    if (shots.length) console.log(`    screenshots: ${shots.join(', ')}`);
   });
 
   it('signs in with the printed address and drops the token from it', async () => {
@@ -96,15 +106,54 @@ describe('console in a browser', function () {
     expect(await status.textContent()).to.contain('wiw_password');
   });
 
-  it('edits a secret property with the pencil, and shows it masked', async () => {
+  it('edits a secret property with the pencil, write-only: it shows "not set", then "set", never a value', async () => {
     await page.getByRole('link', { name: /Project properties/ }).click();
     const row = page.locator('[data-property="wiw_password"]');
+    expect(await row.locator('td.value').textContent()).to.equal('not set (required)');
     await row.getByRole('button', { name: 'Edit WIW password' }).click();
     await row.locator('input[type="password"]').fill(rig.pair.properties.wiw_password);
     await row.getByRole('button', { name: 'Save' }).click();
-    await row.locator('td.value code', { hasText: '********' }).waitFor();
+    await row.locator('td.value .secret-state.set', { hasText: 'set' }).waitFor();
+    expect(await page.locator('[data-property="alert_webhook_url"] td.value').textContent()).to.equal('not set');
     expect((await rig.rt.properties.resolve()).values.wiw_password).to.equal(rig.pair.properties.wiw_password);
     expect(await page.content()).not.to.contain(rig.pair.properties.wiw_password);
+  });
+
+  it('edits a boolean with a switch and an enum with a choice, each saved when changed', async () => {
+    const invite = page.getByRole('switch', { name: 'Invite new users' });
+    expect(await invite.isChecked()).to.equal(true);
+    await page.locator('[data-property="wiw_invite"] .switch').click();
+    await page.locator('[data-property="wiw_invite"] td.value', { hasText: 'Off' }).waitFor();
+    expect((await rig.rt.properties.resolve()).values.wiw_invite).to.equal(false);
+    const choice = page.getByRole('combobox', { name: 'On termination' });
+    expect(await choice.locator('option').allTextContents()).to.deep.equal(['remove', 'keep']);
+    await choice.selectOption('keep');
+    await page.locator('[data-property="on_termination"] .actions', { hasText: 'clear' }).waitFor();
+    expect((await rig.rt.properties.resolve()).values.on_termination).to.equal('keep');
+    await page.locator('[data-property="on_termination"]').getByRole('button', { name: 'clear' }).click();
+    await page.locator('[data-property="on_termination"] .actions', { hasText: 'clear' }).waitFor({ state: 'detached' });
+    await page.locator('[data-property="wiw_invite"]').getByRole('button', { name: 'clear' }).click();
+    await page.locator('[data-property="wiw_invite"] td.value', { hasText: 'On (default)' }).waitFor();
+    expect((await rig.rt.properties.get('on_termination')).source).to.equal('default');
+  });
+
+  it('edits a number in a number field; a value out of bounds is refused with the reason and not saved', async () => {
+    const row = page.locator('[data-property="wiw_requests_per_minute"]');
+    await row.getByRole('button', { name: 'Edit WIW requests per minute' }).click();
+    const field = row.locator('input[type="number"]');
+    expect(await field.getAttribute('min')).to.equal('1');
+    await field.fill('0');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#notice.error', { hasText: 'must be at least 1, not 0' }).waitFor();
+    // The browser logs the 400 it was meant to get.
+    errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('status of 400')));
+    expect((await rig.rt.properties.get('wiw_requests_per_minute')).source).to.equal('unset');
+    await field.fill('600');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.locator('td.value code', { hasText: '600' }).waitFor();
+    expect((await rig.rt.properties.resolve()).values.wiw_requests_per_minute).to.equal(600);
+    await shot('settings');
+    await rig.rt.properties.unset('wiw_requests_per_minute');
   });
 
   it('connects: the card says Connected', async () => {
@@ -147,10 +196,13 @@ describe('console in a browser', function () {
     }
   });
 
-  it('shows the dry-run plan of all-employees-sync as tables', async () => {
+  it('"Test with dry run" on all-employees-sync opens its plan, as tables', async () => {
     await page.getByRole('link', { name: 'Package', exact: true }).click();
     const from = page.url();
-    await menu('all-employees-sync', 'Plan (dry run)');
+    const button = page.getByRole('button', { name: 'Test with dry run' });
+    await button.first().waitFor();
+    expect(await button.count()).to.equal(1);
+    await card('all-employees-sync').getByRole('button', { name: 'Test with dry run' }).click();
     expect(await jobDone(from)).to.equal('succeeded');
     await page.locator('.plan-note').waitFor();
     const toCreate = await page.locator('table.counts tr[data-key="to_create"] td').textContent();
@@ -223,6 +275,60 @@ describe('console in a browser', function () {
     await rig.rt.properties.set('goco_api_token', rig.pair.properties.goco_api_token);
     await page.locator('li.step.failed .fail-mark').first().waitFor();
     await shot('failed-job');
+  });
+
+  it('reruns the failed job from its page, after the warning `jobs rerun` prints', async () => {
+    const failedUrl = page.url();
+    const failed = await rig.rt.job(Number(failedUrl.split('/').pop()));
+    const jobs = (await rig.rt.jobs(undefined, 50)).length;
+    const message = await declined(() => page.getByRole('button', { name: 'Rerun' }).click());
+    expect(message).to.contain(`Rerun job ${failed.id}`).and.to.contain(rerunWarning(rig.rt, failed));
+    expect(await rig.rt.jobs(undefined, 50)).to.have.length(jobs);
+    await page.getByRole('button', { name: 'Rerun' }).click();
+    expect(await jobDone(failedUrl)).to.equal('succeeded');
+    expect((await rig.rt.job(Number(page.url().split('/').pop()))).rerunOf).to.equal(failed.id);
+  });
+
+  it('filters the job list by outcome and by recipe', async () => {
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    const rows = page.locator('table.jobs tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).to.equal((await rig.rt.jobs(undefined, 50)).length);
+    await page.getByRole('combobox', { name: 'Outcome' }).selectOption('failed');
+    await page.waitForURL((url) => url.hash === '#/jobs?status=failed');
+    await page.locator('p.muted', { hasText: 'failed only' }).waitFor();
+    const failed = await rig.rt.jobs(undefined, 50, 'failed');
+    expect(await rows.locator('td:nth-child(1)').allTextContents()).to.deep.equal(failed.map((j) => `#${j.id}`));
+    await page.getByRole('combobox', { name: 'Recipe' }).selectOption('location-sync');
+    await page.waitForURL((url) => url.hash === '#/recipe/location-sync?status=failed');
+    await page.locator('p.muted', { hasText: 'location-sync · job history · failed only' }).waitFor();
+    expect(await rows.count()).to.equal(0);
+    await page.getByRole('combobox', { name: 'Outcome' }).selectOption('');
+    await page.waitForURL((url) => url.hash === '#/recipe/location-sync');
+    await rows.first().waitFor();
+    expect(await rows.locator('td:nth-child(2)').allTextContents()).to.deep.equal((await rig.rt.jobs('location-sync', 50)).map(() => 'location-sync'));
+  });
+
+  it('offers a project picker once the store holds a second project, and serves the chosen one', async () => {
+    expect(await page.locator('#project-picker').isHidden()).to.equal(true);
+    const projects = await Projects.open({ dataDir: rig.dataDir, connectors });
+    await projects.add('acme', undefined, PACKAGE_DIR).finally(() => projects.close());
+    await page.reload();
+    const picker = page.getByRole('combobox', { name: 'Project' });
+    expect(await picker.locator('option').allTextContents()).to.deep.equal(['default', 'acme']);
+    await picker.selectOption('acme');
+    await page.waitForURL((url) => url.search === '?project=acme');
+    await page.locator('h1', { hasText: 'WIW Provisioning' }).waitFor();
+    expect(await page.locator('[data-recipe="all-employees-sync"] .last-job').textContent()).to.equal('Last job: none yet');
+    await page.getByRole('link', { name: /Project properties/ }).click();
+    await page.getByRole('combobox', { name: 'On termination' }).selectOption('keep');
+    await page.locator('[data-property="on_termination"] .actions', { hasText: 'clear' }).waitFor();
+    expect(await page.locator('[data-property="wiw_password"] td.value').textContent()).to.equal('not set (required)');
+    expect((await rig.rt.properties.get('on_termination')).display).to.equal('remove');
+    await page.getByRole('combobox', { name: 'Project' }).selectOption('default');
+    await page.waitForURL((url) => url.search === '' && url.pathname === '/');
+    await page.getByRole('link', { name: /Project properties/ }).click();
+    expect(await page.locator('[data-property="wiw_password"] td.value').textContent()).to.equal('set');
   });
 
   it('raised no script errors and no CSP violations', async () => {

@@ -1,5 +1,5 @@
 /** `recipes serve --console` through the compiled bin (npm test builds first): address, token, static files from dist. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,17 @@ describe('recipes serve --console', function () {
     const url = new URL(loginUrl);
     const res = await call(url.origin, 'GET', '/api/package', { headers: { authorization: `Bearer ${url.searchParams.get('token')}` } });
     expect(res.json.name).to.equal('wiw-provisioning');
+  });
+
+  it('serves the data dir\'s other projects behind the project picker', async () => {
+    const added = spawnSync(process.execPath, ['bin/recipes.js', '--data-dir', dataDir, 'projects', 'add', 'acme'], { cwd: ROOT, encoding: 'utf8' });
+    expect(added.status, added.stderr).to.equal(0);
+    const url = new URL(loginUrl);
+    const auth = { headers: { authorization: `Bearer ${url.searchParams.get('token')}` } };
+    expect((await call(url.origin, 'GET', '/api/projects', auth)).json).to.deep.equal({ current: 'default', projects: ['default', 'acme'] });
+    const props = await call(url.origin, 'GET', '/api/projects/acme/properties', auth);
+    expect(props.status).to.equal(200);
+    expect(props.json.find((p: { name: string }) => p.name === 'on_termination').type).to.equal('enum');
   });
 
   it('stops cleanly on SIGTERM, console included', async () => {

@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectors } from '../../src/connectors/index.js';
-import { startConsole, type ConsoleHandle } from '../../src/console/index.js';
+import { startConsole, storeProjects, type ConsoleHandle } from '../../src/console/index.js';
 import { startEmulators, type EmulatorPair } from '../../src/emulators/index.js';
 import { Runtime } from '../../src/engine/runtime/runtime.js';
 
 export const PACKAGE_DIR = fileURLToPath(new URL('../../recipes/wiw-provisioning/', import.meta.url));
 
 export interface Rig {
+  dataDir: string;
   rt: Runtime;
   pair: EmulatorPair;
   web: ConsoleHandle;
@@ -26,8 +27,10 @@ export async function openRig(options: { setProperties?: boolean } = {}): Promis
   const pair = await startEmulators();
   const rt = await Runtime.open({ packageDir: PACKAGE_DIR, dataDir, connectors });
   if (options.setProperties ?? true) for (const [name, value] of Object.entries(pair.properties)) (await rt.properties.set(name, value));
-  const web = await startConsole(rt);
+  // As `serve --console` does: the other projects of the data dir behind the project picker.
+  const web = await startConsole(rt, { projects: storeProjects({ dataDir, connectors, defaultPackageDir: PACKAGE_DIR }) });
   return {
+    dataDir,
     rt,
     pair,
     web,

@@ -3,7 +3,7 @@ import { UserError } from '../../engine/errors.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime, wantsJson } from '../context.js';
 import { attemptLines, jobLine, workerNote } from '../format.js';
 import { showJob, waitingNote } from './recipes.js';
-import { rerunWarning } from './rerun-warning.js';
+import { rerunWarning } from '../../reports/rerun-warning.js';
 import { addExportOptions, exportTarget, writeExport, type ExportOptions } from '../export.js';
 
 function jobId(text: string): number {

@@ -1,10 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { serializeError } from '../../engine/errors.js';
-import { startConsole } from '../../console/index.js';
+import { startConsole, storeProjects } from '../../console/index.js';
+import { connectors } from '../../connectors/index.js';
 import { portInUse, Server } from '../../engine/runtime/serve.js';
 import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
 import { DEFAULT_PROJECT, type LeaseHolder } from '../../engine/store/index.js';
-import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
+import { EXIT, ExitCode, globals, out, printJson, projectOptions, withRuntime } from '../context.js';
 import { attemptLines, jobLine, packageLine, stepLines, summaryLines, table, workerNote } from '../format.js';
 import { attachProgress } from '../progress.js';
 import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
@@ -130,7 +131,7 @@ export function recipesCommands(program: Command): void {
         let ops: Ops | undefined;
         try {
           web = opts.console
-            ? await startConsole(rt, { port: opts.consolePort }).catch((error: NodeJS.ErrnoException) => {
+            ? await startConsole(rt, { port: opts.consolePort, projects: consoleProjects(rt, globals(cmd)) }).catch((error: NodeJS.ErrnoException) => {
               throw error.code === 'EADDRINUSE' ? portInUse('console', opts.consolePort, '--console-port', error) : error;
             })
             : undefined;
@@ -159,6 +160,12 @@ export function recipesCommands(program: Command): void {
         out(`stopped${stopped.length ? `; recorded as stopped: ${stopped.map((j) => `job ${j.id} (${j.recipe})`).join(', ')}` : ''}.`);
       }, opts.console === true), // the console is where a new admin sets the first properties: it may create the store
     );
+}
+
+/** The console's project picker: the other projects of this data dir (or database), each with its own package. */
+function consoleProjects(rt: Runtime, g: ReturnType<typeof globals>) {
+  const { defaultPackageDir } = projectOptions(g);
+  return storeProjects({ dataDir: rt.storeInfo.dataDir, databaseUrl: g.databaseUrl || undefined, connectors, logger: rt.logger, defaultPackageDir });
 }
 
 function listenOption(text: string): { host: string; port: number } {

@@ -1,13 +1,14 @@
 // The console's router: hash routes, one page at a time, one EventSource shared by all pages.
-import { fill, h, clearNotice, notice } from './dom.js';
+import { apiUrl, fill, h, clearNotice, notice, project } from './dom.js';
 import { packagePage } from './page-package.js';
 import { settingsPage } from './page-settings.js';
-import { historyPage, jobPage } from './page-jobs.js';
+import { jobsPage, jobPage } from './page-jobs.js';
 
 const routes = [
   [/^#?\/?$/, 'package', packagePage],
   [/^#\/settings$/, 'settings', settingsPage],
-  [/^#\/recipe\/([\w.-]+)$/, 'package', historyPage],
+  [/^#\/jobs(?:\?(.*))?$/, 'jobs', (main, [query]) => jobsPage(main, [undefined, query])],
+  [/^#\/recipe\/([\w.-]+)(?:\?(.*))?$/, 'jobs', jobsPage],
   [/^#\/job\/(\d+)$/, 'package', jobPage],
 ];
 
@@ -36,7 +37,7 @@ async function show() {
 
 function connectLive() {
   const dot = document.getElementById('live');
-  const source = new EventSource('/api/events');
+  const source = new EventSource(apiUrl('events'));
   source.onopen = () => dot.classList.add('on');
   source.onerror = () => dot.classList.remove('on');
   for (const type of ['job:start', 'step', 'progress', 'job:end']) {
@@ -44,6 +45,21 @@ function connectLive() {
   }
 }
 
+/** With more than one project in the store, a picker in the header; a choice reloads the page in that project. */
+async function projectPicker() {
+  const res = await fetch('/api/projects', { credentials: 'same-origin' });
+  if (!res.ok) return;
+  const { current, projects } = await res.json();
+  if (projects.length < 2) return;
+  const shown = project() ?? current;
+  const select = h('select', { 'aria-label': 'Project', onchange: () => location.assign(select.value === current ? '/' : `/?project=${encodeURIComponent(select.value)}`) },
+    projects.map((name) => h('option', { value: name, selected: name === shown }, name)));
+  const picker = document.getElementById('project-picker');
+  fill(picker, h('label', {}, 'Project ', select));
+  picker.hidden = false;
+}
+
 window.addEventListener('hashchange', show);
+projectPicker().catch(() => undefined);
 connectLive();
 show();

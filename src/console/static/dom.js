@@ -32,8 +32,19 @@ export class ApiError extends Error {
   }
 }
 
+/** The project the page shows (`/?project=NAME`), or null for the console's own. */
+export function project() {
+  return new URLSearchParams(location.search).get('project');
+}
+
+/** The API address of `path` in the page's project: /api/PATH, or /api/projects/NAME/PATH. */
+export function apiUrl(path) {
+  const p = project();
+  return p ? `/api/projects/${encodeURIComponent(p)}/${path}` : `/api/${path}`;
+}
+
 export async function api(method, path, body) {
-  const res = await fetch(`/api/${path}`, {
+  const res = await fetch(apiUrl(path), {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

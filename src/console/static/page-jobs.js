@@ -1,6 +1,6 @@
 // Job history per recipe, and the job page: summary (the dry-run plan as tables), each step's input and
 // output as the store keeps them (redacted), the failing step marked, and a live view while it runs.
-import { api, fill, badge, h, jobLabel, notice, secs, when } from './dom.js';
+import { api, apiUrl, fill, badge, h, jobLabel, notice, secs, when } from './dom.js';
 import { runTest } from './page-package.js';
 
 const label = (key) => key.replace(/_/g, ' ');
@@ -9,26 +9,43 @@ function summaryCounts(job) {
   return Object.entries(job.summary ?? {}).filter(([, v]) => typeof v === 'number').map(([k, v]) => `${label(k)} ${v}`).join(', ');
 }
 
-export async function historyPage(main, [name]) {
-  const [pkg, jobs] = await Promise.all([api('GET', 'package'), api('GET', `recipes/${encodeURIComponent(name)}/jobs`)]);
-  const recipe = pkg.recipes.find((r) => r.name === name);
+const OUTCOMES = ['succeeded', 'failed', 'stopped', 'running'];
+
+/** `#/jobs?recipe=NAME&status=failed`, or `#/recipe/NAME?status=...` (a recipe's history, with its test buttons). */
+function listHash(recipe, status) {
+  const query = status ? `?status=${encodeURIComponent(status)}` : '';
+  return recipe ? `#/recipe/${encodeURIComponent(recipe)}${query}` : `#/jobs${query}`;
+}
+
+/** The job list, filtered by recipe and outcome (the filters live in the address, so a view can be shared). */
+export async function jobsPage(main, [name, query]) {
+  const status = new URLSearchParams(query ?? '').get('status') || '';
+  const path = () => `${name ? `recipes/${encodeURIComponent(name)}/jobs` : 'jobs'}${status ? `?status=${encodeURIComponent(status)}` : ''}`;
+  const [pkg, jobs] = await Promise.all([api('GET', 'package'), api('GET', path())]);
+  const recipe = name ? pkg.recipes.find((r) => r.name === name) : null;
+  const filters = h('p', { class: 'filters' },
+    h('label', {}, 'Recipe ', h('select', { name: 'recipe', onchange: (ev) => (location.hash = listHash(ev.target.value, status)) },
+      h('option', { value: '' }, 'All recipes'), pkg.recipes.map((r) => h('option', { value: r.name, selected: r.name === name }, r.name)))), ' ',
+    h('label', {}, 'Outcome ', h('select', { name: 'status', onchange: (ev) => (location.hash = listHash(name, ev.target.value)) },
+      h('option', { value: '' }, 'Any outcome'), OUTCOMES.map((o) => h('option', { value: o, selected: o === status }, o)))));
   const render = () =>
-    fill(main, 
+    fill(main,
       h('p', {}, h('a', { href: '#/' }, '‹ Package')),
-      h('h1', {}, recipe?.title ?? name),
-      h('p', { class: 'muted' }, `${name} · job history (latest 50)`),
-      h('p', {}, h('button', { class: 'primary', onclick: () => runTest(name, {}, { recipe }) }, 'Test recipe'), ' ', h('button', { onclick: () => runTest(name, { dryRun: true }) }, 'Plan (dry run)')),
-      jobs.length === 0 ? h('p', { class: 'muted' }, 'No jobs yet.') :
+      h('h1', {}, recipe?.title ?? (name || 'Jobs')),
+      h('p', { class: 'muted' }, `${name ? `${name} · job history` : 'All recipes'}${status ? ` · ${status} only` : ''} (latest 50)`),
+      name ? h('p', {}, h('button', { class: 'primary', onclick: () => runTest(name, {}, { recipe }) }, 'Test recipe'), ' ', h('button', { onclick: () => runTest(name, { dryRun: true }) }, 'Plan (dry run)')) : null,
+      filters,
+      jobs.length === 0 ? h('p', { class: 'muted' }, status || name ? 'No jobs match.' : 'No jobs yet.') :
         h('table', { class: 'jobs' },
-          h('thead', {}, h('tr', {}, ['Job', 'Status', 'Kind', 'Started', 'Took', 'Summary'].map((t) => h('th', {}, t)))),
+          h('thead', {}, h('tr', {}, ['Job', 'Recipe', 'Status', 'Kind', 'Started', 'Took', 'Summary'].map((t) => h('th', {}, t)))),
           h('tbody', {}, jobs.map((j) => h('tr', { 'data-job': j.id },
-            h('td', {}, h('a', { href: `#/job/${j.id}` }, `#${j.id}`)), h('td', {}, badge(j.status)), h('td', {}, jobLabel(j) || 'run'),
+            h('td', {}, h('a', { href: `#/job/${j.id}` }, `#${j.id}`)), h('td', {}, j.recipe), h('td', {}, badge(j.status)), h('td', {}, jobLabel(j) || 'run'),
             h('td', {}, when(j.startedAt)), h('td', {}, secs(j.durationMs)), h('td', { class: 'small' }, summaryCounts(j)))))));
   render();
   return {
     onEvent: async (type, data) => {
-      if ((type === 'job:end' || type === 'job:start') && (data.recipe === name)) {
-        jobs.splice(0, jobs.length, ...(await api('GET', `recipes/${encodeURIComponent(name)}/jobs`)));
+      if ((type === 'job:end' || type === 'job:start') && (!name || data.recipe === name)) {
+        jobs.splice(0, jobs.length, ...(await api('GET', path())));
         render();
       }
     },
@@ -98,12 +115,29 @@ function heldView(held, rerender) {
         h('button', { onclick: decide(x, { create: true }, `Create ${x.employee} anyway, beside When I Work user ${x.wiw_user_id}? The next all-employees-sync creates them.`) }, 'Create anyway')]))))));
 }
 
+/**
+ * `recipes jobs rerun ID` from the job page: asks first with the warning the CLI prints, then opens the new
+ * job. A recipe another job runs now answers 409 with that job's number.
+ */
+async function rerun(data, ev) {
+  const { job, rerunWarning } = data;
+  if (!window.confirm(`Rerun job ${job.id} (${job.recipe}) now?\n\nWarning: ${rerunWarning}`)) return;
+  ev.target.disabled = true;
+  try {
+    const res = await api('POST', `jobs/${job.id}/rerun`);
+    location.hash = `#/job/${res.jobId}`;
+  } catch (error) {
+    ev.target.disabled = false;
+    notice(error.message, 'error', error.hint);
+  }
+}
+
 /** The same files as `recipes test --dry-run --format csv|json --output FILE`, to hand to someone. */
 function downloads(job) {
   const what = job.dryRun ? 'the plan' : 'the summary';
   return h('p', { class: 'downloads' }, `Download ${what}: `,
-    h('a', { href: `/api/jobs/${job.id}/plan.csv`, download: '', 'data-download': 'csv' }, 'CSV (spreadsheet, one row per person)'), ' · ',
-    h('a', { href: `/api/jobs/${job.id}/plan.json`, download: '', 'data-download': 'json' }, 'JSON'));
+    h('a', { href: apiUrl(`jobs/${job.id}/plan.csv`), download: '', 'data-download': 'csv' }, 'CSV (spreadsheet, one row per person)'), ' · ',
+    h('a', { href: apiUrl(`jobs/${job.id}/plan.json`), download: '', 'data-download': 'json' }, 'JSON'));
 }
 
 function stepRow(s, firstFailed) {
@@ -139,6 +173,8 @@ export async function jobPage(main, [rawId]) {
       h('p', {}, h('a', { href: `#/recipe/${encodeURIComponent(job.recipe)}` }, `‹ ${job.recipe} history`)),
       h('h1', {}, `Job #${job.id} `, badge(job.status)),
       h('p', { class: 'muted' }, `${job.recipe} · ${jobLabel(job) || 'run'} · started ${when(job.startedAt)} · took ${secs(job.durationMs)}`),
+      job.status !== 'running' && !job.dryRun && data.rerunWarning ? h('p', { class: 'rerun' }, h('button', { onclick: (ev) => rerun(data, ev) }, 'Rerun'),
+        h('span', { class: 'muted small' }, ' ', data.rerunWarning)) : null,
       job.dryRun ? h('p', { class: 'plan-note' }, h('strong', {}, 'Dry run: '), 'this is the plan. Nothing was written to When I Work. ',
         h('button', { class: 'primary', onclick: () => runTest(job.recipe, {}, { plan: job }) }, 'Run it for real')) : null,
       live,

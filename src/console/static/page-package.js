@@ -90,6 +90,9 @@ function recipeCard(r, refresh) {
     r.runLast ? h('p', { class: 'run-last-note' }, h('strong', {}, 'Run last. '), r.runLast.replace(/^Run last: it/, 'It'),
       r.unmetNeeds.length ? h('span', { class: 'hint' }, ` Not yet succeeded: ${r.unmetNeeds.join(', ')}.`) : h('span', { class: 'hint' }, ' Both have succeeded.')) : null,
     h('p', { class: 'state' }, r.manual && !r.running ? [badge('manual'), h('span', { class: 'hint' }, ' runs when you test it')] : badge(state), r.stoppedReason && !r.running ? h('span', { class: 'hint' }, ' ', r.stoppedReason) : null),
+    // The bulk sync is planned before it runs: one click to the plan (who would be created, linked, held).
+    r.planFirst ? h('p', { class: 'plan-first' }, h('button', { class: 'primary', onclick: () => runTest(r.name, { dryRun: true }) }, 'Test with dry run'),
+      h('span', { class: 'hint' }, ' shows the plan; nothing is written')) : null,
     h('p', { class: 'last-job' }, 'Last job: ', last
       ? [h('a', { href: `#/job/${last.id}` }, `#${last.id}`), ' ', badge(last.status), ' ', jobLabel(last), ' · ', when(last.startedAt)]
       : 'none yet'));

@@ -8,7 +8,7 @@ import type { JobEvent, StepRecord } from '../interpreter/job-env.js';
 import { loadPackageOrThrow } from '../loader/load-package.js';
 import { silentLogger } from '../logger.js';
 import type { PackageModel, RecipeModel } from '../model.js';
-import { Store, type AttemptRecord, type JobRecord, type LeaseHolder, type Send, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
+import { Store, type AttemptRecord, type JobRecord, type JobStatus, type LeaseHolder, type Send, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
 import type { ConnectionTestResult, ConnectorRegistry, HttpAttempt, Logger, RateBudget, TriggerEvent } from '../types.js';
 import { actionContext } from './action-context.js';
 import { ConnectionPool } from './connections.js';
@@ -319,9 +319,10 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return job;
   }
 
-  async jobs(recipe?: string, limit = 20): Promise<JobRecord[]> {
+  /** Newest first; `status` keeps only the jobs that ended so (or still run). */
+  async jobs(recipe?: string, limit = 20, status?: JobStatus): Promise<JobRecord[]> {
     if (recipe) this.recipe(recipe);
-    return this.store.listJobs({ project: this.project, recipe, limit });
+    return this.store.listJobs({ project: this.project, recipe, limit, ...(status ? { status } : {}) });
   }
 
   async steps(jobId: number): Promise<StepRecord[]> {

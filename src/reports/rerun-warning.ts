@@ -1,11 +1,12 @@
 /**
- * What `jobs rerun` says before it runs: what the rerun will read and write. A poll-triggered recipe that reads
- * its event's record again (an action `get_*` on the trigger's connection, as employee-sync's
- * goco.get_employee) applies that record as it is now; any other replays the stored trigger data as it was.
+ * What `jobs rerun` and the console's Rerun button say before a rerun: what it will read and write. A
+ * poll-triggered recipe that reads its event's record again (an action `get_*` on the trigger's connection,
+ * as employee-sync's goco.get_employee) applies that record as it is now; any other replays the stored
+ * trigger data as it was.
  */
-import type { ActionStep, RecipeModel, Step } from '../../engine/model.js';
-import type { JobRecord } from '../../engine/store/index.js';
-import type { Runtime } from '../../engine/runtime/runtime.js';
+import type { ActionStep, RecipeModel, Step } from '../engine/model.js';
+import type { JobRecord } from '../engine/store/index.js';
+import type { Runtime } from '../engine/runtime/runtime.js';
 
 function actions(steps: readonly Step[]): ActionStep[] {
   return steps.flatMap((s) =>
