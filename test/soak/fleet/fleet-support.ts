@@ -33,10 +33,10 @@ export class FleetHarness {
   }
 
   /** `recipes projects add NAME`, its properties pointed at `pair`, and its setup recipes run (in this process). */
-  async addProject(name: string, pair: EmulatorPair, extra: Record<string, string> = {}, setup = true): Promise<void> {
+  async addProject(name: string, pair: EmulatorPair, extra: Record<string, string> = {}, setup = true, packageDir = PACKAGE_DIR): Promise<void> {
     const projects = await Projects.open({ dataDir: this.dataDir, databaseUrl: this.databaseUrl, create: true, secretKey: SECRET_KEY, connectors });
     try {
-      await projects.add(name, PACKAGE_DIR, PACKAGE_DIR);
+      await projects.add(name, packageDir, PACKAGE_DIR);
     } finally {
       await projects.close();
     }
