@@ -19,6 +19,10 @@ export interface PgCluster {
   url(database: string): string;
   /** Stops the server (immediate mode: nothing in it is kept) and removes its dir. */
   stop(): void;
+  /** Stops the server as an admin would (fast mode: sessions ended, data kept), for outage tests. */
+  pause(): void;
+  /** Starts a paused server again, on the same port. */
+  resume(): void;
 }
 
 /** The newest installed PostgreSQL's bin dir (Debian: /usr/lib/postgresql/<version>/bin), or undefined. */
@@ -54,11 +58,14 @@ export async function startPgCluster(user: string, password: string): Promise<Pg
     const options = `-p ${port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c listen_addresses=127.0.0.1 -k ${sockets}`;
     run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', options, 'start']);
     let stopped = false;
+    const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', options, 'start']);
     return {
       bin,
       dir,
       port,
       url: (db) => `postgres://${user}:${password}@127.0.0.1:${port}/${db}`,
+      pause: () => void run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+      resume: () => void start(),
       stop: () => {
         if (stopped) return;
         stopped = true;

@@ -15,10 +15,13 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 import type * as RateLimiterModule from 'rate-limiter-flexible';
 import { sleep } from '../sleep.js';
+import { databaseWaitMs, isTransientDbError } from '../store/open-pg.js';
 import type { RateBudget } from '../types.js';
 
 const { RateLimiterPostgres } = createRequire(import.meta.url)('rate-limiter-flexible') as typeof RateLimiterModule;
 
+/** For waits nobody cancels. */
+const NEVER = new AbortController().signal;
 const WINDOW_SECONDS = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60];
 export const BUDGET_TABLE = 'rate_budget';
 
@@ -56,15 +59,21 @@ export class SharedBudgets {
     return {
       take: async (signal) => {
         const limiter = await this.limiter(perMinute);
+        const deadline = Date.now() + databaseWaitMs();
         for (;;) {
           if (signal?.aborted) throw signal.reason;
           try {
             await limiter.consume(key, 1);
             return;
           } catch (rejected) {
-            if (rejected instanceof Error) throw rejected;
+            if (rejected instanceof Error) {
+              // The database is away (a restart): wait for it as the store does, then fail.
+              if (!isTransientDbError(rejected) || Date.now() > deadline) throw rejected;
+              await sleep(1000, signal ?? NEVER);
+              continue;
+            }
             const wait = (rejected as RateLimiterModule.RateLimiterRes).msBeforeNext;
-            await sleep(Math.max(1, wait) + Math.random() * 5, signal ?? new AbortController().signal);
+            await sleep(Math.max(1, wait) + Math.random() * 5, signal ?? NEVER);
           }
         }
       },

@@ -50,7 +50,8 @@ export async function openPostgres(url: string, create: boolean): Promise<Opened
   const pool = new driver.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 10 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
-  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const patience = { opened: false };
+  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool: patientPool(pool, patience) }) });
   try {
     try {
       const client = await pool.connect();
@@ -59,11 +60,50 @@ export async function openPostgres(url: string, create: boolean): Promise<Opened
       throw connectError(error, where);
     }
     await migrate(db, { dialect: 'postgres', where, create, createHint: CREATE_HINT });
+    patience.opened = true;
     return { db, pool, where };
   } catch (error) {
     await db.destroy(); // ends the pool
     throw error;
   }
+}
+
+/**
+ * How long an open store waits for a server that went away (a restart, a failover) before a query fails.
+ * Opening does not wait: a wrong URL or a server that is down says so at once.
+ */
+export function databaseWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.RECIPES_DATABASE_WAIT_SECONDS);
+  return (Number.isFinite(s) && s >= 0 ? s : 120) * 1000;
+}
+
+/** A lost connection or a server that is restarting: worth waiting for, unlike a refusal. */
+export function isTransientDbError(error: unknown): boolean {
+  const code = pgCode(error);
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03'].includes(code ?? '')) return true;
+  return /Connection terminated|timeout exceeded when trying to connect/i.test(error instanceof Error ? error.message : '');
+}
+
+/**
+ * The pool Kysely takes connections from: once the store is open, a connection that cannot be made because
+ * the server is away is retried (backing off up to 5 s) for databaseWaitMs, so a job in flight survives a
+ * restart of PostgreSQL instead of failing half-way. A query on a connection the server closed still fails.
+ */
+function patientPool(pool: pg.Pool, patience: { opened: boolean }): { connect(): Promise<pg.PoolClient>; end(): Promise<void> } {
+  return {
+    connect: async () => {
+      const deadline = Date.now() + databaseWaitMs();
+      for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+        try {
+          return await pool.connect();
+        } catch (error) {
+          if (!patience.opened || !isTransientDbError(error) || Date.now() + delay > deadline) throw error;
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    },
+    end: () => pool.end(),
+  };
 }
 
 /** The server's refusals, as the user can act on them. */
