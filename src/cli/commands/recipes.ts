@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { serializeError } from '../../engine/errors.js';
 import { startConsole } from '../../console/index.js';
 import { portInUse, Server } from '../../engine/runtime/serve.js';
+import { describePrune } from '../../engine/runtime/retention.js';
 import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
 import { DEFAULT_PROJECT, type LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
@@ -121,6 +122,7 @@ export function recipesCommands(program: Command): void {
           },
           onRecipe: (name, state, reason) => out(state === 'started' ? `${name}: running its trigger (${describeTrigger(rt.recipe(name))})` : `${name}: stopped${reason ? `. ${reason}` : ''}`),
           onTriggerFailure: (name, count, max, err) => out(`${name}: trigger failed (${count} of ${max} in a row): ${err.code}: ${err.message}`),
+          onPrune: (report) => report.jobs > 0 && out(`job history: ${describePrune(report)}`),
         });
         // Lock and ports first: "serving" is said only once nothing can refuse it any more.
         await server.listen();

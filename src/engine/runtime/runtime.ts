@@ -16,6 +16,7 @@ import { failedBeforeSteps, runJobLifecycle, type JobHost, type JobOptions } fro
 import { RunRefused, waitForLease } from './lease.js';
 import { Properties } from './properties.js';
 import { openProject } from './project.js';
+import { pruneJobs, type PruneOptions, type PruneReport } from './retention.js';
 
 export interface RuntimeOptions {
   /** The project whose state this runtime reads and writes. @default 'default' */
@@ -288,6 +289,14 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   async steps(jobId: number): Promise<StepRecord[]> {
     await this.job(jobId);
     return this.store.getSteps(jobId);
+  }
+
+  /**
+   * Deletes this project's finished jobs older than `olderThanMs` (default: the job_retention_days
+   * property) with their steps, keeping what `needs`, `list` and reruns rely on (store/prune.ts).
+   */
+  async pruneJobs(options: PruneOptions = {}): Promise<PruneReport> {
+    return pruneJobs(this.store, this.project, this.properties, options);
   }
 
   /** Asks a running job to stop after the step in flight. */

@@ -14,3 +14,4 @@ export { STATE_FILE } from './open-db.js';
 export { DATABASE_URL_ENV, maskUrl } from './open-pg.js';
 export { LATEST_VERSION } from './migrations.js';
 export { LEASE_RENEW_MS, LEASE_TTL_MS, type LeaseHolder, type StartResult } from './leases.js';
+export type { PruneQuery, PruneResult } from './prune.js';

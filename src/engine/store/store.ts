@@ -18,6 +18,7 @@ import { openPostgres } from './open-pg.js';
 import { storeProblem } from './ready.js';
 import { Projects, type ProjectContents, type ProjectRecord, type ProjectSummary, type RemoveResult } from './projects.js';
 import { Properties, type PropertyInfo, type PropertyValue } from './properties.js';
+import { Pruner, type PruneQuery, type PruneResult } from './prune.js';
 import { Recipes, type RecipeState } from './recipes.js';
 import type { Db, DialectName } from './schema.js';
 import { SECRET_KEY_ENV, SecretBox, type KeyCheckSlot } from './secrets.js';
@@ -67,6 +68,7 @@ export class Store {
   private readonly steps: Steps;
   private readonly mappingsTable: MappingsTable;
   private readonly projects: Projects;
+  private readonly pruner: Pruner;
   private closed = false;
   private readonly locks = new Set<ServeLock>();
 
@@ -83,6 +85,7 @@ export class Store {
     this.steps = new Steps(db);
     this.mappingsTable = new MappingsTable(db);
     this.projects = new Projects(db, backend.dialect, location, this.jobs);
+    this.pruner = new Pruner(db, backend.dialect, backend.dialect === 'sqlite' ? location : undefined);
   }
 
   /**
@@ -254,6 +257,14 @@ export class Store {
    */
   async markInterrupted(isOwnerAlive?: (pid: number) => boolean): Promise<number> {
     return this.jobs.markInterrupted(isOwnerAlive);
+  }
+
+  /**
+   * Deletes the project's finished jobs (steps and trigger data too) that ended before `q.before`, except
+   * those kept for `needs`, `list` and reruns (see ./prune.ts); SQLite gives the space back.
+   */
+  async pruneJobs(q: PruneQuery): Promise<PruneResult> {
+    return this.pruner.prune(q);
   }
 
   // mappings
