@@ -16,8 +16,8 @@
  * autovacuum makes the space reusable (the files do not shrink).
  */
 import { statSync } from 'node:fs';
-import { sql } from './kysely.js';
-import type { Db, DialectName } from './schema.js';
+import type Database from 'better-sqlite3';
+import type { Db } from './schema.js';
 
 export interface PruneQuery {
   project: string;
@@ -50,8 +50,8 @@ const INCREMENTAL = 2;
 export class Pruner {
   constructor(
     private readonly db: Db,
-    private readonly dialect: DialectName,
-    /** SQLite: the state.db file, to report its size. */
+    /** SQLite: the connection under Kysely (for the vacuum pragmas) and the state.db file (its size). */
+    private readonly sqlite?: Database.Database,
     private readonly file?: string,
   ) {}
 
@@ -93,7 +93,7 @@ export class Pruner {
         result.jobs += Number(jobs.numDeletedRows);
       });
     }
-    if (this.dialect === 'sqlite' && result.jobs > 0) {
+    if (this.sqlite && result.jobs > 0) {
       result.convertedToIncrementalVacuum = await this.giveSpaceBack();
       result.fileBytes = { before: before ?? 0, after: this.fileSize() ?? 0 };
     }
@@ -133,21 +133,30 @@ export class Pruner {
    * VACUUM, which needs free disk space the size of the file, once).
    */
   private async giveSpaceBack(): Promise<boolean> {
-    // Through Kysely, so these wait for any transaction another caller of this connection has open.
-    const mode = Number((await sql<{ auto_vacuum: number }>`pragma auto_vacuum`.execute(this.db)).rows[0]?.auto_vacuum);
-    let converted = false;
-    if (mode !== INCREMENTAL) {
-      await sql`pragma auto_vacuum = incremental`.execute(this.db);
-      await sql`vacuum`.execute(this.db);
-      converted = true;
-    } else {
-      const free = Number((await sql<{ freelist_count: number }>`pragma freelist_count`.execute(this.db)).rows[0]?.freelist_count ?? 0);
-      for (let i = 0; i < Math.ceil(free / PAGES_PER_VACUUM); i++) await sql.raw(`pragma incremental_vacuum(${PAGES_PER_VACUUM})`).execute(this.db);
-    }
-    // WAL: the shorter file is written back only by a checkpoint; readers in other processes may hold it
-    // back (then it happens at a later checkpoint).
-    await sql`pragma wal_checkpoint(truncate)`.execute(this.db);
-    return converted;
+    const sqlite = this.sqlite;
+    if (!sqlite) return false;
+    // Kysely's one connection, held: no transaction of another caller in this process is open meanwhile.
+    // The pragmas run on better-sqlite3 directly, since incremental_vacuum frees one page per step and
+    // Kysely steps a statement that returns no rows only once.
+    return this.db.connection().execute(async () => {
+      let converted = false;
+      if (sqlite.pragma('auto_vacuum', { simple: true }) !== INCREMENTAL) {
+        sqlite.pragma('auto_vacuum = INCREMENTAL');
+        sqlite.exec('VACUUM');
+        converted = true;
+      } else {
+        const free = Number(sqlite.pragma('freelist_count', { simple: true }));
+        for (let i = 0; i < Math.ceil(free / PAGES_PER_VACUUM); i++) {
+          sqlite.pragma(`incremental_vacuum(${PAGES_PER_VACUUM})`);
+          // Between steps, another process's write gets its turn.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+      // WAL: the shorter file is written back only by a checkpoint; a reader in another process may hold
+      // it back (then a later checkpoint does it).
+      sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      return converted;
+    });
   }
 
   private fileSize(): number | undefined {

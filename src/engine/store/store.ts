@@ -85,7 +85,7 @@ export class Store {
     this.steps = new Steps(db);
     this.mappingsTable = new MappingsTable(db);
     this.projects = new Projects(db, backend.dialect, location, this.jobs);
-    this.pruner = new Pruner(db, backend.dialect, backend.dialect === 'sqlite' ? location : undefined);
+    this.pruner = backend.dialect === 'sqlite' ? new Pruner(db, backend.sqlite, location) : new Pruner(db);
   }
 
   /**
