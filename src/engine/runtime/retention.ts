@@ -40,13 +40,21 @@ export async function pruneJobs(store: Store, project: string, properties: Prope
   return { ...result, dryRun: o.dryRun === true, olderThanMs, olderThanFrom: fromProperty ? 'property' : 'option', before };
 }
 
-/** "12 jobs (3,400 steps)": what a report deleted, for one line of output or log. */
+/** One line for output or log: what a prune deleted (or would), what it kept, what the file did. */
 export function describePrune(r: PruneReport): string {
-  const n = (x: number, one: string, many: string) => `${x.toLocaleString('en-US')} ${x === 1 ? one : many}`;
-  const what = `${n(r.jobs, 'job', 'jobs')} (${n(r.steps, 'step', 'steps')}) that finished before ${r.before}`;
-  const kept = r.kept > 0 ? `; kept ${n(r.kept, 'older job', 'older jobs')} (each recipe's latest job and latest success, a running job, the original of a kept rerun)` : '';
+  const n = (x: number, one: string, many = `${one}s`) => `${x.toLocaleString('en-US')} ${x === 1 ? one : many}`;
+  const from = r.olderThanFrom === 'property' ? ', job_retention_days' : '';
+  const what = `${n(r.jobs, 'job')} (${n(r.steps, 'step')}) older than ${age(r.olderThanMs)} (finished before ${r.before}${from})`;
+  const kept = r.kept > 0 ? `; kept ${n(r.kept, 'older job')}: each recipe's latest job and latest success, running jobs, originals of kept reruns` : '';
   const size = r.fileBytes ? `; state.db ${mb(r.fileBytes.before)} -> ${mb(r.fileBytes.after)}` : '';
   return `${r.dryRun ? 'would delete' : 'deleted'} ${what}${kept}${size}`;
+}
+
+function age(ms: number): string {
+  for (const [unit, size] of [['day', DAY_MS], ['hour', 3_600_000], ['minute', 60_000], ['second', 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}${ms === size ? '' : 's'}`;
+  }
+  return `${ms / 1000} seconds`;
 }
 
 function mb(bytes: number): string {
