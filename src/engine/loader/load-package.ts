@@ -48,7 +48,7 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
   const connectors = new Map([...builtins, ...registry].map((c) => [c.name, c] as [string, ConnectorDef]));
   const properties = readProperties(pkg);
   for (const name of Object.keys(RUNTIME_PROPERTIES)) {
-    if (properties[name]) problems.push(pkgSource.problem(['properties', name], `'${name}' is a property every project has (the runtime declares it); remove it from package.yaml`, 'DUPLICATE_NAME'));
+    if (properties[name]) problems.push(pkgSource.problem(['properties', name], `'${name}' is a property every project has (the runtime declares it); remove it from package.yaml`, 'DUPLICATE_NAME', true));
   }
   Object.assign(properties, RUNTIME_PROPERTIES);
   const declared = new Set(Object.keys(properties));
