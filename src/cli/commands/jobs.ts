@@ -29,7 +29,7 @@ export function parseAge(text: string): number {
 export function jobsCommand(program: Command): void {
   const jobs = program
     .command('jobs [recipe]')
-    .description('job history (newest first); `jobs show ID`, `jobs rerun ID`')
+    .description('job history (newest first); `jobs show ID`, `jobs rerun ID`, `jobs prune`')
     .option('--limit <n>', 'how many', (v) => Number(v), 20)
     .option('--json', 'print machine-readable output')
     .action((recipe: string | undefined, opts: { limit: number; json?: boolean }, cmd: Command) =>
