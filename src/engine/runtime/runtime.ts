@@ -291,10 +291,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return this.store.getSteps(jobId);
   }
 
-  /**
-   * Deletes this project's finished jobs older than `olderThanMs` (default: the job_retention_days
-   * property) with their steps, keeping what `needs`, `list` and reruns rely on (store/prune.ts).
-   */
+  /** Deletes finished jobs older than `olderThanMs` (default: job_retention_days); store/prune.ts says what stays. */
   async pruneJobs(options: PruneOptions = {}): Promise<PruneReport> {
     return pruneJobs(this.store, this.project, this.properties, options);
   }
