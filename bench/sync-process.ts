@@ -11,8 +11,8 @@ import { Runtime } from '../src/engine/runtime/runtime.js';
 
 tuneHeap();
 const [dataDir, recipe, ...setup] = process.argv.slice(2) as [string, string, ...string[]];
-// BENCH_DATABASE_URL: the same run with its state in PostgreSQL.
-const rt = await Runtime.open({ packageDir: resolve(process.env.BENCH_PACKAGE ?? 'recipes/wiw-provisioning'), dataDir, databaseUrl: process.env.BENCH_DATABASE_URL, connectors, recordItems: 20 });
+// BENCH_DATABASE_URL: the same run with its state in PostgreSQL. BENCH_RECORD_ITEMS: items per loop recorded in full.
+const rt = await Runtime.open({ packageDir: resolve(process.env.BENCH_PACKAGE ?? 'recipes/wiw-provisioning'), dataDir, databaseUrl: process.env.BENCH_DATABASE_URL, connectors, recordItems: Number(process.env.BENCH_RECORD_ITEMS ?? 20) });
 if (process.env.BENCH_PROPERTIES) {
   for (const [k, v] of Object.entries(JSON.parse(process.env.BENCH_PROPERTIES) as Record<string, string>)) await rt.properties.set(k, v);
 }

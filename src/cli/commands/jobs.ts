@@ -4,6 +4,7 @@ import { EXIT, ExitCode, globals, out, printJson, withRuntime, wantsJson } from 
 import { attemptLines, jobLine, workerNote } from '../format.js';
 import { showJob, waitingNote } from './recipes.js';
 import { rerunWarning } from '../../reports/rerun-warning.js';
+import { describePrune } from '../../engine/runtime/retention.js';
 import { addExportOptions, exportTarget, writeExport, type ExportOptions } from '../export.js';
 
 function jobId(text: string): number {
@@ -12,10 +13,23 @@ function jobId(text: string): number {
   return n;
 }
 
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 } as const;
+
+/** `30d`, `12h`, `90m`, `0s`: whole numbers only, so the cutoff is never a surprise. */
+export function parseAge(text: string): number {
+  const m = /^\s*(\d+)\s*([dhms])\s*$/i.exec(text);
+  if (!m) {
+    throw new UserError('DURATION_INVALID', `--older-than '${text}' is not an age: a whole number with d (days), h (hours), m (minutes) or s (seconds).`, {
+      hint: 'For example: recipes jobs prune --older-than 30d',
+    });
+  }
+  return Number(m[1]) * UNIT_MS[m[2]!.toLowerCase() as keyof typeof UNIT_MS];
+}
+
 export function jobsCommand(program: Command): void {
   const jobs = program
     .command('jobs [recipe]')
-    .description('job history (newest first); `jobs show ID`, `jobs rerun ID`')
+    .description('job history (newest first); `jobs show ID`, `jobs rerun ID`, `jobs prune`')
     .option('--limit <n>', 'how many', (v) => Number(v), 20)
     .option('--json', 'print machine-readable output')
     .action((recipe: string | undefined, opts: { limit: number; json?: boolean }, cmd: Command) =>
@@ -45,6 +59,20 @@ export function jobsCommand(program: Command): void {
       return withRuntime(globals(cmd), async (rt) => {
         await showJob(rt, n, wantsJson(opts, cmd), true);
         if (target) await writeExport(rt, n, target);
+      });
+    });
+  jobs
+    .command('prune')
+    .description("delete finished jobs (and their steps) older than --older-than, else the project's job_retention_days; keeps each recipe's latest job and latest success")
+    .option('--older-than <age>', 'e.g. 30d, 12h (default: the job_retention_days property, 90 days unless set)')
+    .option('--dry-run', 'say what would be deleted; delete nothing')
+    .option('--json', 'print machine-readable output')
+    .action((opts: { olderThan?: string; dryRun?: boolean; json?: boolean }, cmd: Command) => {
+      const olderThanMs = opts.olderThan === undefined ? undefined : parseAge(opts.olderThan);
+      return withRuntime(globals(cmd), async (rt) => {
+        const report = await rt.pruneJobs({ olderThanMs, dryRun: opts.dryRun });
+        if (wantsJson(opts, cmd)) return printJson(report);
+        out(`${describePrune(report)}${report.dryRun ? ' (--dry-run: nothing was deleted)' : ''}.`);
       });
     });
   jobs

@@ -3,6 +3,7 @@ import { serializeError } from '../../engine/errors.js';
 import { startConsole, storeProjects } from '../../console/index.js';
 import { connectors } from '../../connectors/index.js';
 import { portInUse, Server } from '../../engine/runtime/serve.js';
+import { describePrune } from '../../engine/runtime/retention.js';
 import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
 import { DEFAULT_PROJECT, type LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, projectOptions, withRuntime } from '../context.js';
@@ -124,6 +125,7 @@ export function recipesCommands(program: Command): void {
           },
           onRecipe: (name, state, reason) => out(state === 'started' ? `${name}: running its trigger (${describeTrigger(rt.recipe(name))})` : `${name}: stopped${reason ? `. ${reason}` : ''}`),
           onTriggerFailure: (name, count, max, err) => out(`${name}: trigger failed (${count} of ${max} in a row): ${err.code}: ${err.message}`),
+          onPrune: (report) => report.jobs > 0 && out(`job history: ${describePrune(report)}`),
         });
         // Lock and ports first: "serving" is said only once nothing can refuse it any more.
         await server.listen();

@@ -4,6 +4,7 @@ import { connectors } from '../../connectors/index.js';
 import { loadPackage } from '../../engine/loader/load-package.js';
 import { formatProblem } from '../../engine/loader/problem.js';
 import { EXIT, ExitCode, globals, out, printJson, shippedPackage } from '../context.js';
+import { RUNTIME_PROPERTIES } from '../../engine/runtime-properties.js';
 
 export function validateCommand(program: Command): void {
   program
@@ -16,7 +17,7 @@ export function validateCommand(program: Command): void {
       if (opts.json) printJson({ valid: problems.length === 0, problems });
       else if (model) {
         const n = Object.keys(model.recipes).length;
-        out(`${model.title}: valid (${n} recipe${n === 1 ? '' : 's'}, ${Object.keys(model.connections).length} connection(s), ${Object.keys(model.properties).length} properties).`);
+        out(`${model.title}: valid (${n} recipe${n === 1 ? '' : 's'}, ${Object.keys(model.connections).length} connection(s), ${Object.keys(model.properties).filter((p) => !(p in RUNTIME_PROPERTIES)).length} properties).`);
       } else {
         for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
         process.stderr.write(`${problems.length} problem${problems.length === 1 ? '' : 's'} found.\n`);

@@ -9,6 +9,7 @@ import { mappingsConnector } from '../builtins/mappings.js';
 import { recordsConnector } from '../builtins/records/index.js';
 import { UserError } from '../errors.js';
 import { parseDuration, RESERVED_NAMES, type ConnectionModel, type PackageModel, type PropertyDecl, type RecipeModel, type TriggerModel } from '../model.js';
+import { RUNTIME_PROPERTIES } from '../runtime-properties.js';
 import type { ConnectorDef, ConnectorRegistry, PollTriggerDef } from '../types.js';
 import { frozen, frozenList, frozenSet } from './freeze.js';
 import { formatProblem, type Problem } from './problem.js';
@@ -46,6 +47,10 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
   const builtins = [mappingsConnector(new Set(Array.isArray(pkg.mappings) ? (pkg.mappings as string[]) : [])), recordsConnector];
   const connectors = new Map([...builtins, ...registry].map((c) => [c.name, c] as [string, ConnectorDef]));
   const properties = readProperties(pkg);
+  for (const name of Object.keys(RUNTIME_PROPERTIES)) {
+    if (properties[name]) problems.push(pkgSource.problem(['properties', name], `'${name}' is a property every project has (the runtime declares it); remove it from package.yaml`, 'DUPLICATE_NAME', true));
+  }
+  Object.assign(properties, RUNTIME_PROPERTIES);
   const declared = new Set(Object.keys(properties));
 
   const sources: YamlSource[] = readdirSync(dir)

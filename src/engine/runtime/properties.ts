@@ -85,6 +85,13 @@ export class Properties {
     return { values, secrets };
   }
 
+  /** One property's typed value (its default when not set); PROPERTY_INVALID when the stored value no longer fits. */
+  async value(name: string): Promise<PropertyValue | undefined> {
+    const decl = this.decl(name);
+    const stored = await this.store.getProperty(this.project, name);
+    return stored ? coerce(decl, stored.value) : decl.default;
+  }
+
   /** Throws PROPERTY_MISSING naming the first required property among `names` that has no value. */
   requireSet(names: Iterable<string>, values: Record<string, unknown>): void {
     const missing = [...names].filter((n) => this.pkg.properties[n]?.required && (values[n] === undefined || values[n] === ''));

@@ -16,6 +16,7 @@ import { failedBeforeSteps, runJobLifecycle, type ClaimedJob, type JobHost, type
 import { RunRefused, waitForLease } from './lease.js';
 import { Properties } from './properties.js';
 import { openProject, type PackageCache } from './project.js';
+import { pruneJobs, type PruneOptions, type PruneReport } from './retention.js';
 
 export interface RuntimeOptions {
   /** The project whose state this runtime reads and writes. @default 'default' */
@@ -328,6 +329,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   async steps(jobId: number): Promise<StepRecord[]> {
     await this.job(jobId);
     return this.store.getSteps(jobId);
+  }
+
+  /** Deletes finished jobs older than `olderThanMs` (default: job_retention_days); store/prune.ts says what stays. */
+  async pruneJobs(options: PruneOptions = {}): Promise<PruneReport> {
+    return pruneJobs(this.store, this.project, this.properties, options);
   }
 
   /** Asks a running job to stop after the step in flight. */

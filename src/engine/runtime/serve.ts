@@ -8,6 +8,7 @@ import { runTick } from './trigger-tick.js';
 import type { ServeLock } from '../store/index.js';
 import type { RecipeModel } from '../model.js';
 import { sleep } from '../sleep.js';
+import { DAY_MS, describePrune, type PruneReport } from './retention.js';
 import type { Runtime } from './runtime.js';
 import { WebhookEndpoint } from './webhook.js';
 
@@ -31,6 +32,10 @@ export interface ServeOptions {
    * (`stopped`, with the reason when the recipe stopped itself). Not called at shutdown.
    */
   onRecipe?(name: string, state: 'started' | 'stopped', reason?: string): void;
+  /** How often job history is pruned (job_retention_days), the first time at start; 0: never. @default 24 h */
+  pruneEveryMs?: number;
+  /** Called after each prune with what it deleted (a failed prune is logged and serve goes on). */
+  onPrune?(report: PruneReport): void;
   /** Called after each failed poll or schedule tick (a job that ran and failed is not a trigger failure). */
   onTriggerFailure?(name: string, count: number, max: number, error: SerializedError): void;
 }
@@ -65,6 +70,7 @@ export class Server {
   async run(): Promise<void> {
     await this.listen();
     const { signal } = this.options;
+    const pruning = this.pruneLoop(signal);
     try {
       let version = -1;
       while (!signal.aborted) {
@@ -80,7 +86,23 @@ export class Server {
       await Promise.allSettled([...this.loops.values()].map((l) => l.done));
       await Promise.allSettled([...this.webhookQueues.values()]);
       await this.webhook?.close();
+      await pruning;
       await this.lock?.release();
+    }
+  }
+
+  /** Once at start, then every pruneEveryMs; a failure is logged and tried again next time, never fatal. */
+  private async pruneLoop(signal: AbortSignal): Promise<void> {
+    const every = this.options.pruneEveryMs ?? DAY_MS;
+    while (every > 0 && !signal.aborted) {
+      try {
+        const report = await this.rt.pruneJobs();
+        this.rt.logger.info({ jobs: report.jobs, steps: report.steps, kept: report.kept, before: report.before, file_bytes: report.fileBytes }, `job history: ${describePrune(report)}`);
+        this.options.onPrune?.(report);
+      } catch (error) {
+        this.rt.logger.error({ err: serializeError(error) }, 'pruning job history failed; serve goes on and tries again at the next prune');
+      }
+      await sleep(every, signal);
     }
   }
 

@@ -15,3 +15,4 @@ export { DATABASE_URL_ENV, maskUrl } from './open-pg.js';
 export { LATEST_VERSION } from './migrations.js';
 export { LEASE_RENEW_MS, LEASE_TTL_MS, type LeaseHolder, type StartResult } from './leases.js';
 export { LOST_ERROR, type AttemptRecord, type ClaimResult, type QueueSql, type Send } from './queue-jobs.js';
+export type { PruneQuery, PruneResult } from './prune.js';

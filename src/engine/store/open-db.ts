@@ -83,6 +83,9 @@ async function createStore(file: string): Promise<void> {
     chmodSync(tmp, 0o600);
     const { db, sqlite } = connect(tmp);
     try {
+      // Before the first table exists, the only time it can be set without rewriting the file: pruned job
+      // history can then be given back to the disk a few pages at a time (prune.ts).
+      sqlite.pragma('auto_vacuum = INCREMENTAL');
       configure(sqlite);
       await migrate(db, { dialect: 'sqlite', sqlite, where: tmp, create: true, createHint: CREATE_HINT });
     } finally {

@@ -18,6 +18,7 @@ import { openPostgres } from './open-pg.js';
 import { storeProblem } from './ready.js';
 import { Projects, type ProjectContents, type ProjectRecord, type ProjectSummary, type RemoveResult } from './projects.js';
 import { Properties, type PropertyInfo, type PropertyValue } from './properties.js';
+import { Pruner, type PruneQuery, type PruneResult } from './prune.js';
 import { Recipes, type RecipeState } from './recipes.js';
 import type { Db, DialectName } from './schema.js';
 import { SECRET_KEY_ENV, SecretBox, type KeyCheckSlot } from './secrets.js';
@@ -69,6 +70,7 @@ export class Store {
   private readonly mappingsTable: MappingsTable;
   private readonly projects: Projects;
   private readonly queueJobs: QueueJobs;
+  private readonly pruner: Pruner;
   private closed = false;
   private readonly locks = new Set<ServeLock>();
 
@@ -86,6 +88,7 @@ export class Store {
     this.mappingsTable = new MappingsTable(db);
     this.projects = new Projects(db, backend.dialect, location, this.jobs);
     this.queueJobs = new QueueJobs(db, backend.dialect, location, this.jobs);
+    this.pruner = backend.dialect === 'sqlite' ? new Pruner(db, backend.sqlite, location) : new Pruner(db);
   }
 
   /**
@@ -283,6 +286,14 @@ export class Store {
   }
   async jobAttempts(jobIds: readonly number[]): Promise<Map<number, AttemptRecord[]>> {
     return this.queueJobs.attempts(jobIds);
+  }
+
+  /**
+   * Deletes the project's finished jobs (steps and trigger data too) that ended before `q.before`, except
+   * those kept for `needs`, `list` and reruns (see ./prune.ts); SQLite gives the space back.
+   */
+  async pruneJobs(q: PruneQuery): Promise<PruneResult> {
+    return this.pruner.prune(q);
   }
 
   // mappings

@@ -28,6 +28,10 @@ describe('loadPackage: the valid fixture', () => {
     expect(model.properties.limit).to.include({ type: 'integer', default: 3, secret: false });
   });
 
+  it('adds the properties every project has (the runtime declares them): job_retention_days, an integer, 90 by default', () => {
+    expect(model.properties.job_retention_days).to.include({ type: 'integer', default: 90, min: 1, secret: false, required: false });
+  });
+
   it('binds the connection to the test connector and records the properties its settings read', () => {
     const main = model.connections.main!;
     expect(main.connector).to.equal(testConnector);
@@ -96,6 +100,24 @@ describe('loadPackage: missing folders and files', () => {
     const { problems } = loadPackage(pkg, testRegistry);
     expect(problems.map((p) => `${p.line}:${p.col} ${p.path}: ${p.message}`)).to.deep.equal([
       `1:7 /kind: 'kind' must be "connection" or "recipe" (package.yaml is the only package file)`,
+    ]);
+  });
+});
+
+describe('loadPackage: a runtime property declared by a package', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'loader-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is refused: its meaning is the runtime\'s', async () => {
+    await writeFile(join(dir, 'package.yaml'), 'kind: package\nname: k\ntitle: K\nproperties:\n  job_retention_days: { title: Keep, type: string }\nconnections: []\nrecipes: []\n');
+    const { problems } = loadPackage(dir, testRegistry);
+    expect(problems.map((p) => `${p.line}:${p.col} ${p.path}: ${p.message}`)).to.deep.equal([
+      "5:3 /properties/job_retention_days: 'job_retention_days' is a property every project has (the runtime declares it); remove it from package.yaml",
     ]);
   });
 });
