@@ -15,7 +15,8 @@ export function readRows(file: string, tables: readonly string[]): Rows {
 
 /**
  * The rows of a data dir written before projects as migration 0003 leaves them: `pkg` becomes `project`
- * (`projectOf` the package), jobs name the package they ran, secrets carry the package they were sealed for.
+ * (`projectOf` the package), jobs name the package they ran, secrets carry the package they were sealed for;
+ * and as 0004 leaves jobs: no host recorded, not run from the queue.
  */
 export function intoProjects(before: Rows, projectOf: (pkg: string) => string): Rows {
   const out: Rows = {};
@@ -25,7 +26,7 @@ export function intoProjects(before: Rows, projectOf: (pkg: string) => string): 
         if (!('pkg' in row)) return row;
         const { pkg, ...rest } = row as { pkg: string };
         const moved: Record<string, unknown> = { project: projectOf(pkg), ...rest };
-        if (table === 'jobs') Object.assign(moved, { package_name: pkg, package_version: null, package_hash: null });
+        if (table === 'jobs') Object.assign(moved, { package_name: pkg, package_version: null, package_hash: null, host: null, via_queue: 0 });
         if (table === 'properties' && row.secret === 1) moved.value = `${String(row.value)}:${Buffer.from(pkg).toString('base64url')}`;
         return moved;
       }),
