@@ -1,15 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { serializeError } from '../../engine/errors.js';
-import { startConsole } from '../../console/index.js';
-import { portInUse, Server } from '../../engine/runtime/serve.js';
-import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
-import { DEFAULT_PROJECT, type LeaseHolder } from '../../engine/store/index.js';
+import type { startConsole } from '../../console/index.js';
+import type { Runtime } from '../../engine/runtime/runtime.js';
+import type { LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, withRuntime } from '../context.js';
 import { jobLine, packageLine, stepLines, summaryLines, table } from '../format.js';
-import { attachProgress } from '../progress.js';
 import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
-import { startOps, type Ops } from './serve-ops.js';
-import { Alerter } from '../../ops/alerts.js';
+import type { Ops } from './serve-ops.js';
 import { addExportOptions, exportTarget, writeExport, type ExportOptions } from '../export.js';
 
 export function recipesCommands(program: Command): void {
@@ -58,7 +55,7 @@ export function recipesCommands(program: Command): void {
     .action(async (name: string, opts: { dryRun?: boolean; force?: boolean; wait?: boolean; json?: boolean } & ExportOptions, cmd: Command) => {
       const target = exportTarget(opts);
       return withRuntime(globals(cmd), async (rt) => {
-        const stopProgress = opts.json ? () => undefined : attachProgress(rt);
+        const stopProgress = opts.json ? () => undefined : (await import('../progress.js')).attachProgress(rt);
         const controller = new AbortController();
         const onSignal = () => controller.abort();
         process.once('SIGINT', onSignal);
@@ -93,6 +90,15 @@ export function recipesCommands(program: Command): void {
     .option('--metrics', 'serve Prometheus metrics at GET /metrics on the ops endpoint')
     .action(async (opts: { webhookPort: number; webhookMaxBody: number; maxTriggerFailures: number; console?: boolean; consolePort: number; listen?: { host: string; port: number }; metrics?: boolean }, cmd: Command) =>
       withRuntime(globals(cmd), async (rt) => {
+        // What only `serve` uses is loaded here, not at every start of the CLI.
+        const [{ startConsole }, { portInUse, Server }, { describeTrigger }, { DEFAULT_PROJECT }, { startOps }, { Alerter }] = await Promise.all([
+          import('../../console/index.js'),
+          import('../../engine/runtime/serve.js'),
+          import('../../engine/runtime/runtime.js'),
+          import('../../engine/store/index.js'),
+          import('./serve-ops.js'),
+          import('../../ops/alerts.js'),
+        ]);
         const since = Date.now();
         const controller = new AbortController();
         const hard = new AbortController();
