@@ -91,8 +91,12 @@ export async function openRuntime(g: GlobalOptions, create = false): Promise<Run
   const dataDir = resolve(g.dataDir);
   const databaseUrl = g.databaseUrl || undefined;
   // Loaded on demand: the engine, the store and the connectors are most of the CLI's start-up time.
-  const [{ Runtime }, { connectors }] = await Promise.all([import('../engine/runtime/runtime.js'), import('../connectors/index.js')]);
-  const rt = await Runtime.open({ ...projectOptions(g), dataDir, databaseUrl, connectors, logger: await getLogger(g), createDataDir: create });
+  const [{ Runtime }, { connectors }, { defaultPackageCache }] = await Promise.all([
+    import('../engine/runtime/runtime.js'),
+    import('../connectors/index.js'),
+    import('../engine/loader/checked-package.js'),
+  ]);
+  const rt = await Runtime.open({ ...projectOptions(g), dataDir, databaseUrl, connectors, logger: await getLogger(g), createDataDir: create, packageCache: defaultPackageCache() });
   if (!databaseUrl) warnIfShared(dataDir);
   return rt;
 }

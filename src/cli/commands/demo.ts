@@ -74,10 +74,15 @@ export function demoCommand(program: Command): void {
       const g = globals(cmd);
       const explicitDir = cmd.parent?.getOptionValueSource('dataDir') === 'cli' || process.env.RECIPES_DATA_DIR !== undefined;
       const dataDir = explicitDir ? resolve(g.dataDir) : mkdtempSync(join(tmpdir(), 'recipes-demo-'));
-      const [{ startEmulators }, { Runtime }, { connectors }] = await Promise.all([import('../../emulators/index.js'), import('../../engine/runtime/runtime.js'), import('../../connectors/index.js')]);
+      const [{ startEmulators }, { Runtime }, { connectors }, { defaultPackageCache }] = await Promise.all([
+        import('../../emulators/index.js'),
+        import('../../engine/runtime/runtime.js'),
+        import('../../connectors/index.js'),
+        import('../../engine/loader/checked-package.js'),
+      ]);
       const t0 = performance.now();
       const pair = await startEmulators();
-      const rt = await Runtime.open({ ...projectOptions(g), dataDir, databaseUrl: g.databaseUrl, connectors, logger: await getLogger(g) });
+      const rt = await Runtime.open({ ...projectOptions(g), dataDir, databaseUrl: g.databaseUrl, connectors, logger: await getLogger(g), packageCache: defaultPackageCache() });
       let ok = true;
       try {
         out(`${rt.package.title} demo, against the built-in GoCo and When I Work emulators`);

@@ -10,7 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { loadPackageOrThrow } from '../loader/load-package.js';
+import { loadCheckedPackage, type PackageCache } from '../loader/checked-package.js';
 import { packageHash } from '../loader/package-hash.js';
 import type { PackageModel } from '../model.js';
 import { DEFAULT_PROJECT, projectUnknown, StoreErrorCode, type PackageStamp, type ProjectRecord, type Store } from '../store/index.js';
@@ -21,6 +21,7 @@ export interface ProjectChoice {
   packageDir?: string;
   defaultPackageDir?: string;
   connectors: ConnectorRegistry;
+  packageCache?: PackageCache;
 }
 
 export async function openProject(store: Store, o: ProjectChoice, given: PackageModel | undefined): Promise<{ project: string; pkg: PackageModel; stamp: PackageStamp }> {
@@ -31,7 +32,7 @@ export async function openProject(store: Store, o: ProjectChoice, given: Package
   if (!given && dir === undefined) {
     throw new UserError('PACKAGE_MISSING', `Project '${project}' has no package folder of its own and none was given.`, { hint: 'Pass --package DIR.' });
   }
-  const pkg = given ?? loadPackageOrThrow(dir!, o.connectors);
+  const pkg = given ?? loadCheckedPackage(dir!, o.connectors, o.packageCache);
   if (record && record.packageName !== pkg.name) throw packageMismatch(record, pkg);
   const version = pkg.version ?? null;
   if (!record) {

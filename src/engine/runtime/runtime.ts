@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { isRecipeError, RecipeError, UserError } from '../errors.js';
 import type { JobEvent, StepRecord } from '../interpreter/job-env.js';
-import { loadPackageOrThrow } from '../loader/load-package.js';
+import { loadCheckedPackage, type PackageCache } from '../loader/checked-package.js';
 import { silentLogger } from '../logger.js';
 import type { PackageModel, RecipeModel } from '../model.js';
 import { Store, type JobRecord, type LeaseHolder, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
@@ -39,6 +39,8 @@ export interface RuntimeOptions {
   databaseUrl?: string;
   /** Items of each foreach whose steps are recorded in full; failed items always are. @default 100 */
   recordItems?: number;
+  /** Where packages already checked are remembered (see loader/checked-package.ts); none: a full load every time. */
+  packageCache?: PackageCache;
 }
 
 export interface RunOptions {
@@ -131,7 +133,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    */
   static async open(options: RuntimeOptions): Promise<Runtime> {
     // An explicit package is checked before the store is opened: its problems come first, as they always did.
-    const given = options.packageDir === undefined ? undefined : loadPackageOrThrow(options.packageDir, options.connectors);
+    const given = options.packageDir === undefined ? undefined : loadCheckedPackage(options.packageDir, options.connectors, options.packageCache);
     // Store.open fails the jobs of dead processes (markInterrupted) and leaves live ones alone.
     const store = await Store.open({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, create: options.createDataDir ?? true, secretKey: options.secretKey });
     try {
