@@ -32,12 +32,16 @@ export interface PackageCache {
 /** Packages remembered beyond this many (one per package content) are removed, oldest first. */
 const KEEP = 20;
 
-/** The cache beside this build (dist/), or undefined when there is no build id (running from src/). */
+/**
+ * The cache beside this build (dist/), or undefined when there is no build id (running from src/). The time
+ * this module was compiled is part of the id: a `tsc` run without the rest of the build also checks again.
+ */
 export function defaultPackageCache(): PackageCache | undefined {
   const dist = new URL('../../../', import.meta.url);
   try {
     const buildId = readFileSync(new URL('build-id', dist), 'utf8').trim();
-    return buildId ? { dir: fileURLToPath(new URL('.package-cache/', dist)), buildId } : undefined;
+    const compiled = statSync(fileURLToPath(import.meta.url)).mtimeMs;
+    return buildId ? { dir: fileURLToPath(new URL('.package-cache/', dist)), buildId: `${buildId} ${compiled}` } : undefined;
   } catch {
     return undefined;
   }
