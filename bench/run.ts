@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark, one table, each figure next to its bound or target; also written to
  * bench/results.json. Targets are reported, never asserted in unit tests.
- * Pick some with `npm run bench -- engine sync` (names: engine, sync, sync-postgres, demo, propagation, store-size;
+ * Pick some with `npm run bench -- engine sync` (names: engine, sync, sync-postgres, demo, cli, propagation, store-size;
  * `sync` includes `sync-postgres`).
  */
 import { writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   sync: async () => (await import('./sync.js')).run(),
   'sync-postgres': async () => (await import('./sync.js')).runPostgres(),
   demo: async () => (await import('./demo.js')).run(),
+  cli: async () => (await import('./cli.js')).run(),
   propagation: async () => (await import('./propagation.js')).run(),
   'store-size': async () => (await import('./store-size.js')).run(),
 };

@@ -14,6 +14,7 @@ export { Runtime, describeTrigger, type RuntimeOptions, type RunOptions, type Re
 export { Server, type ServeOptions } from './engine/runtime/serve.js';
 export { Projects, type ProjectsOptions } from './engine/runtime/projects.js';
 export { loadPackage, type LoadResult } from './engine/loader/load-package.js';
+export { defaultPackageCache, type PackageCache } from './engine/loader/checked-package.js';
 export { formatProblem, type Problem } from './engine/loader/problem.js';
 export { createLogger, silentLogger, type LoggerOptions } from './engine/logger.js';
 export { RecipeError, UserError, serializeError, type SerializedError, type ErrorKind } from './engine/errors.js';

@@ -6,12 +6,9 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { connectors as defaultConnectors } from '../connectors/index.js';
 import { RecipeError, serializeError, UserError } from '../engine/errors.js';
 import { formatProblem, type Problem } from '../engine/loader/problem.js';
-import { createLogger } from '../engine/logger.js';
-import { Runtime } from '../engine/runtime/runtime.js';
-import { STATE_FILE } from '../engine/store/index.js';
+import type { Runtime } from '../engine/runtime/runtime.js';
 import { makeDir } from '../engine/store/make-dir.js';
 import { isNotADatabase, storeCorrupt } from '../engine/store/store-errors.js';
 import type { Logger } from '../engine/types.js';
@@ -62,8 +59,10 @@ export function globals(cmd: Command): GlobalOptions {
 }
 
 let logger: Logger | undefined;
-export function getLogger(g: GlobalOptions): Logger {
+/** pino is loaded here, when a command first needs a logger, not at start: `--help` never does. */
+export async function getLogger(g: GlobalOptions): Promise<Logger> {
   if (logger) return logger;
+  const { createLogger } = await import('../engine/logger.js');
   if (g.logFile) {
     const file = resolve(g.logFile);
     makeDir(dirname(file), "log file's folder");
@@ -91,7 +90,13 @@ export function getLogger(g: GlobalOptions): Logger {
 export async function openRuntime(g: GlobalOptions, create = false): Promise<Runtime> {
   const dataDir = resolve(g.dataDir);
   const databaseUrl = g.databaseUrl || undefined;
-  const rt = await Runtime.open({ ...projectOptions(g), dataDir, databaseUrl, connectors: defaultConnectors, logger: getLogger(g), createDataDir: create });
+  // Loaded on demand: the engine, the store and the connectors are most of the CLI's start-up time.
+  const [{ Runtime }, { connectors }, { defaultPackageCache }] = await Promise.all([
+    import('../engine/runtime/runtime.js'),
+    import('../connectors/index.js'),
+    import('../engine/loader/checked-package.js'),
+  ]);
+  const rt = await Runtime.open({ ...projectOptions(g), dataDir, databaseUrl, connectors, logger: await getLogger(g), createDataDir: create, packageCache: defaultPackageCache() });
   if (!databaseUrl) warnIfShared(dataDir);
   return rt;
 }

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { isRecipeError } from '../../engine/errors.js';
-import { authLabel } from '../../engine/runtime/connections.js';
 import { EXIT, ExitCode, globals, out, printJson, report, withRuntime, wantsJson } from '../context.js';
 import { table } from '../format.js';
 
 export function connectionsCommand(program: Command): void {
   const connections = program.command('connections').description('the package connections; `connections test NAME`');
   const list = (opts: { json?: boolean }, cmd: Command) =>
-    withRuntime(globals(cmd), (rt) => {
+    withRuntime(globals(cmd), async (rt) => {
+      const { authLabel } = await import('../../engine/runtime/connections.js');
       const rows = Object.values(rt.package.connections).map((c) => ({ name: c.name, title: c.title, connector: c.connector.name, auth: c.auth, authentication: authLabel(c), properties: [...c.properties] }));
       if (wantsJson(opts, cmd)) return printJson(rows);
       out(table([['NAME', 'CONNECTOR', 'AUTHENTICATION', 'TITLE'], ...rows.map((r) => [r.name, r.connector, r.authentication, r.title])]));

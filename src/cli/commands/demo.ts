@@ -7,11 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { connectors } from '../../connectors/index.js';
-import { startEmulators } from '../../emulators/index.js';
-import { startConsole } from '../../console/index.js';
-import { Runtime } from '../../engine/runtime/runtime.js';
-import { Server } from '../../engine/runtime/serve.js';
+import type { Runtime } from '../../engine/runtime/runtime.js';
 import type { JobRecord } from '../../engine/store/index.js';
 import { EXIT, ExitCode, getLogger, globals, out, projectOptions } from '../context.js';
 
@@ -56,6 +52,7 @@ async function keepServing(rt: Runtime, port: number): Promise<void> {
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const [{ startConsole }, { Server }] = await Promise.all([import('../../console/index.js'), import('../../engine/runtime/serve.js')]);
   const web = await startConsole(rt, { port });
   out(`\nConsole: open ${web.loginUrl}\n   (login token ${web.token}). Change things in the emulators or the console; Ctrl-C to stop.`);
   try {
@@ -77,9 +74,15 @@ export function demoCommand(program: Command): void {
       const g = globals(cmd);
       const explicitDir = cmd.parent?.getOptionValueSource('dataDir') === 'cli' || process.env.RECIPES_DATA_DIR !== undefined;
       const dataDir = explicitDir ? resolve(g.dataDir) : mkdtempSync(join(tmpdir(), 'recipes-demo-'));
+      const [{ startEmulators }, { Runtime }, { connectors }, { defaultPackageCache }] = await Promise.all([
+        import('../../emulators/index.js'),
+        import('../../engine/runtime/runtime.js'),
+        import('../../connectors/index.js'),
+        import('../../engine/loader/checked-package.js'),
+      ]);
       const t0 = performance.now();
       const pair = await startEmulators();
-      const rt = await Runtime.open({ ...projectOptions(g), dataDir, databaseUrl: g.databaseUrl, connectors, logger: getLogger(g) });
+      const rt = await Runtime.open({ ...projectOptions(g), dataDir, databaseUrl: g.databaseUrl, connectors, logger: await getLogger(g), packageCache: defaultPackageCache() });
       let ok = true;
       try {
         out(`${rt.package.title} demo, against the built-in GoCo and When I Work emulators`);

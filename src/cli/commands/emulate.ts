@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
-import { startEmulators } from '../../emulators/index.js';
-import { demoSeed, generateSeed } from '../../emulators/seed/index.js';
 import type { Seed } from '../../emulators/seed/types.js';
 import { out } from '../context.js';
 
-function loadSeed(opts: { seed?: string; employees?: number }): Seed {
+async function loadSeed(opts: { seed?: string; employees?: number }): Promise<Seed> {
   if (opts.seed) {
     try {
       return JSON.parse(readFileSync(opts.seed, 'utf8')) as Seed;
@@ -14,6 +12,7 @@ function loadSeed(opts: { seed?: string; employees?: number }): Seed {
       throw new UserError('SEED_INVALID', `Cannot read the seed file ${opts.seed}: ${(cause as Error).message}`, { cause });
     }
   }
+  const { demoSeed, generateSeed } = await import('../../emulators/seed/index.js');
   if (opts.employees) return generateSeed({ seed: 1, employees: opts.employees });
   return demoSeed();
 }
@@ -27,7 +26,8 @@ export function emulateCommand(program: Command): void {
     .option('--seed <file>', 'JSON seed { goco, wiw } (default: the demo company)')
     .option('--employees <n>', 'generate a company of this many employees instead', (v) => Number(v))
     .action(async (opts: { wiwPort?: number; gocoPort?: number; seed?: string; employees?: number }) => {
-      const pair = await startEmulators({ seed: loadSeed(opts), wiwPort: opts.wiwPort, gocoPort: opts.gocoPort });
+      const { startEmulators } = await import('../../emulators/index.js');
+      const pair = await startEmulators({ seed: await loadSeed(opts), wiwPort: opts.wiwPort, gocoPort: opts.gocoPort });
       for (const [name, value] of Object.entries(pair.properties)) out(`${name}: ${value}`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -4,14 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { connectors } from '../../connectors/index.js';
 import { UserError } from '../../engine/errors.js';
-import { JobQueue } from '../../engine/queue/job-queue.js';
-import { Fleet } from '../../engine/runtime/fleet.js';
-import { serveFleet } from '../../engine/runtime/fleet-serve.js';
 import type { Runtime } from '../../engine/runtime/runtime.js';
-import { runWorker } from '../../engine/runtime/worker.js';
-import { maskUrl } from '../../engine/store/index.js';
 import { EXIT, ExitCode, getLogger, globals, out, printJson, projectOptions, withRuntime, type GlobalOptions } from '../context.js';
 import { showJob } from './recipes.js';
 
@@ -31,6 +25,12 @@ export function fleetCommands(program: Command): void {
     .action(async (opts: { concurrency: number }, cmd: Command) => {
       const g = globals(cmd);
       const databaseUrl = requireDatabase(g, 'worker');
+      // Loaded here: the queue and the engine are not for every start of the CLI.
+      const [{ runWorker }, { connectors }, { maskUrl }] = await Promise.all([
+        import('../../engine/runtime/worker.js'),
+        import('../../connectors/index.js'),
+        import('../../engine/store/index.js'),
+      ]);
       const controller = new AbortController();
       const hard = new AbortController();
       const stop = (signal: string) => {
@@ -50,7 +50,7 @@ export function fleetCommands(program: Command): void {
         dataDir: resolve(g.dataDir),
         connectors,
         defaultPackageDir: projectOptions(g).defaultPackageDir,
-        logger: getLogger(g),
+        logger: await getLogger(g),
         concurrency: opts.concurrency,
         signal: controller.signal,
         abortSignal: hard.signal,
@@ -85,7 +85,8 @@ export function fleetCommands(program: Command): void {
             throw new UserError('NEEDS_UNMET', `Recipe '${name}' needs ${unmet.map((n) => `'${n}'`).join(' and ')} to have succeeded first.`, { hint: 'Run those first, or pass --force.' });
           }
         }
-        const queue = await JobQueue.open(databaseUrl, { logger: getLogger(g), supervise: false, maxConnections: 1 });
+        const { JobQueue } = await import('../../engine/queue/job-queue.js');
+        const queue = await JobQueue.open(databaseUrl, { logger: await getLogger(g), supervise: false, maxConnections: 1 });
         let id: number;
         try {
           id = await rt.enqueue(name, { type: recipe.trigger.type, at: new Date().toISOString() }, (db, jobId) => queue.sendJob(db, jobId));
@@ -137,9 +138,16 @@ function count(text: string, option: string): number {
 /** `recipes serve --queue`: queues the triggers of every project's started recipes until SIGINT/SIGTERM. */
 export async function serveQueue(g: GlobalOptions): Promise<void> {
   const databaseUrl = requireDatabase(g, 'serve --queue');
-  const logger = getLogger(g);
+  const [{ Fleet }, { serveFleet }, { JobQueue }, { connectors }, { maskUrl }] = await Promise.all([
+    import('../../engine/runtime/fleet.js'),
+    import('../../engine/runtime/fleet-serve.js'),
+    import('../../engine/queue/job-queue.js'),
+    import('../../connectors/index.js'),
+    import('../../engine/store/index.js'),
+  ]);
+  const logger = await getLogger(g);
   const fleet = await Fleet.open({ databaseUrl, dataDir: resolve(g.dataDir), connectors, defaultPackageDir: projectOptions(g).defaultPackageDir, logger });
-  let queue: JobQueue;
+  let queue: Awaited<ReturnType<typeof JobQueue.open>>;
   try {
     queue = await JobQueue.open(databaseUrl, { logger, supervise: true, maxConnections: 2 });
   } catch (error) {

@@ -1,14 +1,14 @@
 /** `recipes projects`: list, add ("Use this package") and remove projects of the data dir (or database). */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { connectors } from '../../connectors/index.js';
 import { UserError } from '../../engine/errors.js';
-import { describeContents, Projects } from '../../engine/runtime/projects.js';
+import type { Projects } from '../../engine/runtime/projects.js';
 import { getLogger, globals, out, printJson, shippedPackage, type GlobalOptions } from '../context.js';
 import { table } from '../format.js';
 
 async function withProjects<T>(g: GlobalOptions, create: boolean, fn: (p: Projects) => Promise<T>): Promise<T> {
-  getLogger(g);
+  await getLogger(g);
+  const [{ Projects }, { connectors }] = await Promise.all([import('../../engine/runtime/projects.js'), import('../../connectors/index.js')]);
   const projects = await Projects.open({ dataDir: resolve(g.dataDir), databaseUrl: g.databaseUrl || undefined, create, connectors });
   try {
     return await fn(projects);
@@ -59,6 +59,7 @@ export function projectsCommand(program: Command): void {
     .option('--yes', 'really delete it')
     .action((name: string, opts: { yes?: boolean }, cmd: Command) =>
       withProjects(globals(cmd), false, async (p) => {
+        const { describeContents } = await import('../../engine/runtime/projects.js');
         if (!opts.yes) {
           const contents = await p.contents(name);
           throw new UserError('CONFIRM_NEEDED', `Removing project '${name}' deletes its ${describeContents(contents)}. Nothing was deleted.`, {

@@ -1,18 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { serializeError } from '../../engine/errors.js';
-import { startConsole, storeProjects } from '../../console/index.js';
-import { connectors } from '../../connectors/index.js';
-import { portInUse, Server } from '../../engine/runtime/serve.js';
-import { describePrune } from '../../engine/runtime/retention.js';
-import { describeTrigger, type Runtime } from '../../engine/runtime/runtime.js';
-import { DEFAULT_PROJECT, type LeaseHolder } from '../../engine/store/index.js';
+import type { startConsole } from '../../console/index.js';
+import type { Runtime } from '../../engine/runtime/runtime.js';
+import type { LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, projectOptions, withRuntime } from '../context.js';
 import { attemptLines, jobLine, packageLine, stepLines, summaryLines, table, workerNote } from '../format.js';
-import { attachProgress } from '../progress.js';
 import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
-import { startOps, type Ops } from './serve-ops.js';
-import { Alerter } from '../../ops/alerts.js';
-import { serveQueue } from './fleet.js';
+import type { Ops } from './serve-ops.js';
 import { addExportOptions, exportTarget, writeExport, type ExportOptions } from '../export.js';
 
 export function recipesCommands(program: Command): void {
@@ -61,7 +55,7 @@ export function recipesCommands(program: Command): void {
     .action(async (name: string, opts: { dryRun?: boolean; force?: boolean; wait?: boolean; json?: boolean } & ExportOptions, cmd: Command) => {
       const target = exportTarget(opts);
       return withRuntime(globals(cmd), async (rt) => {
-        const stopProgress = opts.json ? () => undefined : attachProgress(rt);
+        const stopProgress = opts.json ? () => undefined : (await import('../progress.js')).attachProgress(rt);
         const controller = new AbortController();
         const onSignal = () => controller.abort();
         process.once('SIGINT', onSignal);
@@ -96,7 +90,17 @@ export function recipesCommands(program: Command): void {
     .option('--metrics', 'serve Prometheus metrics at GET /metrics on the ops endpoint')
     .option('--queue', "PostgreSQL: queue the triggers of every project's started recipes for `recipes worker` instead of running them here")
     .action(async (opts: { webhookPort: number; webhookMaxBody: number; maxTriggerFailures: number; console?: boolean; consolePort: number; listen?: { host: string; port: number }; metrics?: boolean; queue?: boolean }, cmd: Command) =>
-      opts.queue ? serveQueue(globals(cmd)) : withRuntime(globals(cmd), async (rt) => {
+      opts.queue ? (await import('./fleet.js')).serveQueue(globals(cmd)) : withRuntime(globals(cmd), async (rt) => {
+        // What only `serve` uses is loaded here, not at every start of the CLI.
+        const [{ startConsole }, { portInUse, Server }, { describeTrigger }, { DEFAULT_PROJECT }, { startOps }, { Alerter }, { describePrune }] = await Promise.all([
+          import('../../console/index.js'),
+          import('../../engine/runtime/serve.js'),
+          import('../../engine/runtime/runtime.js'),
+          import('../../engine/store/index.js'),
+          import('./serve-ops.js'),
+          import('../../ops/alerts.js'),
+          import('../../engine/runtime/retention.js'),
+        ]);
         const since = Date.now();
         const controller = new AbortController();
         const hard = new AbortController();
@@ -133,7 +137,7 @@ export function recipesCommands(program: Command): void {
         let ops: Ops | undefined;
         try {
           web = opts.console
-            ? await startConsole(rt, { port: opts.consolePort, projects: consoleProjects(rt, globals(cmd)) }).catch((error: NodeJS.ErrnoException) => {
+            ? await startConsole(rt, { port: opts.consolePort, projects: await consoleProjects(rt, globals(cmd)) }).catch((error: NodeJS.ErrnoException) => {
               throw error.code === 'EADDRINUSE' ? portInUse('console', opts.consolePort, '--console-port', error) : error;
             })
             : undefined;
@@ -165,7 +169,8 @@ export function recipesCommands(program: Command): void {
 }
 
 /** The console's project picker: the other projects of this data dir (or database), each with its own package. */
-function consoleProjects(rt: Runtime, g: ReturnType<typeof globals>) {
+async function consoleProjects(rt: Runtime, g: ReturnType<typeof globals>) {
+  const [{ storeProjects }, { connectors }] = await Promise.all([import('../../console/index.js'), import('../../connectors/index.js')]);
   const { defaultPackageDir } = projectOptions(g);
   return storeProjects({ dataDir: rt.storeInfo.dataDir, databaseUrl: g.databaseUrl || undefined, connectors, logger: rt.logger, defaultPackageDir });
 }

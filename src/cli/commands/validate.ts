@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { connectors } from '../../connectors/index.js';
-import { loadPackage } from '../../engine/loader/load-package.js';
 import { formatProblem } from '../../engine/loader/problem.js';
 import { EXIT, ExitCode, globals, out, printJson, shippedPackage } from '../context.js';
 import { RUNTIME_PROPERTIES } from '../../engine/runtime-properties.js';
@@ -11,8 +9,9 @@ export function validateCommand(program: Command): void {
     .command('validate [dir]')
     .description('lint a package: every problem with file:line:col and a plain sentence (exit 2 if any)')
     .option('--json', 'print machine-readable output')
-    .action((dir: string | undefined, opts: { json?: boolean }, cmd: Command) => {
+    .action(async (dir: string | undefined, opts: { json?: boolean }, cmd: Command) => {
       const target = resolve(dir ?? globals(cmd).package ?? shippedPackage());
+      const [{ loadPackage }, { connectors }] = await Promise.all([import('../../engine/loader/load-package.js'), import('../../connectors/index.js')]);
       const { model, problems } = loadPackage(target, connectors);
       if (opts.json) printJson({ valid: problems.length === 0, problems });
       else if (model) {

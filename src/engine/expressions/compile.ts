@@ -1,4 +1,5 @@
-import jsonata from 'jsonata';
+import { createRequire } from 'node:module';
+import type JsonataModule from 'jsonata';
 import { type AstNode, checkAst, checkFunctionNames, collectScopeUse, moveKeepArrayToPathNodes } from './ast.js';
 import { ExpressionError } from './errors.js';
 import { compileFast, FALLBACK } from './fast.js';
@@ -8,6 +9,14 @@ import { checkRegexes, Re2RegExp } from './regex.js';
 import { isFunctionLike, SANDBOX_FUNCTIONS, toPlain } from './sandbox.js';
 
 export type Scope = Record<string, unknown>;
+
+// JSONata is loaded when the first expression is compiled: a command that compiles none (a package already
+// checked, see loader/checked-package.ts) never pays for it.
+let jsonataModule: typeof JsonataModule | undefined;
+function jsonata(source: string, options: { RegexEngine: RegExpConstructor }): JsonataModule.Expression {
+  jsonataModule ??= createRequire(import.meta.url)('jsonata') as typeof JsonataModule;
+  return jsonataModule(source, options);
+}
 
 export interface CompiledExpression {
   /** The JSONata text, without the leading '='. */
@@ -72,8 +81,8 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
 
   // JSONata's own evaluator is built at its first use, from a second parse: a parsed expression with its
   // functions registered holds some 30 KB, and most expressions of a package run on the fast path or never.
-  let expression: jsonata.Expression | undefined;
-  const jsonataExpression = (): jsonata.Expression => {
+  let expression: JsonataModule.Expression | undefined;
+  const jsonataExpression = (): JsonataModule.Expression => {
     if (expression !== undefined) return expression;
     const e = parse(source);
     moveKeepArrayToPathNodes(e.ast() as AstNode);
@@ -138,7 +147,7 @@ function definedOnly(limits: ExpressionLimits): ExpressionLimits {
 
 interface JsonataSyntaxError { code?: string; position?: number; token?: unknown; message?: string }
 
-function parse(source: string): jsonata.Expression {
+function parse(source: string): JsonataModule.Expression {
   try {
     return jsonata(source, { RegexEngine: Re2RegExp as unknown as RegExpConstructor });
   } catch (error) {

@@ -4,9 +4,13 @@
  * Every regex literal in an expression is compiled with RE2 when the expression is compiled, so a pattern
  * RE2 does not support (backreferences, lookahead, lookbehind) is refused at load, not at run time.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 import { type AstNode, children, startOf } from './ast.js';
 import { ExpressionError } from './errors.js';
+
+/** re2js, loaded at the first regex literal (its CommonJS build: this module is its only user). */
+let re2: typeof RE2JS | undefined;
 
 /** RE2 programs by the RegExp object JSONata's parser put in the AST (one per literal, reused by every evaluation). */
 const compiled = new WeakMap<RegExp, RE2JS>();
@@ -16,7 +20,8 @@ function toRe2(literal: RegExp): RE2JS {
   let re = compiled.get(literal);
   if (re === undefined) {
     // translateRegExp rewrites JavaScript syntax (`\u00e9`, `(?<name>`) and turns the flags into `(?im)`.
-    re = RE2JS.compile(RE2JS.translateRegExp(literal));
+    re2 ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS;
+    re = re2.compile(re2.translateRegExp(literal));
     compiled.set(literal, re);
   }
   return re;

@@ -23,9 +23,9 @@ export interface LoadResult {
   problems: Problem[];
 }
 
-type Doc = Record<string, unknown>;
+export type Doc = Record<string, unknown>;
 
-function display(file: string): string {
+export function display(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel.startsWith('..') ? file : rel;
 }
@@ -44,8 +44,7 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
   const pkg = (pkgSource.data ?? {}) as Doc;
   if (pkgSource.problems.length === 0) problems.push(...check(packageSchema, pkg, pkgSource, [], 'SCHEMA'));
 
-  const builtins = [mappingsConnector(new Set(Array.isArray(pkg.mappings) ? (pkg.mappings as string[]) : [])), recordsConnector];
-  const connectors = new Map([...builtins, ...registry].map((c) => [c.name, c] as [string, ConnectorDef]));
+  const connectors = connectorMap(pkg, registry);
   const properties = readProperties(pkg);
   for (const name of Object.keys(RUNTIME_PROPERTIES)) {
     if (properties[name]) problems.push(pkgSource.problem(['properties', name], `'${name}' is a property every project has (the runtime declares it); remove it from package.yaml`, 'DUPLICATE_NAME', true));
@@ -103,7 +102,12 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
   problems.push(...checkNeeds(recipes, recipeDocs));
 
   if (problems.length > 0) return { problems: sortProblems(problems) };
-  const model: PackageModel = frozen({
+  return { model: packageModel(dir, pkg, properties, connections, recipes), problems: [] };
+}
+
+/** The frozen model of a package whose parts are built (here, or lazily by checked-package.ts). */
+export function packageModel(dir: string, pkg: Doc, properties: Record<string, PropertyDecl>, connections: Record<string, ConnectionModel>, recipes: Record<string, RecipeModel>): PackageModel {
+  return frozen({
     dir,
     name: pkg.name as string,
     title: pkg.title as string,
@@ -115,24 +119,33 @@ export function loadPackage(dir: string, registry: ConnectorRegistry): LoadResul
     mappings: frozenList((pkg.mappings as string[] | undefined) ?? []),
     recipeOrder: frozenList((pkg.recipes as string[]).filter((r) => recipes[r])),
   });
-  return { model, problems: [] };
+}
+
+/** The connectors a package's files may name: the built-ins (mappings as the package declares them) and the registry's. */
+export function connectorMap(pkg: Doc, registry: ConnectorRegistry): Map<string, ConnectorDef> {
+  const builtins = [mappingsConnector(new Set(Array.isArray(pkg.mappings) ? (pkg.mappings as string[]) : [])), recordsConnector];
+  return new Map([...builtins, ...registry].map((c) => [c.name, c] as [string, ConnectorDef]));
 }
 
 /** Loads or throws a UserError (code PACKAGE_INVALID) whose details list every problem. */
 export function loadPackageOrThrow(dir: string, registry: ConnectorRegistry): PackageModel {
   const { model, problems } = loadPackage(dir, registry);
   if (model) return model;
-  throw new UserError('PACKAGE_INVALID', `The package at ${display(dir)} is invalid:\n${problems.map(formatProblem).join('\n')}`, {
+  throw packageInvalid(dir, problems);
+}
+
+export function packageInvalid(dir: string, problems: Problem[]): UserError {
+  return new UserError('PACKAGE_INVALID', `The package at ${display(dir)} is invalid:\n${problems.map(formatProblem).join('\n')}`, {
     details: { problems },
     hint: `Run \`recipes validate ${display(dir)}\` to see every problem.`,
   });
 }
 
-function secretNames(properties: Record<string, PropertyDecl>): Set<string> {
+export function secretNames(properties: Record<string, PropertyDecl>): Set<string> {
   return new Set(Object.values(properties).filter((p) => p.secret).map((p) => p.name));
 }
 
-function readProperties(pkg: Doc): Record<string, PropertyDecl> {
+export function readProperties(pkg: Doc): Record<string, PropertyDecl> {
   const out: Record<string, PropertyDecl> = {};
   const raw = pkg.properties && typeof pkg.properties === 'object' ? (pkg.properties as Record<string, Doc>) : {};
   for (const [name, p] of Object.entries(raw)) {
@@ -159,7 +172,7 @@ function stepContext(source: YamlSource, connectors: Map<string, ConnectorDef>, 
   return { source, connectors, connections, declaredProperties: declared, problems, allIds, seenIds: new Map(), usedProperties: new Set(), usedConnections: new Set() };
 }
 
-function loadConnection(source: YamlSource, doc: Doc, connectors: Map<string, ConnectorDef>, declared: Set<string>, problems: Problem[]): ConnectionModel | undefined {
+export function loadConnection(source: YamlSource, doc: Doc, connectors: Map<string, ConnectorDef>, declared: Set<string>, problems: Problem[]): ConnectionModel | undefined {
   const before = problems.length;
   problems.push(...check(connectionSchema, doc, source, [], 'SCHEMA'));
   if (problems.length > before) return undefined;
@@ -184,7 +197,7 @@ function loadConnection(source: YamlSource, doc: Doc, connectors: Map<string, Co
   });
 }
 
-function loadRecipe(
+export function loadRecipe(
   source: YamlSource,
   doc: Doc,
   connectors: Map<string, ConnectorDef>,

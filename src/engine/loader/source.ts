@@ -2,21 +2,27 @@
  * A YAML file kept with its parse tree so any JSON path in it can be turned back into line:col.
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { Problem } from './problem.js';
 import { toPointer } from './problem.js';
+
+// The yaml package is loaded at the first parse: a package already checked needs none (see checked-package.ts).
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 export class YamlSource {
   readonly data: unknown;
   readonly problems: Problem[] = [];
   private readonly doc: Document;
-  private readonly lines = new LineCounter();
+  private readonly lines: LineCounter = new (yaml().LineCounter)();
 
   constructor(
     readonly file: string,
     private readonly text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.doc = yaml().parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     for (const error of [...this.doc.errors, ...this.doc.warnings]) {
       const pos = this.lines.linePos(error.pos[0]);
       const message = error.message.split('\n')[0] ?? error.message;
@@ -57,6 +63,7 @@ export class YamlSource {
       return this.doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
       let offset = 0;
+      const { visit } = yaml();
       visit(this.doc, { Alias: (_key, node) => { offset = node.range?.[0] ?? 0; return visit.BREAK; } });
       const pos = this.lines.linePos(offset);
       const message = error instanceof ReferenceError ? 'YAML: too many alias expansions (more than 100); write the values out instead'
@@ -71,6 +78,7 @@ export class YamlSource {
    * Falls back to the nearest existing ancestor, so a missing key points at the map that lacks it.
    */
   position(path: readonly (string | number)[], key = false): { line: number; col: number } {
+    const { isMap, isPair, isScalar, isSeq } = yaml();
     let node: unknown = this.doc.contents;
     let best: [number, number, number] | undefined = (node as Node | null)?.range ?? undefined;
     for (let i = 0; i < path.length; i++) {
@@ -97,6 +105,7 @@ export class YamlSource {
    * its value verbatim on one line (plain or quoted without escapes); otherwise undefined.
    */
   positionInString(path: readonly (string | number)[], offset: number): { line: number; col: number } | undefined {
+    const { isMap, isPair, isScalar, isSeq } = yaml();
     let node: unknown = this.doc.contents;
     for (const seg of path) {
       if (isMap(node)) node = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg))?.value;

@@ -4,7 +4,7 @@
  */
 import type { Logger, ConnectorRegistry, RateBudget } from '../types.js';
 import { Store, type ClaimResult } from '../store/index.js';
-import type { PackageCache } from './project.js';
+import type { LoadedPackages } from './project.js';
 import { Runtime } from './runtime.js';
 
 export interface FleetOptions {
@@ -23,7 +23,7 @@ export interface FleetOptions {
 
 export class Fleet {
   private readonly runtimes = new Map<string, Promise<Runtime>>();
-  private readonly packages: PackageCache = new Map();
+  private readonly packages: LoadedPackages = new Map();
 
   private constructor(
     private readonly store: Store,

@@ -10,7 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { loadPackageOrThrow } from '../loader/load-package.js';
+import { loadCheckedPackage, type PackageCache } from '../loader/checked-package.js';
 import { packageHash } from '../loader/package-hash.js';
 import type { PackageModel } from '../model.js';
 import { DEFAULT_PROJECT, projectUnknown, StoreErrorCode, type PackageStamp, type ProjectRecord, type Store } from '../store/index.js';
@@ -21,17 +21,18 @@ export interface ProjectChoice {
   packageDir?: string;
   defaultPackageDir?: string;
   connectors: ConnectorRegistry;
-  packages?: PackageCache;
+  packageCache?: PackageCache;
+  packages?: LoadedPackages;
 }
 
 /** Packages loaded once per folder, with their content hash, for the runtimes of many projects (a worker's). */
-export type PackageCache = Map<string, { pkg: PackageModel; hash: string }>;
+export type LoadedPackages = Map<string, { pkg: PackageModel; hash: string }>;
 
-function loadCached(dir: string, o: ProjectChoice): { pkg: PackageModel; hash?: string } {
+function loadOnce(dir: string, o: ProjectChoice): { pkg: PackageModel; hash?: string } {
   const key = resolve(dir);
   const hit = o.packages?.get(key);
   if (hit) return hit;
-  const pkg = loadPackageOrThrow(dir, o.connectors);
+  const pkg = loadCheckedPackage(dir, o.connectors, o.packageCache);
   if (!o.packages) return { pkg };
   const entry = { pkg, hash: packageHash(pkg.dir) };
   o.packages.set(key, entry);
@@ -46,7 +47,7 @@ export async function openProject(store: Store, o: ProjectChoice, given: Package
   if (!given && dir === undefined) {
     throw new UserError('PACKAGE_MISSING', `Project '${project}' has no package folder of its own and none was given.`, { hint: 'Pass --package DIR.' });
   }
-  const loaded = given ? { pkg: given, hash: undefined } : loadCached(dir!, o);
+  const loaded = given ? { pkg: given, hash: undefined } : loadOnce(dir!, o);
   const pkg = loaded.pkg;
   if (record && record.packageName !== pkg.name) throw packageMismatch(record, pkg);
   const version = pkg.version ?? null;

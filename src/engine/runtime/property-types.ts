@@ -3,9 +3,9 @@
  * stored before the types existed may no longer fit). Every refusal names the property and gives an
  * example of a good value, since the admin reads it at `recipes properties set`.
  */
-import { isSupportedCountry } from 'libphonenumber-js/min';
 import { UserError } from '../errors.js';
 import type { PropertyDecl } from '../model.js';
+import { phoneLib } from '../phone-lib.js';
 
 export type PropertyValue = string | number | boolean;
 
@@ -84,7 +84,7 @@ export function parseValue(decl: PropertyDecl, raw: string): PropertyValue {
     }
     case 'phone_region': {
       const code = text.toUpperCase();
-      if (!/^[A-Z]{2}$/.test(code) || !isSupportedCountry(code)) {
+      if (!/^[A-Z]{2}$/.test(code) || !phoneLib().isSupportedCountry(code)) {
         throw invalid(decl, `must be a two-letter country code (ISO 3166) with known phone numbering, not ${shown}`);
       }
       return code;

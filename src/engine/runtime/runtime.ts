@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { isRecipeError, RecipeError, UserError } from '../errors.js';
 import type { JobEvent, StepRecord } from '../interpreter/job-env.js';
-import { loadPackageOrThrow } from '../loader/load-package.js';
+import { loadCheckedPackage, type PackageCache } from '../loader/checked-package.js';
 import { silentLogger } from '../logger.js';
 import type { PackageModel, RecipeModel } from '../model.js';
 import { Store, type AttemptRecord, type JobRecord, type JobStatus, type LeaseHolder, type Send, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
@@ -15,7 +15,7 @@ import { ConnectionPool } from './connections.js';
 import { failedBeforeSteps, runJobLifecycle, type ClaimedJob, type JobHost, type JobOptions } from './job-lifecycle.js';
 import { RunRefused, waitForLease } from './lease.js';
 import { Properties } from './properties.js';
-import { openProject, type PackageCache } from './project.js';
+import { openProject, type LoadedPackages } from './project.js';
 import { pruneJobs, type PruneOptions, type PruneReport } from './retention.js';
 
 export interface RuntimeOptions {
@@ -40,13 +40,15 @@ export interface RuntimeOptions {
   databaseUrl?: string;
   /** Items of each foreach whose steps are recorded in full; failed items always are. @default 100 */
   recordItems?: number;
+  /** Where packages already checked are remembered (see loader/checked-package.ts); none: a full load every time. */
+  packageCache?: PackageCache;
   /**
    * An open store shared by the runtimes of many projects (a worker's): used instead of opening one, and
    * left open by close().
    */
   store?: Store;
   /** Packages already loaded, by folder, shared by the runtimes of many projects. */
-  packages?: PackageCache;
+  packages?: LoadedPackages;
   /**
    * A request budget shared with other processes, per connection (`key` names the project and connection):
    * a worker's, so that every job using one account keeps within its budget whichever worker runs it.
@@ -148,7 +150,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
    */
   static async open(options: RuntimeOptions): Promise<Runtime> {
     // An explicit package is checked before the store is opened: its problems come first, as they always did.
-    const given = options.packageDir === undefined ? undefined : loadPackageOrThrow(options.packageDir, options.connectors);
+    const given = options.packageDir === undefined ? undefined : loadCheckedPackage(options.packageDir, options.connectors, options.packageCache);
     // Store.open fails the jobs of dead processes (markInterrupted) and leaves live ones alone.
     const store = options.store ?? await Store.open({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, create: options.createDataDir ?? true, secretKey: options.secretKey });
     try {

@@ -6,7 +6,8 @@
  * go through the same function, and a range allocated after the metadata was cut still normalises
  * instead of silently dropping out of the phone tier. It is also the smaller and faster set.
  */
-import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import type { CountryCode } from 'libphonenumber-js/min';
+import { phoneLib } from '../../phone-lib.js';
 
 /** Parsed numbers per region, shared by every index built in this process (inputs repeat a lot). */
 const cache = new Map<string, string | null>();
@@ -49,7 +50,7 @@ function isNanpRegion(region: CountryCode): boolean {
   let known = nanpRegions.get(region);
   if (known === undefined) {
     try {
-      known = getCountryCallingCode(region) === '1';
+      known = phoneLib().getCountryCallingCode(region) === '1';
     } catch {
       known = false;
     }
@@ -102,7 +103,7 @@ export function parsePhone(text: string, region: CountryCode): string | undefine
 
 function valid(input: string, region: CountryCode): string | undefined {
   try {
-    const parsed = parsePhoneNumberFromString(input, { defaultCountry: region, extract: false });
+    const parsed = phoneLib().parsePhoneNumberFromString(input, { defaultCountry: region, extract: false });
     return parsed !== undefined && parsed.isValid() ? parsed.number : undefined;
   } catch {
     // An unknown region code throws; treat it like an unparseable number.
