@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import { startEmulators, type EmulatorPair } from '../../src/emulators/index.js';
-import { Cli, cliFor, TempDirs, type Served } from '../cli/helpers.js';
+import { createServer, type AddressInfo } from 'node:net';
+import { Cli, cliFor, run, TempDirs, until, type Served } from '../cli/helpers.js';
 import { forEachDatabase } from '../support/databases.js';
 import { hostname } from 'node:os';
 
@@ -58,7 +59,65 @@ forEachDatabase('fleet: worker and enqueue', function (db) {
     expect(r.stderr).to.match(/^job \d+ queued: location-sync; waiting for a worker/m);
     await w.stop('SIGTERM');
   });
+
+  it('a queued job whose project was removed fails with that reason on the worker that draws it', async () => {
+    const other = cli.inProject('leaving');
+    await cli.ok(['projects', 'add', 'leaving', '--package', cli.pkg]);
+    const queued = await other.json<{ jobId: number }>(['enqueue', 'location-sync', '--force']);
+    await cli.ok(['projects', 'remove', 'leaving', '--yes']);
+    const w = worker();
+    const line = await w.waitFor(new RegExp(`job ${queued.jobId} +failed`), 0, 30_000);
+    expect(line).to.contain('PROJECT_UNKNOWN: the job was queued for a project that has been removed since');
+    await w.stop('SIGTERM');
+  });
+
+  it('SIGTERM lets the job in flight finish its step and puts it back in the queue; the next worker runs it', async () => {
+    const slowPair = await startEmulators({ wiwFaults: { latencyMs: 40 } });
+    try {
+      const slow = cli.inProject('slow');
+      await cli.ok(['projects', 'add', 'slow', '--package', cli.pkg]);
+      await slow.setProperties({ ...slowPair.properties, name_match: 'create' });
+      await slow.ok(['test', 'location-sync']);
+      await slow.ok(['test', 'department-sync']);
+      const queued = await slow.json<{ jobId: number }>(['enqueue', 'all-employees-sync']);
+      const first = worker();
+      await until(async () => (await slow.json<{ id: number; status: string }[]>(['jobs'])).find((j) => j.id === queued.jobId)?.status === 'running', 'the job to run', 30_000);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).to.equal(0);
+      expect(first.lines.join('\n')).to.match(new RegExp(`job ${queued.jobId} +stopped, queued again`));
+      expect(first.lines.at(-1)).to.equal('stopped; 1 job queued again.');
+      const second = worker();
+      await second.waitFor(new RegExp(`job ${queued.jobId} +succeeded +\\(attempt 2\\)`), 0, 60_000);
+      const shown = await slow.json<{ attempts: { outcome: string; pid: number }[] }>(['jobs', 'show', String(queued.jobId)]);
+      expect(shown.attempts.map((a) => [a.outcome, a.pid])).to.deep.equal([['stopped', first.child.pid], ['succeeded', second.child.pid]]);
+      await second.stop('SIGTERM');
+    } finally {
+      await slowPair.close();
+    }
+  });
+
+  it('a wrong password or an unreachable server: worker exits 2 with the reason, the password never printed', async () => {
+    const url = new URL(cli.databaseUrl!);
+    url.password = 'not-the-password';
+    const wrong = await run(['--data-dir', cli.dataDir, 'worker'], { env: { RECIPES_DATABASE_URL: url.toString() } });
+    expect(wrong.code).to.equal(2);
+    expect(wrong.stderr).to.contain('STORE_AUTH_FAILED');
+    expect(wrong.stderr + wrong.stdout).not.to.contain('not-the-password');
+    url.port = String(await closedPort());
+    const away = await run(['--data-dir', cli.dataDir, 'worker'], { env: { RECIPES_DATABASE_URL: url.toString() } });
+    expect(away.code).to.equal(2);
+    expect(away.stderr).to.contain('STORE_UNREACHABLE');
+  });
 }, ['postgres']);
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
 
 forEachDatabase('fleet: the queue needs PostgreSQL', function () {
   const dirs = new TempDirs();
