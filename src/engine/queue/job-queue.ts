@@ -13,7 +13,9 @@
  *   CLI runs also honour, keeps recipes exclusive: a worker that draws a busy recipe's job puts it back.
  */
 import { createRequire } from 'node:module';
+import pg from 'pg';
 import type PgBossModule from 'pg-boss';
+import { CONNECT_TIMEOUT_MS, guardPool } from '../store/open-pg.js';
 import type { QueueSql } from '../store/index.js';
 import type { Logger } from '../types.js';
 
@@ -64,16 +66,17 @@ export interface QueueOpenOptions {
 export class JobQueue {
   private constructor(
     private readonly boss: PgBossModule,
+    private readonly pool: pg.Pool,
     readonly timings: QueueTimings,
   ) {}
 
   /** Connects, installs or upgrades pg-boss's schema (one process at a time), and makes both queues. */
   static async open(databaseUrl: string, o: QueueOpenOptions): Promise<JobQueue> {
     const timings = o.timings ?? queueTimings();
+    // Our own pool, guarded like every other (pg-boss's own would let a restart of the server end the process).
+    const pool = guardPool(new pg.Pool({ connectionString: databaseUrl, application_name: 'recipes-queue', max: o.maxConnections ?? 4, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }));
     const boss = new PgBoss({
-      connectionString: databaseUrl,
-      application_name: 'recipes-queue',
-      max: o.maxConnections ?? 4,
+      db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) },
       supervise: o.supervise,
       schedule: false,
       maintenanceIntervalSeconds: timings.maintenanceSeconds,
@@ -81,8 +84,13 @@ export class JobQueue {
     });
     // Without a listener an 'error' event would end the process; pg-boss retries its own work.
     boss.on('error', (error: Error) => o.logger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'job queue: database error'));
-    await boss.start();
-    const queue = new JobQueue(boss, timings);
+    try {
+      await boss.start();
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    const queue = new JobQueue(boss, pool, timings);
     try {
       if (!(await boss.getQueue(DEAD_QUEUE))) await boss.createQueue(DEAD_QUEUE, { name: DEAD_QUEUE, policy: 'standard', retryLimit: 0 });
       if (!(await boss.getQueue(RUN_QUEUE))) {
@@ -92,6 +100,7 @@ export class JobQueue {
       // Two processes creating the queues at once: the other one made them.
       if (!(await boss.getQueue(RUN_QUEUE))) {
         await boss.stop({ graceful: false, wait: true });
+        await pool.end();
         throw error;
       }
     }
@@ -151,7 +160,7 @@ export class JobQueue {
    */
   async heartbeat(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.boss.getDb().executeSql(
+    await this.pool.query(
       `UPDATE pgboss.job SET expire_in = (now() - started_on) + $3 * interval '1 second'
        WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
       [RUN_QUEUE, ids, this.timings.expirySeconds],
@@ -165,5 +174,6 @@ export class JobQueue {
 
   async close(): Promise<void> {
     await this.boss.stop({ graceful: false, wait: true, close: true });
+    await this.pool.end();
   }
 }

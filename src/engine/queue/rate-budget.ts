@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 import type * as RateLimiterModule from 'rate-limiter-flexible';
 import { sleep } from '../sleep.js';
-import { databaseWaitMs, isTransientDbError } from '../store/open-pg.js';
+import { CONNECT_TIMEOUT_MS, databaseWaitMs, guardPool, isTransientDbError } from '../store/open-pg.js';
 import type { RateBudget } from '../types.js';
 
 const { RateLimiterPostgres } = createRequire(import.meta.url)('rate-limiter-flexible') as typeof RateLimiterModule;
@@ -42,8 +42,7 @@ export class SharedBudgets {
 
   /** Creates the budget table when missing (several processes at once are fine). */
   static async open(databaseUrl: string): Promise<SharedBudgets> {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'recipes-budget' });
-    pool.on('error', () => undefined); // a dropped idle connection; the next query reconnects
+    const pool = guardPool(new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'recipes-budget', connectionTimeoutMillis: CONNECT_TIMEOUT_MS }));
     const budgets = new SharedBudgets(pool);
     try {
       await budgets.limiter(60);

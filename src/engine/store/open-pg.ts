@@ -47,9 +47,7 @@ export async function openPostgres(url: string, create: boolean): Promise<Opened
   }
   // Loaded only here: the embedded default never pays for the driver (about 8 MB of RSS).
   const { default: driver } = await import('pg');
-  const pool = new driver.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 10 });
-  // An idle client losing its server must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
+  const pool = guardPool(new driver.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 10 }));
   const patience = { opened: false };
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool: patientPool(pool, patience) }) });
   try {
@@ -66,6 +64,17 @@ export async function openPostgres(url: string, create: boolean): Promise<Opened
     await db.destroy(); // ends the pool
     throw error;
   }
+}
+
+/**
+ * A client losing its server (a restart) must not end the process: pg emits 'error' on the client, idle in
+ * the pool or checked out, besides failing its queries; only the queries' errors matter, and they reach
+ * their callers. Every pool of this program goes through here.
+ */
+export function guardPool<P extends pg.Pool>(pool: P): P {
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }
 
 /**
