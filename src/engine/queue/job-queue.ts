@@ -133,15 +133,25 @@ export class JobQueue {
     return id !== null;
   }
 
-  /** Draws up to `count` entries of the run queue (each to this worker only). */
+  /**
+   * Draws up to `count` entries of the run queue (each to this worker only). pg-boss answers an empty list
+   * when the database does not answer; an empty draw asks the database once more, so that throws instead.
+   */
   async draw(count: number): Promise<DrawnEntry[]> {
-    const jobs = await this.boss.fetch<QueueEntry>(RUN_QUEUE, { batchSize: count, includeMetadata: true });
+    const jobs = count > 0 ? await this.boss.fetch<QueueEntry>(RUN_QUEUE, { batchSize: count, includeMetadata: true }) : [];
+    if (jobs.length === 0) await this.ping();
     return jobs.map((j) => ({ id: j.id, data: j.data, retryCount: j.retryCount }));
   }
 
-  /** Draws up to `count` entries the queue gave up on. */
+  /** Throws when the database does not answer. */
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  /** Draws up to `count` entries the queue gave up on (throws, as `draw`, when the database does not answer). */
   async drawDead(count: number): Promise<{ id: string; data: QueueEntry }[]> {
     const jobs = await this.boss.fetch<QueueEntry>(DEAD_QUEUE, { batchSize: count });
+    if (jobs.length === 0) await this.ping();
     return jobs.map((j) => ({ id: j.id, data: j.data }));
   }
 

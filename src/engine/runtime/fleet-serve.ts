@@ -29,6 +29,8 @@ export async function serveFleet(fleet: Fleet, queue: JobQueue, o: FleetServeOpt
   let down = false;
   while (!o.signal.aborted) {
     try {
+      // Asked first: the store waits for a database that went away (to carry jobs over a restart), the queue says so.
+      await queue.ping();
       const started = await fleet.startedRecipes();
       const key = started.map((s) => `${s.project}\n${s.recipe}`).join('\n');
       if (key !== seen) {

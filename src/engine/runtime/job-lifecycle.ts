@@ -31,7 +31,7 @@ import { withoutSecrets } from '../interpreter/redact.js';
 import { runJob, type JobOutcome } from '../interpreter/run-job.js';
 import type { StepContext, StepRecord } from '../interpreter/job-env.js';
 import type { PackageModel, RecipeModel } from '../model.js';
-import { LEASE_RENEW_MS, type JobRecord, type LeaseHolder, type PackageStamp, type Send, type Store } from '../store/index.js';
+import { LEASE_RENEW_MS, retryTransient, type JobRecord, type LeaseHolder, type PackageStamp, type Send, type Store } from '../store/index.js';
 import type { ConnectorDef, Logger } from '../types.js';
 import { actionContext } from './action-context.js';
 import type { ConnectionPool } from './connections.js';
@@ -238,7 +238,8 @@ function recordSteps(host: JobHost, job: LiveJob): { add(record: StepRecord): vo
   const flush = () => {
     if (buffer.length === 0) return;
     const rows = buffer.splice(0);
-    chain = chain.then(() => host.store.addSteps(job.id, rows));
+    // A batch cut off by a restart of the database rolled back: it is written again once the database is back.
+    chain = chain.then(() => retryTransient(() => host.store.addSteps(job.id, rows)));
   };
   return {
     add(record) {

@@ -8,7 +8,7 @@ import type { JobEvent, StepRecord } from '../interpreter/job-env.js';
 import { loadCheckedPackage, type PackageCache } from '../loader/checked-package.js';
 import { silentLogger } from '../logger.js';
 import type { PackageModel, RecipeModel } from '../model.js';
-import { Store, type AttemptRecord, type JobRecord, type JobStatus, type LeaseHolder, type Send, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
+import { retryTransient, Store, type AttemptRecord, type JobRecord, type JobStatus, type LeaseHolder, type Send, type PackageStamp, type RecipeState, type ServeLock, type ServeStatus } from '../store/index.js';
 import type { ConnectionTestResult, ConnectorRegistry, HttpAttempt, Logger, RateBudget, TriggerEvent } from '../types.js';
 import { actionContext } from './action-context.js';
 import { ConnectionPool } from './connections.js';
@@ -307,7 +307,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   /** Runs a queued job this process claimed, through the same lifecycle as any other. */
   async runClaimed(claimed: ClaimedJob, options: RunOptions = {}): Promise<JobRecord> {
-    const job = await this.job(claimed.jobId);
+    const job = await retryTransient(() => this.job(claimed.jobId));
     return this.execute(this.recipe(job.recipe), job.trigger, { ...options, claimed, test: job.test, dryRun: job.dryRun, eventId: job.eventId ?? undefined, rerunOf: job.rerunOf ?? undefined });
   }
 

@@ -19,7 +19,7 @@ import { serializeError, UserError } from '../errors.js';
 import { DEAD_QUEUE, JobQueue, RETRY_LIMIT, type DrawnEntry } from '../queue/job-queue.js';
 import { SharedBudgets } from '../queue/rate-budget.js';
 import { sleep } from '../sleep.js';
-import type { JobRecord } from '../store/index.js';
+import { retryTransient, type JobRecord } from '../store/index.js';
 import { Fleet, type FleetOptions } from './fleet.js';
 import type { Runtime } from './runtime.js';
 import { runTick } from './trigger-tick.js';
@@ -84,7 +84,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     o.onReady?.();
     while (!o.signal.aborted) {
       const free = (o.concurrency ?? 4) - inflight.size;
-      const drawn = free > 0 ? await draw(parts, free) : [];
+      const drawn = await draw(parts, free); // with no free slot, only asks whether the database answers
       for (const entry of drawn) {
         const done = run(parts, entry).finally(() => {
           inflight.delete(entry.id);
@@ -136,7 +136,7 @@ function listen(rt: Runtime, o: WorkerOptions, attempts: Map<number, number>): v
 
 /** 2. */
 async function draw(p: Parts, count: number): Promise<DrawnEntry[]> {
-  return (await guarded(p, () => p.queue.draw(count))) ?? [];
+  return (await guarded(p, () => p.queue.draw(Math.max(0, count)))) ?? [];
 }
 
 /** Runs `fn` against the database; while it does not answer, says so once and answers undefined. */
@@ -183,7 +183,7 @@ async function queuedJob(p: Parts, jobId: number): Promise<void> {
   const { project, recipe, attempt } = claim.claimed;
   p.attempts.set(jobId, attempt);
   try {
-    const rt = await p.fleet.runtime(project).catch(async (error: unknown) => {
+    const rt = await retryTransient(() => p.fleet.runtime(project)).catch(async (error: unknown) => {
       await p.fleet.failClaimed(jobId, attempt, error);
       p.o.onJob?.({ project, recipe, jobId, attempt, outcome: 'failed', message: `${serializeError(error).code}: ${serializeError(error).message}` });
       return undefined;
@@ -231,7 +231,7 @@ async function deadLetters(p: Parts): Promise<void> {
 }
 
 async function heartbeat(p: Parts, ids: string[]): Promise<void> {
-  await guarded(p, () => p.queue.heartbeat(ids));
+  if (ids.length > 0) await guarded(p, () => p.queue.heartbeat(ids));
 }
 
 /** 5. */

@@ -11,7 +11,7 @@ export type { StepRecord, StepStatus } from './steps.js';
 export type { ServeLock, ServeStatus } from './serve-lock.js';
 export { SECRET_KEY_ENV, SECRET_KEY_FILE } from './secrets.js';
 export { STATE_FILE } from './open-db.js';
-export { DATABASE_URL_ENV, maskUrl } from './open-pg.js';
+export { DATABASE_URL_ENV, maskUrl, retryTransient } from './open-pg.js';
 export { LATEST_VERSION } from './migrations.js';
 export { LEASE_RENEW_MS, LEASE_TTL_MS, type LeaseHolder, type StartResult } from './leases.js';
 export { LOST_ERROR, type AttemptRecord, type ClaimResult, type QueueSql, type Send } from './queue-jobs.js';

@@ -94,6 +94,22 @@ export function isTransientDbError(error: unknown): boolean {
 }
 
 /**
+ * Runs `fn` again while it fails because the database went away (a query cut off by a restart), for up to
+ * `waitMs`: for writes that are safe to repeat (they rolled back) and reads. Other errors are thrown at once.
+ */
+export async function retryTransient<T>(fn: () => Promise<T>, waitMs = databaseWaitMs()): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isTransientDbError(error) || Date.now() + delay > deadline) throw error;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+/**
  * The pool Kysely takes connections from: once the store is open, a connection that cannot be made because
  * the server is away is retried (backing off up to 5 s) for databaseWaitMs, so a job in flight survives a
  * restart of PostgreSQL instead of failing half-way. A query on a connection the server closed still fails.

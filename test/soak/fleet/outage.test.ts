@@ -1,6 +1,7 @@
 /**
  * Issue 15, the database goes away: PostgreSQL (a cluster of this suite's own) is stopped for 30 s while two
- * workers run all-employees-sync for two projects and `serve --queue` runs. Each process says so once and
+ * workers run all-employees-sync for two projects (each held to 600 WIW requests a minute, so it lasts about
+ * a minute and is creating users when the database stops) and `serve --queue` runs. Each process says so once and
  * again when it is back; the jobs finish in one attempt each (nothing lost, nothing run twice) and each
  * account ends as a single-process run of its seed ends.
  */
@@ -17,7 +18,7 @@ import { soakDescribe } from '../helpers.js';
 import { FleetHarness } from './fleet-support.js';
 
 const OUTAGE_MS = 30_000;
-const seedOf = (i: number) => generateSeed({ seed: 300 + i, employees: 400, wiwUsers: 240 });
+const seedOf = (i: number) => generateSeed({ seed: 300 + i, employees: 800, wiwUsers: 480 });
 
 soakDescribe('fleet: PostgreSQL stopped for 30 s while workers run', function () {
   this.timeout(900_000);
@@ -44,19 +45,28 @@ soakDescribe('fleet: PostgreSQL stopped for 30 s while workers run', function ()
     fleet = await FleetHarness.create({ RECIPES_QUEUE_MAINTENANCE_SECONDS: '2' }, cluster.url('fleet'));
     const ids: number[] = [];
     for (let i = 0; i < 2; i++) {
-      pairs.push(await startEmulators({ seed: seedOf(i), wiwFaults: { latencyMs: 25 } }));
-      await fleet.addProject(`p${i}`, pairs[i]!);
+      pairs.push(await startEmulators({ seed: seedOf(i) }));
+      // A budget of 600 requests a minute makes each sync last about a minute; the outage falls in its middle.
+      await fleet.addProject(`p${i}`, pairs[i]!, { wiw_requests_per_minute: '600' });
       ids.push(await fleet.enqueue(`p${i}`, ALL));
     }
     const serve = fleet.spawn(['serve', '--queue']);
     await serve.waitFor(/^serving the queue of every project/, 0, 30_000);
     const workers = [await fleet.worker(1), await fleet.worker(1)];
-    await until(async () => (await Promise.all(ids.map((id) => fleet!.withStore((s) => s.getJob(id))))).every((j) => j?.status === 'running'), 'both jobs to run', 60_000);
+    // Mid-job: both jobs run and have created users in their accounts.
+    const users = () => pairs.map((p) => p.wiw.snapshot().accounts[0]!.users.length);
+    const before = users();
+    await until(async () => {
+      const running = (await Promise.all(ids.map((id) => fleet!.withStore((s) => s.getJob(id))))).every((j) => j?.status === 'running');
+      return running && users().every((n, i) => n > before[i]! + 10);
+    }, 'both jobs to be creating users', 60_000);
     const marks = [serve, ...workers].map((p) => p.mark());
 
+    const outage = { from: new Date().toISOString(), to: '' };
     cluster.pause();
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     cluster.resume();
+    outage.to = new Date().toISOString();
 
     for (const [i, w] of workers.entries()) await w.waitFor(/^database back; going on\.$/, marks[i + 1], 120_000);
     await serve.waitFor(/^database back; going on\.$/, marks[0], 120_000);
@@ -68,7 +78,8 @@ soakDescribe('fleet: PostgreSQL stopped for 30 s while workers run', function ()
     }
     for (const job of jobs) {
       expect(job.status, JSON.stringify(job.error)).to.equal('succeeded');
-      expect((await fleet.attempts(job.id)).map((a) => a.outcome), `job ${job.id}: one attempt`).to.deep.equal(['succeeded']);
+      const attempts = await fleet.attempts(job.id);
+      expect(attempts.map((a) => a.outcome), `job ${job.id}: one attempt ${JSON.stringify(attempts)} outage ${JSON.stringify(outage)}\n${workers.map((w) => w.lines.join('\n')).join('\n---\n')}`).to.deep.equal(['succeeded']);
     }
     for (let i = 0; i < 2; i++) {
       const expected = await expectedRun(() => startEmulators({ seed: seedOf(i) }));
