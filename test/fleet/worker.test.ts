@@ -60,6 +60,19 @@ forEachDatabase('fleet: worker and enqueue', function (db) {
     await w.stop('SIGTERM');
   });
 
+  it('--listen --metrics: /readyz, and /metrics with the queue depth and the jobs of every project', async () => {
+    const w = worker(['--listen', '127.0.0.1:0', '--metrics']);
+    const url = /^ops endpoint at (\S+):/.exec(await w.waitFor(/^ops endpoint at /))![1]!;
+    expect((await fetch(`${url}/readyz`)).status).to.equal(200);
+    const queued = await cli.json<{ jobId: number }>(['enqueue', 'department-sync']);
+    await w.waitFor(new RegExp(`job ${queued.jobId} +succeeded`), 0, 30_000);
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).to.match(/^recipes_queue_depth \d+$/m);
+    expect(text).to.match(/^recipes_jobs_finished_total\{project="default",recipe="department-sync",kind="run",outcome="succeeded"\} 1$/m);
+    expect(text).not.to.contain(pair.properties.wiw_password);
+    await w.stop('SIGTERM');
+  });
+
   it('a queued job whose project was removed fails with that reason on the worker that draws it', async () => {
     const other = cli.inProject('leaving');
     await cli.ok(['projects', 'add', 'leaving', '--package', cli.pkg]);

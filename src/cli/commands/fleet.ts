@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
+import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
 import type { Runtime } from '../../engine/runtime/runtime.js';
 import { EXIT, ExitCode, getLogger, globals, out, printJson, projectOptions, withRuntime, type GlobalOptions } from '../context.js';
 import { showJob } from './recipes.js';
@@ -22,7 +23,9 @@ export function fleetCommands(program: Command): void {
     .command('worker')
     .description('run queued jobs of every project until SIGINT/SIGTERM (PostgreSQL only)')
     .option('--concurrency <n>', 'jobs run at once', (v) => count(v, '--concurrency'), 4)
-    .action(async (opts: { concurrency: number }, cmd: Command) => {
+    .option('--listen <[host:]port>', `open the ops endpoint there: GET /healthz, /readyz (and /metrics with --metrics) (default with --metrics: ${OPS_DEFAULT_HOST}:${OPS_DEFAULT_PORT})`, listenOption)
+    .option('--metrics', 'serve Prometheus metrics at GET /metrics on the ops endpoint, the queue depth included')
+    .action(async (opts: { concurrency: number; listen?: { host: string; port: number }; metrics?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       const databaseUrl = requireDatabase(g, 'worker');
       // Loaded here: the queue and the engine are not for every start of the CLI.
@@ -45,6 +48,8 @@ export function fleetCommands(program: Command): void {
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
       let requeued = 0;
+      let ops: { url: string; close(): Promise<void> } | undefined;
+      const metrics = opts.metrics ? new (await import('../../ops/metrics.js')).MetricSet() : undefined;
       await runWorker({
         databaseUrl,
         dataDir: resolve(g.dataDir),
@@ -54,7 +59,15 @@ export function fleetCommands(program: Command): void {
         concurrency: opts.concurrency,
         signal: controller.signal,
         abortSignal: hard.signal,
-        onReady: () => out(`worker ${process.pid}: running queued jobs of every project (database ${maskUrl(databaseUrl)}, concurrency ${opts.concurrency}). Ctrl-C to stop.`),
+        onConnected: async (w) => {
+          metrics?.queueDepth(() => w.queueDepth());
+          ops = await startWorkerOps(opts, w.ready, metrics);
+        },
+        onRuntime: (rt) => metrics?.attach(rt),
+        onReady: () => {
+          out(`worker ${process.pid}: running queued jobs of every project (database ${maskUrl(databaseUrl)}, concurrency ${opts.concurrency}). Ctrl-C to stop.`);
+          if (ops) out(`ops endpoint at ${ops.url}: /healthz, /readyz${opts.metrics ? ', /metrics' : ''}`);
+        },
         onJob: (l) => {
           if (l.outcome === 'queued') requeued += 1;
           const outcome = l.outcome === 'queued' ? 'stopped, queued again' : l.outcome;
@@ -62,6 +75,7 @@ export function fleetCommands(program: Command): void {
         },
         onDatabase: (state, reason) => out(state === 'lost' ? `database unavailable (${reason}); waiting for it.` : 'database back; going on.'),
       });
+      await ops?.close();
       out(`stopped${requeued ? `; ${requeued} job${requeued === 1 ? '' : 's'} queued again` : ''}.`);
     });
 
@@ -126,6 +140,28 @@ async function waitForEnd(rt: Runtime, id: number): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** The worker's ops endpoint, as `serve`'s (serve-ops.ts): only with --listen or --metrics. */
+async function startWorkerOps(
+  opts: { listen?: { host: string; port: number }; metrics?: boolean },
+  ready: () => Promise<string | undefined>,
+  metrics: { registry: import('prom-client').Registry } | undefined,
+): Promise<{ url: string; close(): Promise<void> } | undefined> {
+  if (!opts.listen && !opts.metrics) return undefined;
+  const [{ startOpsEndpoint }, { portInUse }] = await Promise.all([import('../../ops/endpoint.js'), import('../../engine/runtime/serve.js')]);
+  const { host, port } = opts.listen ?? { host: OPS_DEFAULT_HOST, port: OPS_DEFAULT_PORT };
+  try {
+    return await startOpsEndpoint({ host, port, ready, ...(metrics ? { registry: metrics.registry } : {}) });
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUse('ops', port, '--listen', error, host) : error;
+  }
+}
+
+function listenOption(text: string): { host: string; port: number } {
+  const listen = parseListen(text);
+  if (!listen) throw new InvalidArgumentError('--listen takes PORT, HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:9464 or 0.0.0.0:9464.');
+  return listen;
 }
 
 function count(text: string, option: string): number {

@@ -35,6 +35,13 @@ export interface WorkerOptions extends Omit<FleetOptions, 'rateBudget' | 'onOpen
   onJob?(line: WorkerJobLine): void;
   /** The database stopped answering (`lost`, once) or answers again (`back`). */
   onDatabase?(state: 'lost' | 'back', reason?: string): void;
+  /**
+   * Called once connected, before the first draw (a failure ends the worker): what an ops endpoint asks,
+   * whether the store is ready and how many entries wait.
+   */
+  onConnected?(handles: { ready(): Promise<string | undefined>; queueDepth(): Promise<number> }): Promise<void>;
+  /** Called with each project's runtime once it is open (metrics listen to it). */
+  onRuntime?(rt: Runtime): void;
   /** Called once connected and drawing. */
   onReady?(): void;
 }
@@ -81,6 +88,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const beat = setInterval(() => void heartbeat(parts, [...inflight.keys()]), (parts.queue.timings.expirySeconds * 1000) / 4);
   let deadAt = 0;
   try {
+    await o.onConnected?.({ ready: () => parts.fleet.ready(), queueDepth: () => parts.queue.depth() });
     o.onReady?.();
     while (!o.signal.aborted) {
       const free = (o.concurrency ?? 4) - inflight.size;
@@ -112,7 +120,10 @@ async function connect(o: WorkerOptions): Promise<Parts> {
   const fleet = await Fleet.open({
     ...o,
     rateBudget: (key, perMinute) => budgets!.budget(key, perMinute),
-    onOpen: (rt) => listen(rt, o, attempts),
+    onOpen: (rt) => {
+      listen(rt, o, attempts);
+      o.onRuntime?.(rt);
+    },
   });
   try {
     budgets = await SharedBudgets.open(o.databaseUrl);
