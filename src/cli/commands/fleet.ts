@@ -172,14 +172,16 @@ function count(text: string, option: string): number {
 
 
 /** `recipes serve --queue`: queues the triggers of every project's started recipes until SIGINT/SIGTERM. */
-export async function serveQueue(g: GlobalOptions): Promise<void> {
+export async function serveQueue(g: GlobalOptions, opts: { webhookPort: number; webhookMaxBody: number }): Promise<void> {
   const databaseUrl = requireDatabase(g, 'serve --queue');
-  const [{ Fleet }, { serveFleet }, { JobQueue }, { connectors }, { maskUrl }] = await Promise.all([
+  const [{ Fleet }, { serveFleet }, { JobQueue }, { connectors }, { maskUrl }, { FleetWebhooks }, { portInUse }] = await Promise.all([
     import('../../engine/runtime/fleet.js'),
     import('../../engine/runtime/fleet-serve.js'),
     import('../../engine/queue/job-queue.js'),
     import('../../connectors/index.js'),
     import('../../engine/store/index.js'),
+    import('../../engine/runtime/fleet-webhooks.js'),
+    import('../../engine/runtime/serve.js'),
   ]);
   const logger = await getLogger(g);
   const fleet = await Fleet.open({ databaseUrl, dataDir: resolve(g.dataDir), connectors, defaultPackageDir: projectOptions(g).defaultPackageDir, logger });
@@ -190,6 +192,16 @@ export async function serveQueue(g: GlobalOptions): Promise<void> {
     await fleet.close();
     throw error;
   }
+  // Webhooks of every project at /<project>/<path>: an accepted delivery is a queued job.
+  const hooks = new FleetWebhooks(fleet, async (rt, recipe, data) => void (await rt.enqueue(recipe.name, data, (db, jobId) => queue.sendJob(db, jobId))), logger, opts.webhookMaxBody);
+  let hooksUrl: string;
+  try {
+    hooksUrl = await hooks.listen(opts.webhookPort);
+  } catch (error) {
+    await queue.close().catch(() => undefined);
+    await fleet.close();
+    throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUse('webhook', opts.webhookPort, '--webhook-port', error) : error;
+  }
   const controller = new AbortController();
   const stop = (signal: string) => {
     out(`${signal}: stopping.`);
@@ -198,6 +210,7 @@ export async function serveQueue(g: GlobalOptions): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   out(`serving the queue of every project (database ${maskUrl(databaseUrl)}): started recipes' triggers are queued for \`recipes worker\`. Ctrl-C to stop.`);
+  out(`webhooks at ${hooksUrl}/<project>/<path> (POST, signed as for \`recipes serve\`); each accepted delivery is a queued job`);
   try {
     await serveFleet(fleet, queue, {
       signal: controller.signal,
@@ -205,6 +218,7 @@ export async function serveQueue(g: GlobalOptions): Promise<void> {
       onDatabase: (state, reason) => out(state === 'lost' ? `database unavailable (${reason}); waiting for it.` : 'database back; going on.'),
     });
   } finally {
+    await hooks.close();
     await queue.close().catch(() => undefined);
     await fleet.close();
   }

@@ -90,7 +90,7 @@ export function recipesCommands(program: Command): void {
     .option('--metrics', 'serve Prometheus metrics at GET /metrics on the ops endpoint')
     .option('--queue', "PostgreSQL: queue the triggers of every project's started recipes for `recipes worker` instead of running them here")
     .action(async (opts: { webhookPort: number; webhookMaxBody: number; maxTriggerFailures: number; console?: boolean; consolePort: number; listen?: { host: string; port: number }; metrics?: boolean; queue?: boolean }, cmd: Command) =>
-      opts.queue ? (await import('./fleet.js')).serveQueue(globals(cmd)) : withRuntime(globals(cmd), async (rt) => {
+      opts.queue ? (await import('./fleet.js')).serveQueue(globals(cmd), opts) : withRuntime(globals(cmd), async (rt) => {
         // What only `serve` uses is loaded here, not at every start of the CLI.
         const [{ startConsole }, { portInUse, Server }, { describeTrigger }, { DEFAULT_PROJECT }, { startOps }, { Alerter }, { describePrune }] = await Promise.all([
           import('../../console/index.js'),

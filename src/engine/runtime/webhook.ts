@@ -17,6 +17,7 @@ import { createHmac, timingSafeEqual, type Hmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RecipeModel } from '../model.js';
+import type { Logger } from '../types.js';
 import type { Runtime } from './runtime.js';
 
 /** How far a signed timestamp may be from serve's clock, either way, and how long ids are remembered. */
@@ -36,14 +37,14 @@ export interface WebhookOptions {
   maxBodyBytes?: number;
   /** Whether the recipe is started (a stopped one answers 409). */
   running(name: string): Promise<boolean>;
-  /** Runs one accepted delivery (serve queues one job at a time per recipe). */
-  accept(recipe: RecipeModel, data: unknown): void;
+  /** Takes one accepted delivery (serve runs one job at a time per recipe; `serve --queue` queues it). */
+  accept(recipe: RecipeModel, data: unknown, deliveryId: string): void | Promise<void>;
 }
 
-type Reply = (status: number, body: unknown) => void;
+export type Reply = (status: number, body: unknown) => void;
 
-export class WebhookEndpoint {
-  private readonly server: HttpServer;
+/** One project's webhooks: finds the hook by path, checks the signature, remembers the deliveries it took. */
+export class WebhookReceiver {
   private readonly startedSec = Math.floor(Date.now() / 1000);
   /** Delivery ids and signatures accepted, with when (seconds): forgotten once outside the window. */
   private readonly seen = new Map<string, number>();
@@ -52,47 +53,10 @@ export class WebhookEndpoint {
     private readonly rt: Runtime,
     private readonly hooks: RecipeModel[],
     private readonly options: WebhookOptions,
-  ) {
-    this.server = createServer((req, res) => {
-      const reply: Reply = (status, body) => {
-        if (res.headersSent || res.destroyed) return;
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-        if (req.complete) return;
-        // A body left unread is not read on (a client could keep sending gigabytes): the connection is
-        // dropped shortly after the answer. Not at once: closing a socket with unread input resets it,
-        // and the client would lose the answer it has not read yet.
-        req.pause();
-        const timer = setTimeout(() => req.destroy(), LINGER_MS).unref();
-        req.socket.once('close', () => clearTimeout(timer));
-      };
-      req.on('error', () => req.destroy());
-      this.handle(req, reply).catch((error: unknown) => {
-        this.rt.logger.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'webhook request failed');
-        reply(500, { error: 'internal error; the delivery was not accepted' });
-      });
-    });
-    this.server.on('clientError', (_err, socket) => socket.destroy());
-  }
+  ) {}
 
-  async listen(port: number): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, reply: Reply): Promise<void> {
-    const path = (req.url ?? '').split('?')[0];
+  /** `path`: the request's path below the receiver's prefix (the whole path for `serve`). */
+  async handle(req: IncomingMessage, reply: Reply, path: string): Promise<void> {
     const recipe = this.hooks.find((r) => r.trigger.type === 'webhook' && r.trigger.path === path);
     if (!recipe || recipe.trigger.type !== 'webhook') return reply(404, { error: 'no such webhook' });
     if (req.method !== 'POST') return reply(405, { error: 'webhooks take POST' });
@@ -134,8 +98,16 @@ export class WebhookEndpoint {
     } catch {
       return reply(400, { error: 'the body is not JSON' });
     }
+    // Answered once it is taken (for `serve --queue`: once the job and its queue entry are committed); a
+    // retry that arrives meanwhile is already a duplicate, and one after a failure is taken again.
     this.seen.set(idKey, now).set(sigKey, now);
-    this.options.accept(recipe, data);
+    try {
+      await this.options.accept(recipe, data, deliveryId);
+    } catch (error) {
+      this.seen.delete(idKey);
+      this.seen.delete(sigKey);
+      throw error;
+    }
     return reply(202, { accepted: true });
   }
 
@@ -145,6 +117,61 @@ export class WebhookEndpoint {
       if (now - at <= TOLERANCE_SEC + 1) break;
       this.seen.delete(key);
     }
+  }
+}
+
+/**
+ * The HTTP side shared by `serve`'s endpoint and `serve --queue`'s: `route` answers each request through
+ * `reply`; whatever it throws is logged and answered 500, a body left unread is not read on.
+ */
+export class WebhookServer {
+  private readonly server: HttpServer;
+
+  constructor(route: (req: IncomingMessage, reply: Reply) => Promise<void>, logger: Logger) {
+    this.server = createServer((req, res) => {
+      const reply: Reply = (status, body) => {
+        if (res.headersSent || res.destroyed) return;
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+        if (req.complete) return;
+        // A body left unread is not read on (a client could keep sending gigabytes): the connection is
+        // dropped shortly after the answer. Not at once: closing a socket with unread input resets it,
+        // and the client would lose the answer it has not read yet.
+        req.pause();
+        const timer = setTimeout(() => req.destroy(), LINGER_MS).unref();
+        req.socket.once('close', () => clearTimeout(timer));
+      };
+      req.on('error', () => req.destroy());
+      route(req, reply).catch((error: unknown) => {
+        logger.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'webhook request failed');
+        reply(500, { error: 'internal error; the delivery was not accepted' });
+      });
+    });
+    this.server.on('clientError', (_err, socket) => socket.destroy());
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** `serve`'s webhook endpoint: one project's hooks at their paths. */
+export class WebhookEndpoint extends WebhookServer {
+  constructor(rt: Runtime, hooks: RecipeModel[], options: WebhookOptions) {
+    const receiver = new WebhookReceiver(rt, hooks, options);
+    super((req, reply) => receiver.handle(req, reply, (req.url ?? '').split('?')[0] ?? ''), rt.logger);
   }
 }
 
