@@ -174,7 +174,7 @@ function count(text: string, option: string): number {
 /** `recipes serve --queue`: queues the triggers of every project's started recipes until SIGINT/SIGTERM. */
 export async function serveQueue(g: GlobalOptions, opts: { webhookPort: number; webhookMaxBody: number }): Promise<void> {
   const databaseUrl = requireDatabase(g, 'serve --queue');
-  const [{ Fleet }, { serveFleet }, { JobQueue }, { connectors }, { maskUrl }, { FleetWebhooks }, { portInUse }] = await Promise.all([
+  const [{ Fleet }, { serveFleet }, { JobQueue }, { connectors }, { maskUrl }, { FleetWebhooks }, { portInUse }, { describePrune }] = await Promise.all([
     import('../../engine/runtime/fleet.js'),
     import('../../engine/runtime/fleet-serve.js'),
     import('../../engine/queue/job-queue.js'),
@@ -182,6 +182,7 @@ export async function serveQueue(g: GlobalOptions, opts: { webhookPort: number; 
     import('../../engine/store/index.js'),
     import('../../engine/runtime/fleet-webhooks.js'),
     import('../../engine/runtime/serve.js'),
+    import('../../engine/runtime/retention.js'),
   ]);
   const logger = await getLogger(g);
   const fleet = await Fleet.open({ databaseUrl, dataDir: resolve(g.dataDir), connectors, defaultPackageDir: projectOptions(g).defaultPackageDir, logger });
@@ -216,6 +217,7 @@ export async function serveQueue(g: GlobalOptions, opts: { webhookPort: number; 
       signal: controller.signal,
       onRecipes: (started) => out(`started recipes: ${started.length ? started.map((s) => `${s.project}/${s.recipe}`).join(', ') : 'none'}`),
       onDatabase: (state, reason) => out(state === 'lost' ? `database unavailable (${reason}); waiting for it.` : 'database back; going on.'),
+      onPrune: (project, report) => out(`project ${project}: job history: ${describePrune(report)}`),
     });
   } finally {
     await hooks.close();

@@ -9,6 +9,7 @@ import { serializeError } from '../errors.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { sleep } from '../sleep.js';
 import type { Fleet } from './fleet.js';
+import { DAY_MS, type PruneReport } from './retention.js';
 
 export interface FleetServeOptions {
   signal: AbortSignal;
@@ -20,9 +21,42 @@ export interface FleetServeOptions {
   onRecipes?(started: { project: string; recipe: string }[]): void;
   /** The database stopped answering (`lost`, once) or answers again (`back`). */
   onDatabase?(state: 'lost' | 'back', reason?: string): void;
+  /** How often every project's job history is pruned (as `serve` does its own). @default 24 h; 0: never */
+  pruneEveryMs?: number;
+  /** A project's history was pruned (only when something was deleted). */
+  onPrune?(project: string, report: PruneReport): void;
 }
 
 export async function serveFleet(fleet: Fleet, queue: JobQueue, o: FleetServeOptions): Promise<void> {
+  const pruning = pruneLoop(fleet, o);
+  try {
+    await queueTicks(fleet, queue, o);
+  } finally {
+    await pruning;
+  }
+}
+
+/**
+ * Every project's job history, at start and then every pruneEveryMs (each project's job_retention_days);
+ * a failure is logged and tried again next time. Several `serve --queue` may prune at once: harmless.
+ */
+async function pruneLoop(fleet: Fleet, o: FleetServeOptions): Promise<void> {
+  const every = o.pruneEveryMs ?? DAY_MS;
+  while (every > 0 && !o.signal.aborted) {
+    for (const project of await fleet.projects().catch(() => [])) {
+      if (o.signal.aborted) return;
+      try {
+        const report = await (await fleet.runtime(project)).pruneJobs();
+        if (report.jobs > 0) o.onPrune?.(project, report);
+      } catch (error) {
+        fleet.logger.error({ project, err: serializeError(error) }, 'pruning job history failed; trying again at the next prune');
+      }
+    }
+    await sleep(every, o.signal);
+  }
+}
+
+async function queueTicks(fleet: Fleet, queue: JobQueue, o: FleetServeOptions): Promise<void> {
   /** The slot each recipe's last tick was queued for, by `project\nrecipe`. */
   const slots = new Map<string, number>();
   let seen = '';

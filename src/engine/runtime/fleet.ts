@@ -25,10 +25,14 @@ export class Fleet {
   private readonly runtimes = new Map<string, Promise<Runtime>>();
   private readonly packages: LoadedPackages = new Map();
 
+  readonly logger: Logger;
+
   private constructor(
     private readonly store: Store,
     private readonly options: FleetOptions,
-  ) {}
+  ) {
+    this.logger = options.logger;
+  }
 
   /** Throws the store's errors (STORE_UNREACHABLE, STORE_AUTH_FAILED, ...). */
   static async open(o: FleetOptions): Promise<Fleet> {
@@ -80,6 +84,11 @@ export class Fleet {
   /** Ends a claimed job that cannot run at all (its project's package does not load) as failed. */
   async failClaimed(jobId: number, attempt: number, error: unknown): Promise<void> {
     await this.store.finishAttempt(jobId, attempt, { status: 'failed', error });
+  }
+
+  /** The names of every project. */
+  async projects(): Promise<string[]> {
+    return (await this.store.listProjects()).map((p) => p.name);
   }
 
   /** Every started recipe of every project. */
