@@ -119,7 +119,8 @@ describe('cli: dry-run plan export', function () {
         expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(join(out, `plan.${format}`)))).to.equal(true);
       }
       const page = readFileSync(new URL('../../src/console/static/page-jobs.js', import.meta.url), 'utf8');
-      expect(page).to.contain('/api/jobs/${job.id}/plan.csv').and.contain('/api/jobs/${job.id}/plan.json');
+      // The page links the same files, in the project it shows (dom.js apiUrl: /api/... or /api/projects/NAME/...).
+      expect(page).to.contain('apiUrl(`jobs/${job.id}/plan.csv`)').and.contain('apiUrl(`jobs/${job.id}/plan.json`)');
     } finally {
       await web.close();
       await rt.close();

@@ -16,6 +16,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDuration, type ConnectionModel, type PackageModel, type RecipeModel, type TriggerModel } from '../model.js';
+import { RUNTIME_PROPERTIES } from '../runtime-properties.js';
 import type { ConnectorRegistry } from '../types.js';
 import { frozen, frozenList } from './freeze.js';
 import { connectorMap, display, loadConnection, loadPackageOrThrow, loadRecipe, packageInvalid, packageModel, readProperties, secretNames, type Doc } from './load-package.js';
@@ -119,7 +120,8 @@ function remember(dir: string, file: string, entry: Entry): void {
 function lazyModel(dir: string, registry: ConnectorRegistry, files: PackageFile[], data: unknown[]): PackageModel {
   const docs = files.map((f, i) => ({ name: f.name, file: display(join(dir, f.name)), text: f.text, doc: data[i] as Doc }));
   const pkg = docs.find((d) => d.name === 'package.yaml')?.doc as Doc;
-  const properties = readProperties(pkg);
+  // As the full load: the package's own properties, then those every project has.
+  const properties = { ...readProperties(pkg), ...RUNTIME_PROPERTIES };
   const declared = new Set(Object.keys(properties));
   const secrets = secretNames(properties);
   const connectors = connectorMap(pkg, registry);
