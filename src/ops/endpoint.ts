@@ -10,6 +10,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT } from './listen.js';
 
 export interface OpsEndpointOptions {
   /** @default '127.0.0.1' */
@@ -28,17 +29,8 @@ export interface OpsEndpoint {
   close(): Promise<void>;
 }
 
-export const OPS_DEFAULT_HOST = '127.0.0.1';
-export const OPS_DEFAULT_PORT = 9464;
-
-/** `--listen` values: `PORT`, `HOST:PORT` or `[IPv6]:PORT`; undefined when it is none of them. */
-export function parseListen(text: string): { host: string; port: number } | undefined {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]:|([^:[\]\s]+):)?(\d{1,5})$/.exec(text.trim());
-  if (!m) return undefined;
-  const port = Number(m[3]);
-  if (port > 65535) return undefined;
-  return { host: m[1] ?? m[2] ?? OPS_DEFAULT_HOST, port };
-}
+// In a module of their own: the CLI reads them to define its options without loading node:http.
+export { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from './listen.js';
 
 export async function startOpsEndpoint(options: OpsEndpointOptions): Promise<OpsEndpoint> {
   const text = (res: import('node:http').ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') => {

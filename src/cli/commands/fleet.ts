@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
-import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
+import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/listen.js';
 import type { Runtime } from '../../engine/runtime/runtime.js';
 import { EXIT, ExitCode, getLogger, globals, out, printJson, projectOptions, withRuntime, type GlobalOptions } from '../context.js';
 import { showJob } from './recipes.js';

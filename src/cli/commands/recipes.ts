@@ -5,7 +5,7 @@ import type { Runtime } from '../../engine/runtime/runtime.js';
 import type { LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, projectOptions, withRuntime } from '../context.js';
 import { attemptLines, jobLine, packageLine, stepLines, summaryLines, table, workerNote } from '../format.js';
-import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/endpoint.js';
+import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/listen.js';
 import type { Ops } from './serve-ops.js';
 import { addExportOptions, exportTarget, writeExport, type ExportOptions } from '../export.js';
 
