@@ -161,3 +161,24 @@ export function report(error: unknown, json: boolean): number {
 export function wantsJson(opts: { json?: boolean }, cmd: Command): boolean {
   return Boolean(opts.json ?? (cmd.optsWithGlobals() as { json?: boolean }).json);
 }
+
+/**
+ * SIGINT/SIGTERM for a long-running command: the first says `first` and aborts `signal` (finish the step in
+ * flight), a second cancels the steps in flight (`hard`). `stop()` is the first without a signal.
+ */
+export function stopOnSignals(first: string): { signal: AbortSignal; hard: AbortSignal; stop(): void } {
+  const controller = new AbortController();
+  const hard = new AbortController();
+  const stop = (name: string) => {
+    if (controller.signal.aborted) {
+      out(`${name} again: cancelling the steps in flight.`);
+      hard.abort();
+      return;
+    }
+    out(`${name}: ${first}`);
+    controller.abort();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  return { signal: controller.signal, hard: hard.signal, stop: () => controller.abort() };
+}

@@ -56,3 +56,14 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
       }),
   };
 }
+
+/** The most requests that arrived in any rolling minute. */
+export function busiestMinute(seen: Seen[]): number {
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < seen.length; end++) {
+    while ((seen[end] as Seen).at - (seen[start] as Seen).at >= 60_000) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}

@@ -11,7 +11,7 @@ import type { Seed } from '../../src/emulators/seed/types.js';
 import type { Runtime } from '../../src/engine/runtime/runtime.js';
 import type { JobRecord } from '../../src/engine/store/index.js';
 import { ALL, openRuntime, runSetup, tempDir } from '../faults/package-run.js';
-import { startCountingProxy, type CountingProxy, type Seen } from './counting-proxy.js';
+import { busiestMinute, startCountingProxy, type CountingProxy, type Seen } from './counting-proxy.js';
 import { SOAK_EMPLOYEES, soakDescribe } from './helpers.js';
 import { skipBecause } from '../skip.js';
 
@@ -33,16 +33,6 @@ function gapReport(seen: Seen[]): string {
   return `median gap ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1)} ms, longest: ${longest.join('; ')}`;
 }
 
-/** The most requests that arrived in any rolling minute. */
-function busiestMinute(seen: Seen[]): number {
-  let most = 0;
-  let start = 0;
-  for (let end = 0; end < seen.length; end++) {
-    while ((seen[end] as Seen).at - (seen[start] as Seen).at >= MINUTE) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
-}
 
 soakDescribe(`rate budget: all-employees-sync of ${SOAK_EMPLOYEES} employees against WIW's ${BUDGET} requests a minute`, function () {
   this.timeout(900_000);

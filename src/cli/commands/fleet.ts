@@ -7,7 +7,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { UserError } from '../../engine/errors.js';
 import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/listen.js';
 import type { Runtime } from '../../engine/runtime/runtime.js';
-import { EXIT, ExitCode, getLogger, globals, out, printJson, projectOptions, withRuntime, type GlobalOptions } from '../context.js';
+import { EXIT, ExitCode, getLogger, globals, out, printJson, projectOptions, stopOnSignals, withRuntime, type GlobalOptions } from '../context.js';
 import { showJob } from './recipes.js';
 
 /** The queue lives in PostgreSQL: without a database URL these commands are bad usage (exit 2). */
@@ -34,19 +34,7 @@ export function fleetCommands(program: Command): void {
         import('../../connectors/index.js'),
         import('../../engine/store/index.js'),
       ]);
-      const controller = new AbortController();
-      const hard = new AbortController();
-      const stop = (signal: string) => {
-        if (controller.signal.aborted) {
-          out(`${signal} again: cancelling the steps in flight.`);
-          hard.abort();
-          return;
-        }
-        out(`${signal}: taking no more jobs; the jobs in flight finish their step and go back to the queue (again to cancel the step).`);
-        controller.abort();
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
+      const { signal, hard } = stopOnSignals('taking no more jobs; the jobs in flight finish their step and go back to the queue (again to cancel the step).');
       let requeued = 0;
       let ops: { url: string; close(): Promise<void> } | undefined;
       const metrics = opts.metrics ? new (await import('../../ops/metrics.js')).MetricSet() : undefined;
@@ -57,8 +45,8 @@ export function fleetCommands(program: Command): void {
         defaultPackageDir: projectOptions(g).defaultPackageDir,
         logger: await getLogger(g),
         concurrency: opts.concurrency,
-        signal: controller.signal,
-        abortSignal: hard.signal,
+        signal,
+        abortSignal: hard,
         onConnected: async (w) => {
           metrics?.queueDepth(() => w.queueDepth());
           ops = await startWorkerOps(opts, w.ready, metrics);

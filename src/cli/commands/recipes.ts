@@ -3,7 +3,7 @@ import { serializeError } from '../../engine/errors.js';
 import type { startConsole } from '../../console/index.js';
 import type { Runtime } from '../../engine/runtime/runtime.js';
 import type { LeaseHolder } from '../../engine/store/index.js';
-import { EXIT, ExitCode, globals, out, printJson, projectOptions, withRuntime } from '../context.js';
+import { EXIT, ExitCode, globals, out, printJson, projectOptions, stopOnSignals, withRuntime } from '../context.js';
 import { attemptLines, jobLine, packageLine, stepLines, summaryLines, table, workerNote } from '../format.js';
 import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/listen.js';
 import type { Ops } from './serve-ops.js';
@@ -102,24 +102,12 @@ export function recipesCommands(program: Command): void {
           import('../../engine/runtime/retention.js'),
         ]);
         const since = Date.now();
-        const controller = new AbortController();
-        const hard = new AbortController();
-        const stop = (signal: string) => {
-          if (controller.signal.aborted) {
-            out(`${signal} again: cancelling the steps in flight.`);
-            hard.abort();
-            return;
-          }
-          out(`${signal}: finishing the step in flight, then stopping (again to cancel it).`);
-          controller.abort();
-        };
-        process.on('SIGINT', () => stop('SIGINT'));
-        process.on('SIGTERM', () => stop('SIGTERM'));
+        const { signal: stopping, hard, stop } = stopOnSignals('finishing the step in flight, then stopping (again to cancel it).');
         rt.on('job:end', (job) => out(jobLine(job) + (job.error ? `  ${(job.error as { code?: string }).code ?? ''}` : '')));
         const hookLines: string[] = [];
         const server = new Server(rt, {
-          signal: controller.signal,
-          abortSignal: hard.signal,
+          signal: stopping,
+          abortSignal: hard,
           webhookPort: opts.webhookPort,
           webhookMaxBody: opts.webhookMaxBody,
           maxTriggerFailures: opts.maxTriggerFailures,
@@ -143,7 +131,7 @@ export function recipesCommands(program: Command): void {
             : undefined;
           ops = await startOps(rt, opts);
         } catch (error) {
-          controller.abort();
+          stop();
           await server.run(); // returns at once: releases the lock and the webhook port
           await web?.close();
           throw error;

@@ -15,7 +15,7 @@ import { until } from '../../cli/helpers.js';
 import { ALL, PACKAGE_DIR, tempDir } from '../../faults/package-run.js';
 import { skipBecause } from '../../skip.js';
 import { postgresUnavailable } from '../../support/postgres.js';
-import { startCountingProxy, type CountingProxy, type Seen } from '../counting-proxy.js';
+import { busiestMinute, startCountingProxy, type CountingProxy, type Seen } from '../counting-proxy.js';
 import { SOAK_EMPLOYEES, soakDescribe } from '../helpers.js';
 import { FleetHarness } from './fleet-support.js';
 
@@ -26,15 +26,6 @@ const CHANGES = 300;
 /** Wall-clock ms of a request the proxy saw. */
 const wall = (s: Seen) => performance.timeOrigin + s.at;
 
-function busiestMinute(seen: Seen[]): number {
-  let most = 0;
-  let start = 0;
-  for (let end = 0; end < seen.length; end++) {
-    while ((seen[end] as Seen).at - (seen[start] as Seen).at >= MINUTE) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
-}
 
 soakDescribe(`fleet rate budget: 3 workers share one account's ${BUDGET} requests a minute`, function () {
   this.timeout(900_000);
