@@ -14,6 +14,8 @@ export type Enqueue = (rt: Runtime, recipe: RecipeModel, data: unknown, delivery
 
 export class FleetWebhooks extends WebhookServer {
   private readonly receivers = new Map<string, Promise<WebhookReceiver | undefined>>();
+  /** A project's receiver is made at its first delivery; the replay window starts when this process did. */
+  private readonly startedSec = Math.floor(Date.now() / 1000);
 
   constructor(
     private readonly fleet: Fleet,
@@ -44,7 +46,7 @@ export class FleetWebhooks extends WebhookServer {
             maxBodyBytes: this.maxBodyBytes,
             running: async (name) => (await rt.recipeState(name)).running,
             accept: (recipe, data, deliveryId) => this.enqueue(rt, recipe, data, deliveryId),
-          });
+          }, this.startedSec);
         },
         () => undefined,
       );

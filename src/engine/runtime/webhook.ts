@@ -45,15 +45,19 @@ export type Reply = (status: number, body: unknown) => void;
 
 /** One project's webhooks: finds the hook by path, checks the signature, remembers the deliveries it took. */
 export class WebhookReceiver {
-  private readonly startedSec = Math.floor(Date.now() / 1000);
+  private readonly startedSec: number;
   /** Delivery ids and signatures accepted, with when (seconds): forgotten once outside the window. */
   private readonly seen = new Map<string, number>();
 
+  /** `startedSec`: when the process began taking deliveries (unix seconds); earlier signatures are refused. */
   constructor(
     private readonly rt: Runtime,
     private readonly hooks: RecipeModel[],
     private readonly options: WebhookOptions,
-  ) {}
+    startedSec = Math.floor(Date.now() / 1000),
+  ) {
+    this.startedSec = startedSec;
+  }
 
   /** `path`: the request's path below the receiver's prefix (the whole path for `serve`). */
   async handle(req: IncomingMessage, reply: Reply, path: string): Promise<void> {
