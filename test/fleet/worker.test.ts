@@ -94,15 +94,20 @@ forEachDatabase('fleet: worker and enqueue', function (db) {
       await slow.ok(['test', 'department-sync']);
       const queued = await slow.json<{ jobId: number }>(['enqueue', 'all-employees-sync']);
       const first = worker();
-      await until(async () => (await slow.json<{ id: number; status: string }[]>(['jobs'])).find((j) => j.id === queued.jobId)?.status === 'running', 'the job to run', 30_000);
+      // Stopped once it creates users: the steps before are done, so the first attempt leaves step records.
+      await until(async () => (slowPair.wiw.stats.get('POST /2/users') ?? 0) > 0, 'the job to create users', 30_000);
       first.child.kill('SIGTERM');
       expect(await first.exited).to.equal(0);
       expect(first.lines.join('\n')).to.match(new RegExp(`job ${queued.jobId} +stopped, queued again`));
       expect(first.lines.at(-1)).to.equal('stopped; 1 job queued again.');
       const second = worker();
       await second.waitFor(new RegExp(`job ${queued.jobId} +succeeded +\\(attempt 2\\)`), 0, 60_000);
-      const shown = await slow.json<{ attempts: { outcome: string; pid: number }[] }>(['jobs', 'show', String(queued.jobId)]);
+      const shown = await slow.json<{ attempts: { outcome: string; pid: number }[]; steps: { seq: number; path: string; status: string }[] }>(['jobs', 'show', String(queued.jobId)]);
       expect(shown.attempts.map((a) => [a.outcome, a.pid])).to.deep.equal([['stopped', first.child.pid], ['succeeded', second.child.pid]]);
+      // Both attempts' steps are kept, the second's numbered after the first's: the recipe's first step twice.
+      expect(shown.steps.map((s) => s.seq)).to.deep.equal(shown.steps.map((_, i) => i + 1));
+      const firstStep = shown.steps[0]!.path;
+      expect(shown.steps.filter((s) => s.path === firstStep)).to.have.length(2);
       await second.stop('SIGTERM');
     } finally {
       await slowPair.close();

@@ -107,10 +107,12 @@ interface LiveJob {
 export async function runJobLifecycle(host: JobHost, recipe: RecipeModel, trigger: unknown, options: JobOptions): Promise<JobRecord> {
   const job = await createJob(host, recipe, trigger, options);
   const records = recordSteps(host, job);
-  let phase: Phase = 'properties';
+  let phase: Phase = 'records';
   let ending: Ending;
   let before: unknown;
   try {
+    records.continueAfter(await lastSeqOf(host, job));
+    phase = 'properties';
     const { values, secrets } = await resolveProperties(host, recipe);
     job.secrets = secrets;
     phase = 'connections';
@@ -232,8 +234,9 @@ function interpretSteps(
  * a chain, and `written` flushes the rest and rejects with the first write that failed, as the job's
  * records would be incomplete.
  */
-function recordSteps(host: JobHost, job: LiveJob): { add(record: StepRecord): void; written(): Promise<void> } {
+function recordSteps(host: JobHost, job: LiveJob): { continueAfter(seq: number): void; add(record: StepRecord): void; written(): Promise<void> } {
   const buffer: StepRecord[] = [];
+  let after = 0;
   let chain: Promise<void> = Promise.resolve();
   const flush = () => {
     if (buffer.length === 0) return;
@@ -242,7 +245,12 @@ function recordSteps(host: JobHost, job: LiveJob): { add(record: StepRecord): vo
     chain = chain.then(() => retryTransient(() => host.store.addSteps(job.id, rows)));
   };
   return {
-    add(record) {
+    /** The last seq of earlier attempts' steps: this attempt's follow it. */
+    continueAfter(seq) {
+      after = seq;
+    },
+    add(step) {
+      const record = after === 0 ? step : { ...step, seq: step.seq + after };
       buffer.push(record);
       if (buffer.length >= STEP_BATCH) flush();
       if (host.events.listenerCount('step') > 0) host.events.emit('step', { jobId: job.id, record });
@@ -252,6 +260,15 @@ function recordSteps(host: JobHost, job: LiveJob): { add(record: StepRecord): vo
       return chain;
     },
   };
+}
+
+/**
+ * A queued job's later attempt runs the recipe again from its start; the steps an earlier attempt recorded
+ * (what it did before its worker stopped or died) stay, and this attempt's are numbered after them.
+ */
+async function lastSeqOf(host: JobHost, job: LiveJob): Promise<number> {
+  if (!job.claimed || job.claimed.attempt === 1) return 0;
+  return retryTransient(() => host.store.lastStepSeq(job.id));
 }
 
 /** 7. The lease is released even when the record cannot be written: it would lapse anyway (LEASE_TTL_MS). */

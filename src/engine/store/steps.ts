@@ -64,6 +64,12 @@ export class Steps {
     }
   }
 
+  /** The highest `seq` recorded for the job, 0 when none: a job run again continues after it. */
+  async lastSeq(jobId: number): Promise<number> {
+    const row = await this.db.selectFrom('steps').select((eb) => eb.fn.max('seq').as('n')).where('job_id', '=', jobId).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async get(jobId: number): Promise<StepRecord[]> {
     const rows = await this.db
       .selectFrom('steps')

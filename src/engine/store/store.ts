@@ -255,6 +255,10 @@ export class Store {
   async addSteps(jobId: number, rows: readonly StepRecord[]): Promise<void> {
     await this.steps.add(jobId, rows);
   }
+  /** 0 for a job without step records; a queued job's later attempt numbers its steps after it. */
+  async lastStepSeq(jobId: number): Promise<number> {
+    return this.steps.lastSeq(jobId);
+  }
   async getSteps(jobId: number): Promise<StepRecord[]> {
     return this.steps.get(jobId);
   }
