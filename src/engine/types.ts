@@ -18,6 +18,30 @@ export interface Mappings {
   all(name: string): Promise<Record<string, string>>;
 }
 
+/**
+ * What `WriteKeys.take` found: the key is now this job's; another job holds it (since an ISO time; `mine`
+ * when it was this job's own earlier attempt); or a job made the write already and left its result.
+ * `seen` is the stored value, for `takeOver`.
+ */
+export type WriteKeyState =
+  | { taken: true }
+  | { heldBy: string; since: string; seen: string; mine: boolean }
+  | { result: string; seen: string };
+
+/**
+ * Project-wide keys for writes that must not happen twice when two jobs of a project race (two recipes
+ * creating the same user). Take the key before the write; `done` with its result after, or `release` when
+ * it did not happen. Every call is a round trip to the state store.
+ */
+export interface WriteKeys {
+  take(key: string): Promise<WriteKeyState>;
+  /** Takes the key if its value is still `seen` (a stale hold, a result that no longer stands). */
+  takeOver(key: string, seen: string): Promise<boolean>;
+  done(key: string, result: string): Promise<void>;
+  /** Frees the key if this job holds it. */
+  release(key: string): Promise<void>;
+}
+
 /** One HTTP attempt as a connection's transport saw it: what the engine counts for metrics. */
 export interface HttpAttempt {
   /** The connector's name, e.g. 'wheniwork'. */
@@ -79,6 +103,8 @@ export interface ActionContext<C = unknown> {
   /** True in `recipes test --dry-run`: actions flagged `writes` are not called at all. */
   dryRun: boolean;
   mappings: Mappings;
+  /** Absent where no job runs (a connection test, a poll) and in connectors' own unit tests. */
+  writeKeys?: WriteKeys;
   /** Reports progress of a long action (rows fetched, items matched); drives progress bars. */
   progress(done: number, total?: number): void;
   jobId: string;

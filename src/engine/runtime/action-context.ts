@@ -3,7 +3,7 @@
  * per-step maker built on this), for a poll and for a connection test. A connector sees the same fields,
  * with the same defaults, whoever calls it.
  */
-import type { ActionContext, Logger, Mappings } from '../types.js';
+import type { ActionContext, Logger, Mappings, WriteKeys } from '../types.js';
 
 export interface ContextParts<C = unknown> {
   /** The handle the connection's `connect` returned. */
@@ -11,6 +11,8 @@ export interface ContextParts<C = unknown> {
   /** Already bound to what is running (recipe and job, trigger, or connection). */
   logger: Logger;
   mappings: Mappings;
+  /** A job's only. */
+  writeKeys?: WriteKeys;
   /** The job's id; 'poll' or 'connection-test' outside a job. */
   jobId: string;
   /** @default a signal that never aborts */
@@ -34,6 +36,7 @@ export function actionContext<C>(parts: ContextParts<C>): ActionContext<C> {
     ...(parts.itemSignal ? { itemSignal: parts.itemSignal } : {}),
     dryRun: parts.dryRun ?? false,
     mappings: parts.mappings,
+    ...(parts.writeKeys ? { writeKeys: parts.writeKeys } : {}),
     progress: parts.progress ?? IGNORE_PROGRESS,
     jobId: parts.jobId,
   };

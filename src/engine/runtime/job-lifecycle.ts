@@ -186,6 +186,7 @@ async function buildConnections(host: JobHost, recipe: RecipeModel, values: Reco
 async function buildContext(host: JobHost, job: LiveJob, connections: Connections): Promise<{ context: StepContext; mappingScope: Record<string, Record<string, string>> }> {
   const { mappings, scope } = await liveMappings(host.store.mappings(host.project), host.model.mappings);
   const jobId = String(job.id);
+  const writeKeys = host.store.writeKeys(host.project, jobId);
   const context: StepContext = (step) =>
     actionContext({
       connection: connections.get(step.connection)?.handle,
@@ -194,6 +195,7 @@ async function buildContext(host: JobHost, job: LiveJob, connections: Connection
       itemSignal: step.itemSignal,
       dryRun: job.dryRun,
       mappings,
+      writeKeys,
       jobId,
       progress: (done, total) => host.events.emit('progress', { type: 'progress', jobId: job.id, step: step.path, done, total }),
     });

@@ -9,10 +9,11 @@
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
-import type { Mappings } from '../types.js';
+import type { Mappings, WriteKeys } from '../types.js';
 import { Jobs, type JobQuery, type JobRecord, type JobResult, type NewJob } from './jobs.js';
 import { Leases, type LeaseHolder, type StartResult } from './leases.js';
 import { MappingsTable } from './mappings.js';
+import { writeKeys } from './write-keys.js';
 import { openSqlite } from './open-db.js';
 import { openPostgres } from './open-pg.js';
 import { storeProblem } from './ready.js';
@@ -304,6 +305,11 @@ export class Store {
 
   mappings(project: string): Mappings {
     return this.mappingsTable.forProject(project);
+  }
+
+  /** The project's write keys as job `jobId` takes them (./write-keys.ts). */
+  writeKeys(project: string, jobId: string): WriteKeys {
+    return writeKeys(this.db, project, jobId);
   }
 
   // serve

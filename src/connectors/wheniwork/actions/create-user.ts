@@ -2,10 +2,12 @@
  * create_user: `POST /2/users` is not idempotent, so a request that may have reached WIW (reset, timeout,
  * gateway error) is never blindly repeated. The user is looked up first (one GET /2/users): by employee code,
  * else by email (case-insensitive), else by phone digits and name; found -> that user is the result; absent ->
- * the POST is sent again (at most MAX_ATTEMPTS in all).
+ * the POST is sent again (at most MAX_ATTEMPTS in all). Jobs of one project that race to create the same
+ * employee's user make one (./create-key.ts).
  */
 import type { ActionContext, ActionDef } from '../../../engine/types.js';
 import type { WiwClient } from '../client.js';
+import { takeCreateKey } from './create-key.js';
 import { apiError, duplicateEmail, httpFailure, isDuplicateEmail, seatLimit } from '../errors.js';
 import { userSchema } from '../schemas.js';
 import { asRecord } from '../session.js';
@@ -54,22 +56,37 @@ export async function createUser(input: CreateUserInput, ctx: ActionContext<WiwC
   const client = ctx.connection;
   const body: Record<string, unknown> = { ...userBody(input), role: input.role ?? 3, invite: input.invite ?? true };
   const name = fullName(input);
+  const lookup = async () => {
+    const listed = asRecord(await client.call({ path: '/users', signal: ctx.signal }))?.users;
+    return findCreated(Array.isArray(listed) ? listed as WiwUser[] : [], body);
+  };
+  const key = await takeCreateKey(body.employee_code, ctx, lookup);
+  if ('existing' in key) {
+    ctx.logger.info({ user_id: key.existing.id }, 'wheniwork create_user: another job created this employee\'s user; using it');
+    return key.existing;
+  }
   let last: unknown;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     try {
-      return singleUser(await client.call({ method: 'POST', path: '/users', json: body, signal: ctx.signal, queueSignal: ctx.itemSignal }), 'POST /2/users');
+      const user = singleUser(await client.call({ method: 'POST', path: '/users', json: body, signal: ctx.signal, queueSignal: ctx.itemSignal }), 'POST /2/users');
+      await key.done(user);
+      return user;
     } catch (error) {
-      if (!isAmbiguous(error)) throw createError(error, name, body.email);
+      if (!isAmbiguous(error)) {
+        await key.release();
+        throw createError(error, name, body.email);
+      }
       last = error;
     }
     ctx.logger.warn({ attempt }, 'wheniwork create_user may or may not have landed; looking the user up');
-    const listed = asRecord(await client.call({ path: '/users', signal: ctx.signal }))?.users;
-    const existing = findCreated(Array.isArray(listed) ? listed as WiwUser[] : [], body);
+    const existing = await lookup();
     if (existing !== undefined) {
       ctx.logger.info({ user_id: existing.id }, 'wheniwork create_user had landed; using that user');
+      await key.done(existing);
       return existing;
     }
   }
+  // It may still have landed: the key stays held, and goes stale, so the next job looks before it creates.
   throw last;
 }
 
