@@ -54,7 +54,9 @@ soakDescribe(`fleet rate budget: 3 workers share one account's ${BUDGET} request
     const started = fleet.spawn(['--project', 'acme', 'start', 'employee-sync']);
     expect(await started.exited).to.equal(0);
     const active = pair.goco.snapshot().employees.filter((e) => e.status === 'active' && e.syncToWhenIWork !== false);
-    for (const e of active.slice(0, CHANGES)) pair.goco.updateEmployee(e.id, { workEmail: `fleet-${e.id}@example.com` });
+    // A pay change, not one of the keys people are matched by: a changed email would make its employee a
+    // new hire to all-employees-sync, and the seed's seats are counted for the people as they are.
+    active.slice(0, CHANGES).forEach((e, i) => pair.goco.updateEmployee(e.id, { hourlyRate: 20 + (i % 7) }));
 
     const setupEnd = proxy.seen.length;
     fleet.spawn(['serve', '--queue']);
