@@ -15,6 +15,7 @@
  *   5. interpretSteps     the steps in order (interpreter/run-job.ts); a step's failure, a stop step and
  *                         a cancellation are the job's outcome         throws (a bug, a listener): failed        -> 7
  *   6. recordSteps        step records written in batches of STEP_BATCH while 5 runs, the rest after it
+ *                         (a queued job's later attempt: numbered after its earlier attempts' steps)
  *                                                                      fails: the write's error                  -> 7
  *   7. finishJob          status, error (code, message, hint; `details.phase` names the phase that failed)
  *                         and summary stored, secrets removed; lease released; job:end
