@@ -13,6 +13,7 @@ import { sql } from './kysely.js';
 import { APPLICATION_ID, LEGACY_VERSION, upgradeLegacy } from './legacy-migrations.js';
 import { intoProjects } from './projects-migration.js';
 import { queueTables } from './queue-migration.js';
+import { writeKeysTable } from './write-keys-migration.js';
 import type { DialectName } from './schema.js';
 
 export interface MigrationContext {
@@ -32,6 +33,8 @@ function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0003-projects': { up: (db) => intoProjects(db) },
     // Jobs run by workers from a queue: their host, and each attempt (see queue-migration.ts).
     '0004-queue': { up: (db) => queueTables(db, ctx.dialect) },
+    // Writes jobs of a project must not both make, such as one employee's user (see write-keys-migration.ts).
+    '0005-write-keys': { up: (db) => writeKeysTable(db) },
   };
 }
 

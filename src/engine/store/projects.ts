@@ -37,7 +37,7 @@ export interface ProjectContents {
 export type RemoveResult = { removed: ProjectContents } | { busy: LeaseHolder };
 
 /** Tables keyed by project, children of jobs first. */
-const SCOPED = ['leases', 'properties', 'recipes', 'mappings', 'counters'] as const;
+const SCOPED = ['leases', 'properties', 'recipes', 'mappings', 'write_keys', 'counters'] as const;
 
 export class Projects {
   constructor(

@@ -7,7 +7,8 @@
  * - each recipe's latest job, whatever its outcome: `recipes list` and the console show it as "last job";
  * - the job a kept rerun replays (`rerun_of`): a rerun keeps naming its original.
  * Everything else of a project is not job history and is never pruned: properties, recipe state and
- * cursors, id mappings, counters.
+ * cursors, id mappings, counters. Write keys older than WRITE_KEY_DAYS go too: they only matter to jobs
+ * working from a listing read before the write, and no job's listing is that old.
  *
  * Deletes run in small transactions, so a `serve` writing meanwhile waits milliseconds, not the whole prune.
  * SQLite then gives the space back: the file is in incremental auto-vacuum mode (set when a store is
@@ -40,6 +41,8 @@ export interface PruneResult {
   convertedToIncrementalVacuum?: boolean;
 }
 
+/** Write keys untouched for this long are deleted by a prune that is not a dry run (write-keys.ts). */
+export const WRITE_KEY_DAYS = 1;
 /** Jobs per delete transaction: a 10,000-employee sync records a few hundred steps each. */
 const JOBS_PER_BATCH = 50;
 /** Free pages released per incremental_vacuum statement (each is one short write transaction). */
@@ -78,6 +81,8 @@ export class Pruner {
       return result;
     }
     const before = this.fileSize();
+    const keysBefore = new Date(Date.now() - WRITE_KEY_DAYS * 86_400_000).toISOString();
+    await this.db.deleteFrom('write_keys').where('project', '=', q.project).where('updated_at', '<', keysBefore).execute();
     for (const batch of chunks(ids)) {
       await this.db.transaction().execute(async (trx) => {
         const steps = await trx.deleteFrom('steps').where('job_id', 'in', batch).executeTakeFirst();

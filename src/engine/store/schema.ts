@@ -96,6 +96,14 @@ export interface MappingsTable {
   updated_at: string;
 }
 
+/** Keys taken before writes that must not happen twice across a project's jobs (write-keys.ts). */
+export interface WriteKeysTable {
+  project: string;
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
 /** Bumped in the same transaction as a change, so another process can notice it with one read. */
 export interface CountersTable {
   project: string;
@@ -139,6 +147,7 @@ export interface StoreSchema {
   job_triggers: JobTriggersTable;
   steps: StepsTable;
   mappings: MappingsTable;
+  write_keys: WriteKeysTable;
   counters: CountersTable;
   leases: LeasesTable;
   job_attempts: JobAttemptsTable;

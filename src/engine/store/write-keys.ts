@@ -4,24 +4,20 @@
  * serve and a manual run), each working from a listing read earlier; a key taken here before the write
  * and holding its result after it lets the second one use the first one's result instead of writing again.
  *
- * Kept in the mappings table under the name `write-keys`, which no package mapping can have (their names
- * are `[a-z][a-z0-9_]*`), as `held <job> <since>` while a job writes and `done <result>` after.
+ * One row per key (table `write_keys`): `held <job> <since>` while a job writes, `done <result>` after.
  */
 import type { WriteKeys, WriteKeyState } from '../types.js';
 import { nowIso } from './json.js';
 import type { Db } from './schema.js';
 
-const NAME = 'write-keys';
-
 export function writeKeys(db: Db, project: string, jobId: string): WriteKeys {
-  const row = (key: string) => db.selectFrom('mappings').where('project', '=', project).where('name', '=', NAME).where('key', '=', key);
+  const row = (key: string) => db.selectFrom('write_keys').where('project', '=', project).where('key', '=', key);
   const held = () => `held ${jobId} ${nowIso()}`;
   const replace = async (key: string, seen: string, value: string): Promise<boolean> => {
     const r = await db
-      .updateTable('mappings')
+      .updateTable('write_keys')
       .set({ value, updated_at: nowIso() })
       .where('project', '=', project)
-      .where('name', '=', NAME)
       .where('key', '=', key)
       .where('value', '=', seen)
       .executeTakeFirst();
@@ -30,9 +26,9 @@ export function writeKeys(db: Db, project: string, jobId: string): WriteKeys {
   return {
     async take(key) {
       const inserted = await db
-        .insertInto('mappings')
-        .values({ project, name: NAME, key, value: held(), updated_at: nowIso() })
-        .onConflict((oc) => oc.columns(['project', 'name', 'key']).doNothing())
+        .insertInto('write_keys')
+        .values({ project, key, value: held(), updated_at: nowIso() })
+        .onConflict((oc) => oc.columns(['project', 'key']).doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { taken: true };
       const seen = (await row(key).select('value').executeTakeFirst())?.value;
@@ -42,13 +38,13 @@ export function writeKeys(db: Db, project: string, jobId: string): WriteKeys {
     takeOver: (key, seen) => replace(key, seen, held()),
     async done(key, result) {
       await db
-        .insertInto('mappings')
-        .values({ project, name: NAME, key, value: `done ${result}`, updated_at: nowIso() })
-        .onConflict((oc) => oc.columns(['project', 'name', 'key']).doUpdateSet({ value: `done ${result}`, updated_at: nowIso() }))
+        .insertInto('write_keys')
+        .values({ project, key, value: `done ${result}`, updated_at: nowIso() })
+        .onConflict((oc) => oc.columns(['project', 'key']).doUpdateSet({ value: `done ${result}`, updated_at: nowIso() }))
         .execute();
     },
     async release(key) {
-      await db.deleteFrom('mappings').where('project', '=', project).where('name', '=', NAME).where('key', '=', key).where('value', 'like', `held ${jobId} %`).execute();
+      await db.deleteFrom('write_keys').where('project', '=', project).where('key', '=', key).where('value', 'like', `held ${jobId} %`).execute();
     },
   };
 }

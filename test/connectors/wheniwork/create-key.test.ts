@@ -10,7 +10,7 @@ import { startWiwEmulator, type WiwEmulator } from '../../../src/emulators/wheni
 import type { Store } from '../../../src/engine/store/index.js';
 import type { ActionContext } from '../../../src/engine/types.js';
 import { forEachDatabase } from '../../support/databases.js';
-import { TempDirs } from '../../engine/store/helpers.js';
+import { rawExec, TempDirs } from '../../engine/store/helpers.js';
 import { connectTo, makeCtx, rejection, run } from './helpers.js';
 
 forEachDatabase('wheniwork connector: one user per employee code across jobs', function (db) {
@@ -40,6 +40,13 @@ forEachDatabase('wheniwork connector: one user per employee code across jobs', f
   const jobCtx = (jobId: number): ActionContext<WiwClient> => ({ ...makeCtx(client), jobId: String(jobId), writeKeys: store.writeKeys(`p${project}`, String(jobId)) });
   const creates = () => wiw.stats.get('POST /2/users') ?? 0;
   const live = (code: string) => wiw.snapshot().accounts[0]!.users.filter((u) => u.employee_code === code && u.is_deleted !== true);
+  /** A key as another process left it. */
+  const leave = (value: string) =>
+    rawExec(temp, store, 'INSERT INTO write_keys (project, key, value, updated_at) VALUES (?, ?, ?, ?)', `p${project}`, 'wheniwork.user e-2001', value, new Date().toISOString());
+  const keyValue = async () => {
+    const r = await store.writeKeys(`p${project}`, '0').take('wheniwork.user e-2001');
+    return 'seen' in r ? r.seen : undefined;
+  };
   const hire = (email: string) => ({ first_name: 'Nina', last_name: 'New', email, employee_code: 'E-2001' });
 
   it('two jobs creating the same employee at once: one POST, one user, both jobs get it', async () => {
@@ -71,16 +78,16 @@ forEachDatabase('wheniwork connector: one user per employee code across jobs', f
   it('a hold left by a job that died after its POST landed: the next job finds that user, and creates nothing', async () => {
     const landed = await run('create_user', hire('nina@example.com'), makeCtx(client)); // no write keys: as if the record never followed
     const old = new Date(Date.now() - HOLD_STALE_MS - 1000).toISOString();
-    await store.mappings(`p${project}`).set('write-keys', 'wheniwork.user e-2001', `held 7 ${old}`);
+    await leave(`held 7 ${old}`);
     const before = creates();
     const found = await run('create_user', hire('nina@example.com'), jobCtx(8));
     expect(found.id).to.equal(landed.id);
     expect(creates()).to.equal(before);
-    expect(await store.mappings(`p${project}`).get('write-keys', 'wheniwork.user e-2001')).to.equal(`done ${landed.id}`);
+    expect(await keyValue()).to.equal(`done ${landed.id}`);
   });
 
   it("a job's own earlier attempt held it (its worker died before the POST): the new attempt creates the user", async () => {
-    await store.mappings(`p${project}`).set('write-keys', 'wheniwork.user e-2001', `held 9 ${new Date().toISOString()}`);
+    await leave(`held 9 ${new Date().toISOString()}`);
     const before = creates();
     const user = await run('create_user', hire('nina@example.com'), jobCtx(9));
     expect(creates() - before).to.equal(1);
@@ -90,7 +97,9 @@ forEachDatabase('wheniwork connector: one user per employee code across jobs', f
   it('a create WIW refuses frees the key: another job may create the user', async () => {
     const taken = wiw.snapshot().accounts[0]!.users[0]!.email!;
     expect((await rejection(run('create_user', hire(taken), jobCtx(1)))).code).to.equal('WIW_DUPLICATE_EMAIL');
-    expect(await store.mappings(`p${project}`).get('write-keys', 'wheniwork.user e-2001')).to.equal(undefined);
+    const released = await store.writeKeys(`p${project}`, '0').take('wheniwork.user e-2001');
+    expect(released, 'the key was free again').to.deep.equal({ taken: true });
+    await store.writeKeys(`p${project}`, '0').release('wheniwork.user e-2001');
     const user = await run('create_user', hire('nina@example.com'), jobCtx(2));
     expect(live('E-2001').map((u) => u.id)).to.deep.equal([user.id]);
   });

@@ -126,6 +126,20 @@ forEachDatabase('store: pruning job history', (db) => {
     for (const id of all) expect(await store.getSteps(id)).to.not.deep.equal([]);
     expect(await store.pruneJobs({ project: P, before })).to.include({ jobs: 2, steps: 9, kept: 2 });
   });
+
+  it('deletes write keys untouched for a day (no job works from a listing that old), keeps newer ones', async () => {
+    const store = await temp.open();
+    const dayAgo = new Date(Date.now() - 86_400_000 - 60_000).toISOString();
+    await rawExec(temp, store, 'INSERT INTO write_keys (project, key, value, updated_at) VALUES (?, ?, ?, ?)', P, 'old', 'done 1', dayAgo);
+    await rawExec(temp, store, 'INSERT INTO write_keys (project, key, value, updated_at) VALUES (?, ?, ?, ?)', 'other', 'old', 'done 2', dayAgo);
+    await store.writeKeys(P, '5').done('new', '3');
+    await store.pruneJobs({ project: P, before: future(), dryRun: true });
+    expect(await store.writeKeys(P, '6').take('old')).to.deep.include({ result: '1' });
+    await store.pruneJobs({ project: P, before: future() });
+    expect(await store.writeKeys(P, '6').take('old')).to.deep.equal({ taken: true });
+    expect(await store.writeKeys(P, '6').take('new')).to.deep.include({ result: '3' });
+    expect(await store.writeKeys('other', '6').take('old'), "another project's keys are its own prune's").to.deep.include({ result: '2' });
+  });
 });
 
 // PostgreSQL: plain DELETEs; its autovacuum makes the space reusable and the files keep their size.
