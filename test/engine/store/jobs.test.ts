@@ -1,12 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { RecipeError } from '../../../src/engine/errors.js';
 import type { Store, StepRecord } from '../../../src/engine/store/index.js';
-import { TempDirs, thrown } from './helpers.js';
+import { rawExec, TempDirs, thrown } from './helpers.js';
 import { forEachDatabase } from '../../support/databases.js';
-import { skipBecause } from '../../skip.js';
 
 const job = (recipe = 'r', extra: Partial<Parameters<Store['createJob']>[0]> = {}) => ({
   project: 'pkg',
@@ -173,19 +170,15 @@ forEachDatabase('store: jobs and steps', (db) => {
     });
   });
 
-  it('fails, on open, jobs left running by a process that died', async function () {
-    if (db.kind !== 'sqlite') {
-      skipBecause(this, "it rewrites the jobs' pid in state.db by hand; on PostgreSQL the same recovery is the test above (a dead owner) and leases.test.ts (a holder on another host)");
-    }
+  it('fails, on open, jobs left running by a process that died', async () => {
     const store = await temp.open();
     const id = await store.createJob(job());
     const done = await store.createJob(job());
     await store.finishJob(done, { status: 'succeeded' });
+    const url = db.kind === 'postgres' ? temp.urlOf(store) : undefined;
     await store.close();
-    const raw = new Database(join(store.dataDir, 'state.db'));
-    raw.prepare('UPDATE jobs SET pid = ?').run(deadPid());
-    raw.close();
-    const reopened = await temp.open({ dataDir: store.dataDir });
+    await rawExec(temp, store, 'UPDATE jobs SET pid = ?', deadPid());
+    const reopened = await temp.open({ dataDir: store.dataDir, databaseUrl: url });
     expect((await reopened.getJob(id))!.status).to.equal('failed');
     expect((await reopened.getJob(done))!.status).to.equal('succeeded');
   });
