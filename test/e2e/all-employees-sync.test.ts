@@ -1,5 +1,5 @@
 /**
- * WIW_PROVISIONING_ALL_EMPLOYEES_SYNC through the CLI on the demo company (DESIGN.md §5): the dry-run plan,
+ * WIW_PROVISIONING_ALL_EMPLOYEES_SYNC through the CLI on the demo company (docs/sync-rules.md): the dry-run plan,
  * the first run (match order, links, creates, conflicts, terminated, excluded), idempotency, matching by code
  * after GoCo changes, and GoCo FAQ case 1 with `recipes duplicates`.
  *

@@ -1,5 +1,5 @@
 /**
- * `recipes demo` (npm start): the admin's flow from DESIGN.md §1, end to end, against both emulators:
+ * `recipes demo` (npm start): the admin's flow in docs/sync-rules.md, end to end, against both emulators:
  * properties set, connection tested, recipes started, all-employees-sync test-run, then one HR change
  * picked up by employee-sync. Writes only into a temporary data dir unless --data-dir is given.
  */

@@ -1,5 +1,5 @@
 /**
- * The GoCo records as this project hands them to recipes: field names follow DESIGN.md §6 so recipes read
+ * The GoCo records as this project hands them to recipes: field names follow docs/goco-api.md so recipes read
  * `person.workEmail`, but every value here has been checked and normalised by wire.ts (nulls for absent
  * optional fields, `syncToWhenIWork` always a boolean, `updatedAt` in `toISOString()` form). The JSON Schemas
  * below are the actions' and trigger's output description; the TypeScript types mirror them.

@@ -1,5 +1,5 @@
 /**
- * GoCo's wire format, as DESIGN.md §6 models it - the ONLY file that knows GoCo's paths, query parameters,
+ * GoCo's wire format, as docs/goco-api.md models it - the ONLY file that knows GoCo's paths, query parameters,
  * envelope, pagination fields and record field names. When GoCo's real OpenAPI spec is at hand, this file
  * (and its tests) is what changes; everything else speaks model.ts.
  *

@@ -1,5 +1,5 @@
 /**
- * The GoCo API emulator: a real HTTP server on loopback serving the API as DESIGN.md §6 models it, seeded,
+ * The GoCo API emulator: a real HTTP server on loopback serving the API as docs/goco-api.md models it, seeded,
  * with faults and a rate limit, plus an HR-side mutation API (in-process methods and `/_admin` routes).
  * See README.md in this folder for routes and what is modelled versus invented.
  */

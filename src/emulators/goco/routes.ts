@@ -1,5 +1,5 @@
 /**
- * Request handling of the GoCo emulator: bearer auth, the rate limit, the read API (DESIGN.md §6) and the
+ * Request handling of the GoCo emulator: bearer auth, the rate limit, the read API (docs/goco-api.md) and the
  * `/_admin/...` routes that let another process play HR. Faults, latency and request counts are applied
  * around this by the shared HTTP shell.
  */

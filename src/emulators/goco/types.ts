@@ -1,5 +1,5 @@
 /**
- * GoCo records as this project models them (DESIGN.md §6). GoCo's real schema is unpublished in a form we
+ * GoCo records as this project models them (docs/goco-api.md). GoCo's real schema is unpublished in a form we
  * could read, so these shapes are the team's model; the connector keeps its own copy of the wire format.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Records the When I Work emulator keeps, in WIW's own wire shapes (snake_case, integer ids, RFC 2822 dates),
- * and the seed format it starts from. Field choices follow /work/shared/WIW-API.md §2b, §3.
+ * and the seed format it starts from. Field choices follow docs/wiw-api.md (records).
  */
 
 /** 1 admin, 2 manager, 3 employee (WIW's default), 5 supervisor. */

@@ -26,7 +26,7 @@ describe('demo seed', () => {
     expect(names).to.include.members(['José Núñez', "Zoë O'Brien", 'Lobelia Sackville-Baggins']);
   });
 
-  it('has an expectation that the matching rules of DESIGN §5 confirm', () => {
+  it('has an expectation that the matching rules of docs/sync-rules.md confirm', () => {
     const verdicts = referenceMatch(seed.goco.employees, seed.wiw.users);
     const wrong = seed.expected.people.filter((p) => verdicts.get(p.employeeId)?.outcome !== p.outcome);
     expect(wrong).to.deep.equal([]);

@@ -39,7 +39,7 @@ describe('seed generator', () => {
     expect([...outcomes].sort()).to.deep.equal(['conflict', 'created', 'excluded', 'linked_by_email', 'linked_by_phone', 'matched', 'reactivated', 'skipped_terminated']);
   });
 
-  it('has an expectation that the matching rules of DESIGN §5 confirm for every employee', () => {
+  it('has an expectation that the matching rules of docs/sync-rules.md confirm for every employee', () => {
     const verdicts = referenceMatch(seed.goco.employees, seed.wiw.users);
     const wrong = seed.expected.people.filter((p) => verdicts.get(p.employeeId)?.outcome !== p.outcome);
     expect(wrong).to.deep.equal([]);

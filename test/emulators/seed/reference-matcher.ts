@@ -1,5 +1,5 @@
 /**
- * An independent, plain reading of DESIGN.md §5's first-run matching rules, used only to check that a seed's
+ * An independent, plain reading of docs/sync-rules.md's first-run matching rules, used only to check that a seed's
  * `expected` says what those rules give. It is no model for the real matcher (no mappings, no writes).
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
