@@ -5,5 +5,5 @@ export type {
 } from './options.js';
 export { HTTP_ERROR_CODES, type HttpErrorCode } from './errors.js';
 export { rateWindow, type RateWindow } from './rate-window.js';
-export { backoffDelay, parseRetryAfter } from './backoff.js';
+export { backoffDelay, parseRetryAfter, sleep } from './backoff.js';
 export { CIRCUIT_OPEN, type CircuitOptions } from './circuit.js';

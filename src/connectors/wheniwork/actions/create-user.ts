@@ -60,7 +60,8 @@ export async function createUser(input: CreateUserInput, ctx: ActionContext<WiwC
     const listed = asRecord(await client.call({ path: '/users', signal: ctx.signal }))?.users;
     return findCreated(Array.isArray(listed) ? listed as WiwUser[] : [], body);
   };
-  const key = await takeCreateKey(body.employee_code, ctx, lookup);
+  const code = norm(body.employee_code);
+  const key = await takeCreateKey({ code, fits: (user) => findCreated([user], body) !== undefined, lookup }, ctx);
   if ('existing' in key) {
     ctx.logger.info({ user_id: key.existing.id }, 'wheniwork create_user: another job created this employee\'s user; using it');
     return key.existing;
