@@ -63,6 +63,31 @@ export interface QueueOpenOptions {
   timings?: QueueTimings;
 }
 
+/** The advisory lock of queue creation: 'RCPQ' and 'QUEU' as two int4 (the store's locks start 'RCPS'). */
+const CREATE_LOCK = [0x52435051, 0x51554555] as const;
+
+/**
+ * Makes both queues when missing, one process at a time: two `createQueue` at once can deadlock in PostgreSQL
+ * (each inserts its queue row, then adds a foreign key to the queue table), which a fleet starting serve and
+ * its workers together would meet. The lock is held by a connection of its own, whose end releases it.
+ */
+async function createQueues(boss: PgBossModule, databaseUrl: string, timings: QueueTimings): Promise<void> {
+  const missing = async () => !(await boss.getQueue(DEAD_QUEUE)) || !(await boss.getQueue(RUN_QUEUE));
+  if (!(await missing())) return;
+  const lock = new pg.Client({ connectionString: databaseUrl, application_name: 'recipes-queue', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  lock.on('error', () => undefined); // a lost connection fails the query below instead
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1, $2)', [...CREATE_LOCK]);
+    if (!(await boss.getQueue(DEAD_QUEUE))) await boss.createQueue(DEAD_QUEUE, { name: DEAD_QUEUE, policy: 'standard', retryLimit: 0 });
+    if (!(await boss.getQueue(RUN_QUEUE))) {
+      await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, policy: 'standard', retryLimit: RETRY_LIMIT, retryDelay: 0, expireInSeconds: timings.expirySeconds, deadLetter: DEAD_QUEUE });
+    }
+  } finally {
+    await lock.end();
+  }
+}
+
 export class JobQueue {
   private constructor(
     private readonly boss: PgBossModule,
@@ -90,21 +115,14 @@ export class JobQueue {
       await pool.end();
       throw error;
     }
-    const queue = new JobQueue(boss, pool, timings);
     try {
-      if (!(await boss.getQueue(DEAD_QUEUE))) await boss.createQueue(DEAD_QUEUE, { name: DEAD_QUEUE, policy: 'standard', retryLimit: 0 });
-      if (!(await boss.getQueue(RUN_QUEUE))) {
-        await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, policy: 'standard', retryLimit: RETRY_LIMIT, retryDelay: 0, expireInSeconds: timings.expirySeconds, deadLetter: DEAD_QUEUE });
-      }
+      await createQueues(boss, databaseUrl, timings);
     } catch (error) {
-      // Two processes creating the queues at once: the other one made them.
-      if (!(await boss.getQueue(RUN_QUEUE))) {
-        await boss.stop({ graceful: false, wait: true });
-        await pool.end();
-        throw error;
-      }
+      await boss.stop({ graceful: false, wait: true });
+      await pool.end();
+      throw error;
     }
-    return queue;
+    return new JobQueue(boss, pool, timings);
   }
 
   /**

@@ -23,6 +23,7 @@ const { RateLimiterPostgres } = createRequire(import.meta.url)('rate-limiter-fle
 /** For waits nobody cancels. */
 const NEVER = new AbortController().signal;
 const WINDOW_SECONDS = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60];
+/** Made by the state store's migration 0006 (the limiter's own `create table` races when workers start together). */
 export const BUDGET_TABLE = 'rate_budget';
 
 /** The fixed window that uses most of `perMinute` without ever exceeding it in a rolling minute. */
@@ -40,12 +41,12 @@ export class SharedBudgets {
 
   private constructor(private readonly pool: pg.Pool) {}
 
-  /** Creates the budget table when missing (several processes at once are fine). */
+  /** Opens the budgets on a database the store has migrated (its table is there). */
   static async open(databaseUrl: string): Promise<SharedBudgets> {
     const pool = guardPool(new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'recipes-budget', connectionTimeoutMillis: CONNECT_TIMEOUT_MS }));
     const budgets = new SharedBudgets(pool);
     try {
-      await budgets.limiter(60);
+      await pool.query(`select 1 from ${BUDGET_TABLE} limit 0`); // answers, and is migrated
     } catch (error) {
       await pool.end();
       throw error;
@@ -57,7 +58,7 @@ export class SharedBudgets {
   budget(key: string, perMinute: number): RateBudget {
     return {
       take: async (signal) => {
-        const limiter = await this.limiter(perMinute);
+        const limiter = this.limiter(perMinute);
         const deadline = Date.now() + databaseWaitMs();
         for (;;) {
           if (signal?.aborted) throw signal.reason;
@@ -83,19 +84,13 @@ export class SharedBudgets {
     await this.pool.end();
   }
 
-  private limiter(perMinute: number): Promise<RateLimiterModule.RateLimiterPostgres> {
-    const known = this.limiters.get(perMinute);
-    if (known) return Promise.resolve(known);
-    const { seconds, requests } = budgetWindow(perMinute);
-    return new Promise((resolve, reject) => {
-      const limiter = new RateLimiterPostgres(
-        { storeClient: this.pool, storeType: 'pool', tableName: BUDGET_TABLE, keyPrefix: `rpm${perMinute}`, points: requests, duration: seconds, clearExpiredByTimeout: true },
-        (error?: Error) => {
-          if (error) return reject(error);
-          this.limiters.set(perMinute, limiter);
-          resolve(limiter);
-        },
-      );
-    });
+  private limiter(perMinute: number): RateLimiterModule.RateLimiterPostgres {
+    let limiter = this.limiters.get(perMinute);
+    if (!limiter) {
+      const { seconds, requests } = budgetWindow(perMinute);
+      limiter = new RateLimiterPostgres({ storeClient: this.pool, storeType: 'pool', tableName: BUDGET_TABLE, tableCreated: true, keyPrefix: `rpm${perMinute}`, points: requests, duration: seconds, clearExpiredByTimeout: true });
+      this.limiters.set(perMinute, limiter);
+    }
+    return limiter;
   }
 }

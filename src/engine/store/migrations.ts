@@ -12,7 +12,7 @@ import type { Kysely, Migration, MigrationProvider, CreateTableBuilder } from 'k
 import { sql } from './kysely.js';
 import { APPLICATION_ID, LEGACY_VERSION, upgradeLegacy } from './legacy-migrations.js';
 import { intoProjects } from './projects-migration.js';
-import { queueTables } from './queue-migration.js';
+import { queueTables, rateBudgetTable } from './queue-migration.js';
 import { writeKeysTable } from './write-keys-migration.js';
 import type { DialectName } from './schema.js';
 
@@ -35,6 +35,8 @@ function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0004-queue': { up: (db) => queueTables(db, ctx.dialect) },
     // Writes jobs of a project must not both make, such as one employee's user (see write-keys-migration.ts).
     '0005-write-keys': { up: (db) => writeKeysTable(db) },
+    // The workers' shared request budgets, made while no other process migrates (see queue-migration.ts).
+    '0006-rate-budget': { up: (db) => rateBudgetTable(db, ctx.dialect) },
   };
 }
 

@@ -36,3 +36,14 @@ export async function queueTables(db: AnyDb, dialect: 'sqlite' | 'postgres'): Pr
     .execute();
   await db.schema.createIndex('jobs_queued').on('jobs').column('status').where(sql.ref('status'), '=', 'queued').execute();
 }
+
+/**
+ * Migration 0006: the table of the request budgets all workers share (../queue/rate-budget.ts), in the layout
+ * rate-limiter-flexible's RateLimiterPostgres reads. Made here, where one process at a time migrates, because
+ * the limiter's own `create table if not exists` fails when several workers start at once. PostgreSQL only:
+ * SQLite has no workers.
+ */
+export async function rateBudgetTable(db: AnyDb, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await sql`create table if not exists rate_budget (key varchar(255) primary key, points integer not null default 0, expire bigint)`.execute(db);
+}
