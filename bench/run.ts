@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark, one table, each figure next to its bound or target; also written to
  * bench/results.json. Targets are reported, never asserted in unit tests.
- * Pick some with `npm run bench -- engine sync` (names: engine, sync, sync-postgres, demo, cli, propagation, store-size, fleet;
+ * Pick some with `npm run bench -- engine sync` (names: engine, sync, sync-postgres, demo, cli, propagation, store-size, fleet, fleet-memory;
  * `sync` includes `sync-postgres`).
  */
 import { writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   propagation: async () => (await import('./propagation.js')).run(),
   'store-size': async () => (await import('./store-size.js')).run(),
   fleet: async () => (await import('./fleet.js')).run(),
+  'fleet-memory': async () => (await import('./fleet-memory.js')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => suites[a]);
