@@ -59,5 +59,15 @@ export class StopSignal {
   ) {}
 }
 
-/** Thrown when the job was cancelled; the step in flight finished first. */
-export class JobStopped {}
+/**
+ * Thrown when the job was cancelled; the step in flight finished first. An Error with a code, so the step it
+ * ends records JOB_STOPPED and this sentence as its error.
+ */
+export class JobStopped extends Error {
+  static readonly MESSAGE = 'The job was cancelled after the step in flight.';
+  readonly code = 'JOB_STOPPED';
+  constructor() {
+    super(JobStopped.MESSAGE);
+    this.name = 'JobStopped';
+  }
+}

@@ -65,7 +65,7 @@ export class Interpreter {
         ? { status: 'failed', message: error.message, error: { code: 'STOPPED_BY_RECIPE', kind: 'operational', message: error.message || 'The recipe stopped the job as failed.' } }
         : { status: 'succeeded', message: error.message };
     }
-    if (error instanceof JobStopped) return { status: 'stopped', message: 'The job was cancelled after the step in flight.' };
+    if (error instanceof JobStopped) return { status: 'stopped', message: JobStopped.MESSAGE };
     return { status: 'failed', error: serializeError(error) };
   }
 

@@ -28,6 +28,18 @@ describe('runtime: cancelling a job', () => {
     ]);
   });
 
+  it('a loop stopped mid-way records itself as stopped, with JOB_STOPPED and why as its error', async () => {
+    const waiting = probe.started('wait');
+    const running = runTest(rt, 'cancel-loop');
+    await waiting;
+    rt.cancelAll();
+    const job = await running;
+    expect(job.status).to.equal('stopped');
+    const each = (await rt.steps(job.id)).find((s) => s.stepId === 'each');
+    expect(each?.status).to.equal('stopped');
+    expect(each?.error).to.deep.include({ code: 'JOB_STOPPED', kind: 'operational', message: 'The job was cancelled after the step in flight.' });
+  });
+
   it('aborting RunOptions.signal does the same', async () => {
     const controller = new AbortController();
     const waiting = probe.started('wait');
