@@ -55,6 +55,22 @@ export function attemptLines(attempts: readonly AttemptRecord[]): string[] {
   });
 }
 
+/**
+ * A worker's job split by attempt: a later attempt runs the recipe again from its start and numbers its
+ * steps after the earlier ones', so each step belongs to the last attempt that started before it (never an
+ * earlier one than the step before it: the hosts' clocks may differ a little).
+ */
+export function stepsByAttempt(steps: readonly StepRecord[], attempts: readonly AttemptRecord[]): { attempt: AttemptRecord; steps: StepRecord[] }[] {
+  const groups = attempts.map((attempt) => ({ attempt, steps: [] as StepRecord[], from: Date.parse(attempt.startedAt) }));
+  let at = 0;
+  for (const step of steps) {
+    const t = Date.parse(step.startedAt);
+    while (at + 1 < groups.length && groups[at + 1]!.from <= t) at++;
+    groups[at]?.steps.push(step);
+  }
+  return groups.map(({ attempt, steps: own }) => ({ attempt, steps: own }));
+}
+
 /** The package a job ran, to trace it to the exact recipes: name, version, content hash (older jobs lack some). */
 export function packageLine(job: JobRecord): string {
   const what = [job.pkg ?? 'unknown package', job.packageVersion].filter(Boolean).join(' ');

@@ -108,6 +108,14 @@ forEachDatabase('fleet: worker and enqueue', function (db) {
       expect(shown.steps.map((s) => s.seq)).to.deep.equal(shown.steps.map((_, i) => i + 1));
       const firstStep = shown.steps[0]!.path;
       expect(shown.steps.filter((s) => s.path === firstStep)).to.have.length(2);
+      // The text says which attempt ran which steps: each attempt's own, from the recipe's first step.
+      const text = (await slow.ok(['jobs', 'show', String(queued.jobId)])).stdout.split('\n');
+      const heads = ['  attempt 1:', '  attempt 2:'].map((h) => text.indexOf(h));
+      expect(heads[0], text.join('\n')).to.be.above(0);
+      expect(heads[1]).to.be.above(heads[0]!);
+      for (const at of heads) expect(text[at + 1]).to.match(new RegExp(`^    \\S+ +${firstStep} `));
+      // The step the shutdown ended says so (it once read "INTERNAL: [object Object]").
+      expect(text.join('\n')).to.match(/^ +error JOB_STOPPED: The job was cancelled after the step in flight\.$/m).and.not.to.contain('INTERNAL');
       await second.stop('SIGTERM');
     } finally {
       await slowPair.close();

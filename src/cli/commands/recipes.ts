@@ -4,7 +4,7 @@ import type { startConsole } from '../../console/index.js';
 import type { Runtime } from '../../engine/runtime/runtime.js';
 import type { LeaseHolder } from '../../engine/store/index.js';
 import { EXIT, ExitCode, globals, out, printJson, projectOptions, stopOnSignals, withRuntime } from '../context.js';
-import { attemptLines, jobLine, packageLine, stepLines, summaryLines, table, workerNote } from '../format.js';
+import { attemptLines, jobLine, packageLine, stepLines, stepsByAttempt, summaryLines, table, workerNote } from '../format.js';
 import { OPS_DEFAULT_HOST, OPS_DEFAULT_PORT, parseListen } from '../../ops/listen.js';
 import type { Ops } from './serve-ops.js';
 import { addExportOptions, exportTarget, writeExport, type ExportOptions } from '../export.js';
@@ -207,7 +207,14 @@ export async function showJob(rt: Runtime, id: number, json: boolean, full: bool
   out(jobLine(job) + workerNote(job, attempts));
   if (full) out(packageLine(job));
   if (full && attempts) for (const line of attemptLines(attempts)) out('  ' + line);
-  for (const line of stepLines(steps, full)) out('  ' + line);
+  if (attempts && attempts.length > 1) {
+    for (const { attempt, steps: own } of stepsByAttempt(steps, attempts)) {
+      out(`  attempt ${attempt.attempt}:${own.length === 0 ? ' no steps' : ''}`);
+      for (const line of stepLines(own, full)) out('    ' + line);
+    }
+  } else {
+    for (const line of stepLines(steps, full)) out('  ' + line);
+  }
   const summary = summaryLines(job);
   if (summary.length > 0) {
     out('summary:');
