@@ -68,4 +68,20 @@ forEachDatabase('fleet: webhooks of every project under serve --queue', function
     const jobs = await cli.inProject('south').json<{ trigger: unknown }[]>(['jobs']);
     expect(jobs.map((j) => j.trigger)).to.deep.equal([{ id: 'evt-x', note: 'south' }]);
   });
+
+  it('the same delivery to two serve --queue processes (a retry through a load balancer) queues one job', async () => {
+    const second = cli.spawn(['serve', '--queue', '--webhook-port', '0']);
+    procs.push(second);
+    const otherBase = /^webhooks at (http:\/\/127\.0\.0\.1:\d+)\/<project>/.exec(await second.waitFor(/^webhooks at /, 0, 30_000))![1]!;
+    expect(otherBase).not.to.equal(base);
+    const body = JSON.stringify({ id: 'evt-twice', note: 'north again' });
+    const once = delivery(body, 'north-secret', 'across-processes');
+    const before = (await cli.inProject('north').json<unknown[]>(['jobs'])).length;
+    expect((await fetch(`${base}/north/hooks/seen`, once)).status).to.equal(202);
+    const again = await fetch(`${otherBase}/north/hooks/seen`, once);
+    expect([again.status, await again.json()]).to.deep.equal([200, { duplicate: true, message: 'already received' }]);
+    const jobs = await cli.inProject('north').json<{ trigger: unknown }[]>(['jobs']);
+    expect(jobs.length).to.equal(before + 1);
+    expect(jobs.filter((j) => (j.trigger as { id?: string }).id === 'evt-twice')).to.have.length(1);
+  });
 }, ['postgres']);

@@ -182,7 +182,7 @@ export async function serveQueue(g: GlobalOptions, opts: { webhookPort: number; 
     throw error;
   }
   // Webhooks of every project at /<project>/<path>: an accepted delivery is a queued job.
-  const hooks = new FleetWebhooks(fleet, async (rt, recipe, data) => void (await rt.enqueue(recipe.name, data, (db, jobId) => queue.sendJob(db, jobId))), logger, opts.webhookMaxBody);
+  const hooks = new FleetWebhooks(fleet, async (rt, recipe, data, once) => void (await rt.enqueue(recipe.name, data, (db, jobId) => queue.sendJob(db, jobId), { once })), logger, opts.webhookMaxBody);
   let hooksUrl: string;
   try {
     hooksUrl = await hooks.listen(opts.webhookPort);

@@ -2,15 +2,21 @@
  * The webhooks of every project, for `serve --queue`: `POST /<project>/<hook path>` is checked as `serve`
  * checks its own (webhook.ts: signature, timestamp, delivery id, body cap) with that project's secret, and
  * an accepted delivery is queued as a job for the workers; the 202 is sent once the job is committed.
+ * Any number of `serve --queue` processes may take deliveries (behind one load balancer): each delivery id
+ * is a write key of its project taken with the job, so a retry that reaches another process is a duplicate
+ * there too.
  */
 import type { IncomingMessage } from 'node:http';
+import { isRecipeError } from '../errors.js';
 import type { RecipeModel } from '../model.js';
+import { StoreErrorCode } from '../store/index.js';
 import type { Logger } from '../types.js';
 import type { Fleet } from './fleet.js';
 import type { Runtime } from './runtime.js';
 import { WebhookReceiver, WebhookServer, type Reply } from './webhook.js';
 
-export type Enqueue = (rt: Runtime, recipe: RecipeModel, data: unknown, deliveryId: string) => Promise<void>;
+/** Queues a delivery's job with `once` as its key (Runtime.enqueue's `once`). */
+export type Enqueue = (rt: Runtime, recipe: RecipeModel, data: unknown, once: string) => Promise<void>;
 
 export class FleetWebhooks extends WebhookServer {
   private readonly receivers = new Map<string, Promise<WebhookReceiver | undefined>>();
@@ -45,7 +51,14 @@ export class FleetWebhooks extends WebhookServer {
           return new WebhookReceiver(rt, hooks, {
             maxBodyBytes: this.maxBodyBytes,
             running: async (name) => (await rt.recipeState(name)).running,
-            accept: (recipe, data, deliveryId) => this.enqueue(rt, recipe, data, deliveryId),
+            accept: async (recipe, data, deliveryId) => {
+              try {
+                await this.enqueue(rt, recipe, data, `webhook ${recipe.name} ${deliveryId}`);
+              } catch (error) {
+                if (isRecipeError(error, StoreErrorCode.ALREADY_QUEUED)) return 'duplicate';
+                throw error;
+              }
+            },
           }, this.startedSec);
         },
         () => undefined,

@@ -295,13 +295,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   /**
    * Records one run of `name` as queued for a worker and, in the same transaction, puts it in the queue
-   * with `send`; answers the job's id.
+   * with `send`; answers the job's id. `once`: a key this project queues at most once, across processes
+   * (a webhook delivery); ALREADY_QUEUED when it was queued before.
    */
-  async enqueue(name: string, trigger: unknown, send: Send, options: { test?: boolean; rerunOf?: number; eventId?: string } = {}): Promise<number> {
+  async enqueue(name: string, trigger: unknown, send: Send, options: { test?: boolean; rerunOf?: number; eventId?: string; once?: string } = {}): Promise<number> {
     const recipe = this.recipe(name);
     return this.store.enqueueJob(
       { project: this.project, package: this.packageStamp, recipe: recipe.name, test: options.test ?? false, dryRun: false, trigger, rerunOf: options.rerunOf, eventId: options.eventId },
       send,
+      options.once,
     );
   }
 

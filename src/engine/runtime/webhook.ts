@@ -37,8 +37,11 @@ export interface WebhookOptions {
   maxBodyBytes?: number;
   /** Whether the recipe is started (a stopped one answers 409). */
   running(name: string): Promise<boolean>;
-  /** Takes one accepted delivery (serve runs one job at a time per recipe; `serve --queue` queues it). */
-  accept(recipe: RecipeModel, data: unknown, deliveryId: string): void | Promise<void>;
+  /**
+   * Takes one accepted delivery (serve runs one job at a time per recipe; `serve --queue` queues it).
+   * 'duplicate': another process took it already (`serve --queue` processes share the database).
+   */
+  accept(recipe: RecipeModel, data: unknown, deliveryId: string): void | 'duplicate' | Promise<void | 'duplicate'>;
 }
 
 export type Reply = (status: number, body: unknown) => void;
@@ -105,13 +108,15 @@ export class WebhookReceiver {
     // Answered once it is taken (for `serve --queue`: once the job and its queue entry are committed); a
     // retry that arrives meanwhile is already a duplicate, and one after a failure is taken again.
     this.seen.set(idKey, now).set(sigKey, now);
+    let taken: void | 'duplicate';
     try {
-      await this.options.accept(recipe, data, deliveryId);
+      taken = await this.options.accept(recipe, data, deliveryId);
     } catch (error) {
       this.seen.delete(idKey);
       this.seen.delete(sigKey);
       throw error;
     }
+    if (taken === 'duplicate') return reply(200, { duplicate: true, message: 'already received' });
     return reply(202, { accepted: true });
   }
 

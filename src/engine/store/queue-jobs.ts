@@ -16,6 +16,7 @@ import { errorToJson, fromJson, nowIso, toJson } from './json.js';
 import { type AttemptOutcome, type JobResult, type Jobs, type NewJob } from './jobs.js';
 import { exclusive, isLive, LEASE_TTL_MS, selectLease, type LeaseHolder } from './leases.js';
 import type { Db, DialectName } from './schema.js';
+import { alreadyQueued } from './store-errors.js';
 
 /** What pg-boss runs its SQL on when handed a `db`: here, the store's open transaction. */
 export interface QueueSql {
@@ -58,9 +59,25 @@ export class QueueJobs {
     private readonly jobs: Jobs,
   ) {}
 
-  async enqueue(j: NewJob, send: Send): Promise<number> {
+  /**
+   * Records the job and its queue entry in one transaction. With `once`, a write key of the project
+   * (./write-keys.ts) taken in the same transaction: a second enqueue with it, from any process, throws
+   * ALREADY_QUEUED (on PostgreSQL it waits for the first to commit or roll back).
+   */
+  async enqueue(j: NewJob, send: Send, once?: string): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const jobId = await this.jobs.insert(trx, { ...j, queued: true });
+      if (once !== undefined) {
+        const taken = await trx
+          .insertInto('write_keys')
+          .values({ project: j.project, key: once, value: `done ${jobId}`, updated_at: nowIso() })
+          .onConflict((oc) => oc.columns(['project', 'key']).doNothing())
+          .executeTakeFirst();
+        if (Number(taken.numInsertedOrUpdatedRows ?? 0) !== 1) {
+          const seen = await trx.selectFrom('write_keys').select('value').where('project', '=', j.project).where('key', '=', once).executeTakeFirst();
+          throw alreadyQueued(j.project, once, seen?.value.replace(/^done /, '') ?? '?');
+        }
+      }
       await send(queueSql(trx), jobId);
       return jobId;
     });

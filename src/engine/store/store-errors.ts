@@ -46,6 +46,8 @@ export const StoreErrorCode = {
   PROJECT_BUSY: 'PROJECT_BUSY',
   /** finishJob on a job that is no longer running: a caller bug. */
   JOB_NOT_RUNNING: 'JOB_NOT_RUNNING',
+  /** A job queued at most once (a webhook delivery) was queued before, by this process or another. */
+  ALREADY_QUEUED: 'ALREADY_QUEUED',
 } as const;
 
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
@@ -73,6 +75,10 @@ export function recipeBusy(h: LeaseHolder): RecipeError {
     `Recipe '${h.recipe}' is already running as job ${h.jobId} (${mine}, started ${h.acquiredAt}); one job per recipe runs at a time.`,
     { details: { recipe: h.recipe, jobId: h.jobId, pid: h.pid, host: h.host }, hint: `Pass --wait to run once it has ended, or follow it with \`recipes jobs show ${h.jobId}\`.` },
   );
+}
+
+export function alreadyQueued(project: string, once: string, jobId: string): RecipeError {
+  return new RecipeError(StoreErrorCode.ALREADY_QUEUED, `Project ${project} queued '${once}' before, as job ${jobId}; it is not queued again.`, { details: { project, jobId: Number(jobId) || jobId } });
 }
 
 export function jobNotFound(id: number): RecipeError {

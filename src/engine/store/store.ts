@@ -273,9 +273,12 @@ export class Store {
 
   // jobs that workers run from the queue (queue-jobs.ts)
 
-  /** Records the job as queued and, in the same transaction, puts it in the queue with `send`. */
-  async enqueueJob(j: NewJob, send: Send): Promise<number> {
-    return this.queueJobs.enqueue(j, send);
+  /**
+   * Records the job as queued and, in the same transaction, puts it in the queue with `send`. With `once`
+   * (a key of the project, e.g. a webhook delivery's), ALREADY_QUEUED when it was queued with it before.
+   */
+  async enqueueJob(j: NewJob, send: Send, once?: string): Promise<number> {
+    return this.queueJobs.enqueue(j, send, once);
   }
   /** A worker drew job `jobId` from the queue: take its recipe's lease and record the attempt. */
   async claimJob(jobId: number, now?: number): Promise<ClaimResult> {

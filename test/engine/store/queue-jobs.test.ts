@@ -65,6 +65,25 @@ forEachDatabase('store: queued jobs', function (db) {
     expect(await drain()).to.deep.equal([]);
   });
 
+  it("a job queued with a `once` key twice at once, by two processes' stores: one job and one queue entry; the other is ALREADY_QUEUED naming it", async () => {
+    await drain();
+    const other = await temp.open({ databaseUrl: temp.urlOf(store) });
+    const before = (await store.listJobs({ project: 'p', limit: 1000 })).length;
+    const tries = await Promise.allSettled(
+      [store, other].map((s) => s.enqueueJob(job({ recipe: 'hook' }), (sql, jobId) => queue.sendJob(sql, jobId), 'webhook hook delivery-1')),
+    );
+    const made = tries.filter((t) => t.status === 'fulfilled').map((t) => (t as PromiseFulfilledResult<number>).value);
+    const refused = tries.filter((t) => t.status === 'rejected').map((t) => (t as PromiseRejectedResult).reason as { code: string; message: string });
+    expect(made).to.have.length(1);
+    expect(refused.map((e) => e.code)).to.deep.equal(['ALREADY_QUEUED']);
+    expect(refused[0]!.message).to.contain(`as job ${made[0]}`);
+    expect((await store.listJobs({ project: 'p', limit: 1000 })).length).to.equal(before + 1);
+    expect(await drain()).to.deep.equal([{ jobId: made[0] }]);
+    // Another delivery id is another job.
+    const next = await other.enqueueJob(job({ recipe: 'hook' }), (sql, jobId) => queue.sendJob(sql, jobId), 'webhook hook delivery-2');
+    expect(await drain()).to.deep.equal([{ jobId: next }]);
+  });
+
   it('a claim takes the lease and records attempt 1; the same recipe is busy meanwhile; finishing ends the job and frees the lease', async () => {
     const id = await store.enqueueJob(job({ recipe: 'claim' }), (sql, jobId) => queue.sendJob(sql, jobId));
     const claim = await store.claimJob(id);
