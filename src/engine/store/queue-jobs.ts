@@ -75,7 +75,7 @@ export class QueueJobs {
           .executeTakeFirst();
         if (Number(taken.numInsertedOrUpdatedRows ?? 0) !== 1) {
           const seen = await trx.selectFrom('write_keys').select('value').where('project', '=', j.project).where('key', '=', once).executeTakeFirst();
-          throw alreadyQueued(j.project, once, seen?.value.replace(/^done /, '') ?? '?');
+          throw alreadyQueued(j.project, once, Number(seen?.value.slice('done '.length)));
         }
       }
       await send(queueSql(trx), jobId);

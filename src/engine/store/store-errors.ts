@@ -77,8 +77,8 @@ export function recipeBusy(h: LeaseHolder): RecipeError {
   );
 }
 
-export function alreadyQueued(project: string, once: string, jobId: string): RecipeError {
-  return new RecipeError(StoreErrorCode.ALREADY_QUEUED, `Project ${project} queued '${once}' before, as job ${jobId}; it is not queued again.`, { details: { project, jobId: Number(jobId) || jobId } });
+export function alreadyQueued(project: string, once: string, jobId: number): RecipeError {
+  return new RecipeError(StoreErrorCode.ALREADY_QUEUED, `Project ${project} queued '${once}' before, as job ${jobId}; it is not queued again.`, { details: { project, jobId } });
 }
 
 export function jobNotFound(id: number): RecipeError {

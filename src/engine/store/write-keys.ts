@@ -5,6 +5,7 @@
  * and holding its result after it lets the second one use the first one's result instead of writing again.
  *
  * One row per key (table `write_keys`): `held <job> <since>` while a job writes, `done <result>` after.
+ * queue-jobs.ts also takes one per webhook delivery, `done <job id>`, in the transaction that queues its job.
  */
 import type { WriteKeys, WriteKeyState } from '../types.js';
 import { nowIso } from './json.js';
