@@ -17,6 +17,7 @@ import { type AttemptOutcome, type JobResult, type Jobs, type NewJob } from './j
 import { exclusive, isLive, LEASE_TTL_MS, selectLease, type LeaseHolder } from './leases.js';
 import type { Db, DialectName } from './schema.js';
 import { alreadyQueued } from './store-errors.js';
+import { recordOnce } from './write-keys.js';
 
 /** What pg-boss runs its SQL on when handed a `db`: here, the store's open transaction. */
 export interface QueueSql {
@@ -68,15 +69,8 @@ export class QueueJobs {
     return this.db.transaction().execute(async (trx) => {
       const jobId = await this.jobs.insert(trx, { ...j, queued: true });
       if (once !== undefined) {
-        const taken = await trx
-          .insertInto('write_keys')
-          .values({ project: j.project, key: once, value: `done ${jobId}`, updated_at: nowIso() })
-          .onConflict((oc) => oc.columns(['project', 'key']).doNothing())
-          .executeTakeFirst();
-        if (Number(taken.numInsertedOrUpdatedRows ?? 0) !== 1) {
-          const seen = await trx.selectFrom('write_keys').select('value').where('project', '=', j.project).where('key', '=', once).executeTakeFirst();
-          throw alreadyQueued(j.project, once, Number(seen?.value.slice('done '.length)));
-        }
+        const before = await recordOnce(trx, j.project, once, String(jobId));
+        if (before !== undefined) throw alreadyQueued(j.project, once, Number(before));
       }
       await send(queueSql(trx), jobId);
       return jobId;

@@ -12,7 +12,6 @@ import { nowIso } from './json.js';
 import type { Db } from './schema.js';
 
 export function writeKeys(db: Db, project: string, jobId: string): WriteKeys {
-  const row = (key: string) => db.selectFrom('write_keys').where('project', '=', project).where('key', '=', key);
   const held = () => `held ${jobId} ${nowIso()}`;
   const replace = async (key: string, seen: string, value: string): Promise<boolean> => {
     const r = await db
@@ -26,15 +25,8 @@ export function writeKeys(db: Db, project: string, jobId: string): WriteKeys {
   };
   return {
     async take(key) {
-      const inserted = await db
-        .insertInto('write_keys')
-        .values({ project, key, value: held(), updated_at: nowIso() })
-        .onConflict((oc) => oc.columns(['project', 'key']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { taken: true };
-      const seen = (await row(key).select('value').executeTakeFirst())?.value;
-      if (seen === undefined) return this.take(key); // released between the two statements
-      return parse(seen, jobId);
+      const seen = await insertOrSeen(db, project, key, held());
+      return seen === undefined ? { taken: true } : parse(seen, jobId);
     },
     takeOver: (key, seen) => replace(key, seen, held()),
     async done(key, result) {
@@ -48,6 +40,28 @@ export function writeKeys(db: Db, project: string, jobId: string): WriteKeys {
       await db.deleteFrom('write_keys').where('project', '=', project).where('key', '=', key).where('value', 'like', `held ${jobId} %`).execute();
     },
   };
+}
+
+/**
+ * Records `key` as done with `result` unless the project has it already (on `db`, the caller's transaction:
+ * queue-jobs.ts for a webhook delivery). Undefined when recorded now; else the result recorded before.
+ */
+export async function recordOnce(db: Db, project: string, key: string, result: string): Promise<string | undefined> {
+  return (await insertOrSeen(db, project, key, `done ${result}`))?.slice('done '.length);
+}
+
+/** Inserts the key with `value`: undefined when it was new, else the value it had. */
+async function insertOrSeen(db: Db, project: string, key: string, value: string): Promise<string | undefined> {
+  for (;;) {
+    const inserted = await db
+      .insertInto('write_keys')
+      .values({ project, key, value, updated_at: nowIso() })
+      .onConflict((oc) => oc.columns(['project', 'key']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return undefined;
+    const seen = await db.selectFrom('write_keys').select('value').where('project', '=', project).where('key', '=', key).executeTakeFirst();
+    if (seen) return seen.value; // else released between the two statements: insert again
+  }
 }
 
 function parse(seen: string, jobId: string): WriteKeyState {
