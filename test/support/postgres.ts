@@ -51,6 +51,17 @@ export async function missingDatabaseUrl(): Promise<string> {
   return (await startCluster()).url('no_such_database');
 }
 
+/** The rows of one statement on the database at `url`, on a connection of its own (as another process). */
+export async function queryRows<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 export async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   return admin(await startCluster(), fn);
 }

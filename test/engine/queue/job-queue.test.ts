@@ -6,26 +6,15 @@
  * ended a worker at start. test/soak/fleet/startup.test.ts does the same with real processes.
  */
 import { expect } from 'chai';
-import pg from 'pg';
 import { silentLogger } from '../../../src/engine/logger.js';
 import { DEAD_QUEUE, JobQueue, RUN_QUEUE } from '../../../src/engine/queue/job-queue.js';
 import { SharedBudgets } from '../../../src/engine/queue/rate-budget.js';
 import { skipBecause } from '../../skip.js';
-import { createDatabase, postgresUnavailable } from '../../support/postgres.js';
+import { createDatabase, postgresUnavailable, queryRows } from '../../support/postgres.js';
 import { TempDirs } from '../store/helpers.js';
 
 const OPENERS = 8;
 const ROUNDS = 6;
-
-async function query<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 const rejections = (settled: PromiseSettledResult<unknown>[]) => settled.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
 
@@ -40,11 +29,11 @@ describe('job queue and request budgets: opened by many processes at once [postg
     const url = await createDatabase('recipes_queue_open');
     await (await JobQueue.open(url, { logger: silentLogger(), supervise: false, maxConnections: 1 })).close();
     for (let round = 1; round <= ROUNDS; round++) {
-      await query(url, `select pgboss.delete_queue(name) from pgboss.queue order by name = '${DEAD_QUEUE}'`);
+      await queryRows(url, `select pgboss.delete_queue(name) from pgboss.queue order by name = '${DEAD_QUEUE}'`);
       const opened = await Promise.allSettled(Array.from({ length: OPENERS }, () => JobQueue.open(url, { logger: silentLogger(), supervise: false, maxConnections: 1 })));
       await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.close() : undefined)));
       expect(rejections(opened), `round ${round}`).to.deep.equal([]);
-      expect((await query<{ name: string }>(url, 'select name from pgboss.queue order by name')).map((r) => r.name)).to.deep.equal([DEAD_QUEUE, RUN_QUEUE].sort());
+      expect((await queryRows<{ name: string }>(url, 'select name from pgboss.queue order by name')).map((r) => r.name)).to.deep.equal([DEAD_QUEUE, RUN_QUEUE].sort());
     }
   });
 
@@ -58,7 +47,7 @@ describe('job queue and request budgets: opened by many processes at once [postg
         expect(rejections(opened)).to.deep.equal([]);
         const budgets = opened.map((o) => (o as PromiseFulfilledResult<SharedBudgets>).value);
         await Promise.all(budgets.map((b) => b.budget('acme/wiw', 600).take()));
-        const rows = await query<{ points: number }>(url, 'select points from rate_budget');
+        const rows = await queryRows<{ points: number }>(url, 'select points from rate_budget');
         expect(rows.map((r) => r.points)).to.deep.equal([OPENERS]);
       } finally {
         await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.close() : undefined)));

@@ -13,6 +13,15 @@ describe('runtime: cancelling a job', () => {
     ({ rt, probe } = (await harness.open('engine-flow')));
   });
 
+  /** Runs `recipe` and cancels every job once its wait step is in flight; the job as it ended. */
+  const cancelledWhileWaiting = async (recipe: string) => {
+    const waiting = probe.started('wait');
+    const running = runTest(rt, recipe);
+    await waiting;
+    rt.cancelAll();
+    return running;
+  };
+
   it('rt.cancel(jobId) while a wait step is in flight ends the job stopped after that step', async () => {
     const started = once(rt, 'job:start');
     const waiting = probe.started('wait');
@@ -29,11 +38,7 @@ describe('runtime: cancelling a job', () => {
   });
 
   it('a loop stopped mid-way records itself as stopped, with JOB_STOPPED and why as its error', async () => {
-    const waiting = probe.started('wait');
-    const running = runTest(rt, 'cancel-loop');
-    await waiting;
-    rt.cancelAll();
-    const job = await running;
+    const job = await cancelledWhileWaiting('cancel-loop');
     expect(job.status).to.equal('stopped');
     const each = (await rt.steps(job.id)).find((s) => s.stepId === 'each');
     expect(each?.status).to.equal('stopped');
@@ -52,21 +57,13 @@ describe('runtime: cancelling a job', () => {
   });
 
   it('lets the step in flight see the abort through ctx.signal', async () => {
-    const waiting = probe.started('wait');
-    const running = runTest(rt, 'cancel');
-    await waiting;
-    rt.cancelAll();
-    const job = await running;
+    const job = await cancelledWhileWaiting('cancel');
     const pause = (await rt.steps(job.id)).find((s) => s.stepId === 'pause');
     expect(pause?.output).to.include({ aborted: true });
   });
 
   it('runs none of the later steps', async () => {
-    const waiting = probe.started('wait');
-    const running = runTest(rt, 'cancel');
-    await waiting;
-    rt.cancelAll();
-    await running;
+    await cancelledWhileWaiting('cancel');
     expect(probe.writes).to.deep.equal([]);
   });
 

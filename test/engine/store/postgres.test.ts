@@ -1,23 +1,12 @@
 /** What only a database server brings: refusals to connect, a schema shared by processes, the secret key's check. */
 import { expect } from 'chai';
-import pg from 'pg';
 import { Store } from '../../../src/engine/store/index.js';
 import { MIGRATION_NAMES } from '../../../src/engine/store/migrations.js';
 import { forEachDatabase } from '../../support/databases.js';
-import { createDatabase, missingDatabaseUrl, testClusterUser } from '../../support/postgres.js';
+import { createDatabase, missingDatabaseUrl, queryRows, testClusterUser } from '../../support/postgres.js';
 import { TempDirs, thrown } from './helpers.js';
 
-async function query<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-const tables = (url: string) => query<{ table_name: string }>(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
+const tables = (url: string) => queryRows<{ table_name: string }>(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
 
 forEachDatabase(
   'store: PostgreSQL',
@@ -67,11 +56,11 @@ forEachDatabase(
       const store = await temp.open();
       const url = temp.urlOf(store);
       await store.close();
-      await query(url, `INSERT INTO kysely_migration (name, timestamp) VALUES ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`);
+      await queryRows(url, `INSERT INTO kysely_migration (name, timestamp) VALUES ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`);
       const err = await thrown(() => Store.open({ dataDir: temp.dir(), databaseUrl: url }));
       expect(err.code).to.equal('STORE_TOO_NEW');
       expect(err.message).to.contain('9999-from-the-future');
-      expect((await query<{ name: string }>(url, 'SELECT name FROM kysely_migration ORDER BY name')).map((r) => r.name)).to.deep.equal([...MIGRATION_NAMES, '9999-from-the-future']);
+      expect((await queryRows<{ name: string }>(url, 'SELECT name FROM kysely_migration ORDER BY name')).map((r) => r.name)).to.deep.equal([...MIGRATION_NAMES, '9999-from-the-future']);
     });
 
     it('lets two processes migrate an empty database at once: one waits on the lock, both open', async () => {
@@ -79,7 +68,7 @@ forEachDatabase(
       const [a, b] = await Promise.all([temp.open({ databaseUrl: url }), temp.open({ databaseUrl: url })]);
       await a.setProperty('p', 'n', 'v', false);
       expect((await b.getProperty('p', 'n'))?.value).to.equal('v');
-      expect(await query(url, 'SELECT name FROM kysely_migration')).to.have.length(MIGRATION_NAMES.length);
+      expect(await queryRows(url, 'SELECT name FROM kysely_migration')).to.have.length(MIGRATION_NAMES.length);
     });
 
     it('keeps jobs, steps and their ids as SQLite does', async () => {
@@ -105,7 +94,7 @@ forEachDatabase(
         expect(err.code).to.equal('SECRET_KEY_MISSING');
         expect(err.message).to.contain('RECIPES_SECRET_KEY');
         expect(await store.listProperties('p')).to.deep.equal([]);
-        expect(await query(temp.urlOf(store), 'SELECT * FROM store_meta')).to.deep.equal([]);
+        expect(await queryRows(temp.urlOf(store), 'SELECT * FROM store_meta')).to.deep.equal([]);
       });
 
       it('is checked before a write: a wrong key is refused and nothing is written', async () => {
